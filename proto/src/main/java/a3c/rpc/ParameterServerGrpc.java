@@ -23,7 +23,6 @@ import io.grpc.ServiceDescriptor;
 import io.grpc.protobuf.ProtoFileDescriptorSupplier;
 import io.grpc.protobuf.ProtoMethodDescriptorSupplier;
 import io.grpc.protobuf.ProtoServiceDescriptorSupplier;
-import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.AbstractBlockingStub;
 import io.grpc.stub.AbstractFutureStub;
 import io.grpc.stub.ClientCalls;
@@ -168,8 +167,8 @@ public final class ParameterServerGrpc {
     return MethodDescriptor.<Q, R>newBuilder()
         .setType(MethodDescriptor.MethodType.UNARY)
         .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE_NAME, method))
-        .setRequestMarshaller(ProtoUtils.marshaller(request))
-        .setResponseMarshaller(ProtoUtils.marshaller(response))
+        .setRequestMarshaller(new AliasingMarshaller<>(request))
+        .setResponseMarshaller(new AliasingMarshaller<>(response))
         .setSchemaDescriptor(new Schema(method))
         .build();
   }

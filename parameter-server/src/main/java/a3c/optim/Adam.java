@@ -1,0 +1,54 @@
+package a3c.optim;
+
+/**
+ * Adam (Kingma and Ba 2015) as the reference's shared Adam applies it in A3C (Mnih et al. 2016):
+ * per tensor, {@code m = b1 m + (1 - b1) g}, {@code v = b2 v + (1 - b2) g^2}, and
+ * {@code w -= lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)} with {@code t} the tensor's
+ * own step count.
+ *
+ * <p>The reference's {@code shared_optim.py} means exactly this but loses its state: it builds the
+ * new moments out of place (and the first one from {@code exp_avg_sq}), so its stored moments stay
+ * zero. We keep the moments, as PyTorch's Adam and ikostrikov's pytorch-a3c do (see README).
+ *
+ * <p>The loop is written over plain float arrays with no calls or branches so that C2 vectorises it.
+ */
+final class Adam implements Optimizer {
+  private final float lr;
+  private final float beta1;
+  private final float beta2;
+  private final float eps;
+  private final OptimizerState state;
+
+  Adam(OptimizerConfig config, OptimizerState state) {
+    this.lr = (float) config.lr();
+    this.beta1 = (float) config.beta1();
+    this.beta2 = (float) config.beta2();
+    this.eps = (float) config.eps();
+    this.state = state;
+  }
+
+  @Override
+  public void step(int tensor, float[] weights, float[] gradients, int offset, int length) {
+    long t = ++state.steps()[tensor];
+    double biasCorrection1 = 1 - Math.pow(beta1, t);
+    double biasCorrection2 = 1 - Math.pow(beta2, t);
+    float stepSize = (float) (lr * Math.sqrt(biasCorrection2) / biasCorrection1);
+    float[] m = state.firstMoment()[tensor];
+    float[] v = state.secondMoment()[tensor];
+    float oneMinusBeta1 = 1 - beta1;
+    float oneMinusBeta2 = 1 - beta2;
+    for (int i = 0; i < length; i++) {
+      float g = gradients[offset + i];
+      float mi = beta1 * m[i] + oneMinusBeta1 * g;
+      float vi = beta2 * v[i] + oneMinusBeta2 * g * g;
+      m[i] = mi;
+      v[i] = vi;
+      weights[offset + i] -= stepSize * mi / ((float) Math.sqrt(vi) + eps);
+    }
+  }
+
+  @Override
+  public OptimizerState state() {
+    return state;
+  }
+}

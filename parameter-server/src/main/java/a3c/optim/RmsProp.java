@@ -1,0 +1,37 @@
+package a3c.optim;
+
+/**
+ * RMSprop as the reference's shared RMSprop (no momentum, not centred):
+ * {@code s = alpha s + (1 - alpha) g^2}, {@code w -= lr * g / (sqrt(s) + eps)}.
+ */
+final class RmsProp implements Optimizer {
+  private final float lr;
+  private final float alpha;
+  private final float eps;
+  private final OptimizerState state;
+
+  RmsProp(OptimizerConfig config, OptimizerState state) {
+    this.lr = (float) config.lr();
+    this.alpha = (float) config.alpha();
+    this.eps = (float) config.eps();
+    this.state = state;
+  }
+
+  @Override
+  public void step(int tensor, float[] weights, float[] gradients, int offset, int length) {
+    state.steps()[tensor]++;
+    float[] s = state.secondMoment()[tensor];
+    float oneMinusAlpha = 1 - alpha;
+    for (int i = 0; i < length; i++) {
+      float g = gradients[offset + i];
+      float si = alpha * s[i] + oneMinusAlpha * g * g;
+      s[i] = si;
+      weights[offset + i] -= lr * g / ((float) Math.sqrt(si) + eps);
+    }
+  }
+
+  @Override
+  public OptimizerState state() {
+    return state;
+  }
+}

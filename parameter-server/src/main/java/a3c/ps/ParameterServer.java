@@ -1,0 +1,203 @@
+package a3c.ps;
+
+import a3c.checkpoint.CheckpointFolder;
+import a3c.checkpoint.Checkpoints;
+import a3c.optim.OptimizerConfig;
+import a3c.proto.Checkpoint;
+import a3c.proto.GetStatusResponse;
+import a3c.proto.Hyperparameters;
+import a3c.proto.StopReason;
+import a3c.rpc.ParameterServerGrpc;
+import a3c.store.ParameterStore;
+import a3c.store.StoreState;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running parameter server: the gRPC server (ParameterServer service, health checking, server
+ * reflection), the periodic checkpoints, and the final checkpoint when the run stops.
+ *
+ * <p>The server builder comes in through {@link #start(ServerConfig, CheckpointFolder.Loaded, ServerBuilder)}
+ * so tests can run the same server in-process or over a real socket.
+ */
+public final class ParameterServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ParameterServer.class);
+
+  private final ServerConfig config;
+  private final ParameterServerService service;
+  private final HealthStatusManager health = new HealthStatusManager();
+  private final CheckpointFolder checkpoints;
+  private final ScheduledExecutorService scheduler;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private Server server;
+  private volatile Path lastCheckpoint;
+
+  private ParameterServer(ServerConfig config, CheckpointFolder.Loaded resume) {
+    this.config = config;
+    this.checkpoints = config.checkpointDir() == null ? null : new CheckpointFolder(config.checkpointDir(), config.keepCheckpoints());
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "ps-checkpoints");
+      thread.setDaemon(true);
+      return thread;
+    });
+    ParameterStore restored = null;
+    ScoreBoard scores = new ScoreBoard(List.of());
+    double elapsed = 0;
+    if (resume != null) {
+      StoreState state = Checkpoints.toStore(resume.file(), resume.checkpoint());
+      restored = ParameterStore.restore(state, config.optimizer());
+      scores = new ScoreBoard(resume.checkpoint().getEpisodesList());
+      elapsed = resume.checkpoint().getElapsedSeconds();
+      log.info("resumed from {}: version {}, global step {}, {} episodes", resume.file(), state.version(),
+          state.globalStep(), scores.count());
+    }
+    StopRule stopRule = new StopRule(config.targetScore(), config.maxSteps(), this::onStop);
+    this.service = new ParameterServerService(config.optimizer(), config.envName(), Clock.systemUTC(),
+        new WorkerRegistry(Clock.systemUTC(), Duration.ofSeconds(30), Duration.ofSeconds(60)), scores, stopRule,
+        restored, elapsed);
+  }
+
+  /** Starts a server on the address in the config (Netty, with TLS when configured). */
+  public static ParameterServer start(ServerConfig config, CheckpointFolder.Loaded resume) throws IOException {
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.bind(), config.port()));
+    if (config.tlsCert() != null) {
+      builder.sslContext(GrpcSslContexts.forServer(config.tlsCert().toFile(), config.tlsKey().toFile()).build());
+    }
+    return start(config, resume, builder);
+  }
+
+  /** Starts a server on the given builder (in-process in tests). */
+  public static ParameterServer start(ServerConfig config, CheckpointFolder.Loaded resume, ServerBuilder<?> builder)
+      throws IOException {
+    ParameterServer ps = new ParameterServer(config, resume);
+    builder.addService(ps.guarded(ParameterServerGrpc.bindService(ps.service)))
+        .addService(ps.health.getHealthService())
+        .addService(ps.guarded(ProtoReflectionServiceV1.newInstance().bindService()))
+        .maxInboundMessageSize(config.maxMessageBytes());
+    ps.server = builder.build().start();
+    ps.health.setStatus("", ServingStatus.SERVING);
+    ps.health.setStatus(ParameterServerGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    if (ps.checkpoints != null) {
+      long every = config.checkpointEvery().toMillis();
+      ps.scheduler.scheduleWithFixedDelay(ps::periodicCheckpoint, every, every, TimeUnit.MILLISECONDS);
+    }
+    if (ps.service.stopRule().stopped()) {
+      ps.stopped.countDown();
+    }
+    return ps;
+  }
+
+  private ServerServiceDefinition guarded(ServerServiceDefinition service) {
+    return config.authToken() == null ? service : ServerInterceptors.intercept(service, new AuthInterceptor(config.authToken()));
+  }
+
+  /** The port the server listens on (useful with port 0). */
+  public int port() {
+    return ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
+  }
+
+  public GetStatusResponse status() {
+    return service.status();
+  }
+
+  /** The newest checkpoint this server wrote, or null. */
+  public Path lastCheckpoint() {
+    return lastCheckpoint;
+  }
+
+  /** Stops the run as if asked by the user: every reply from now on tells workers to stop. */
+  public void requestStop() {
+    service.stopRule().stop(StopReason.STOP_REASON_SHUTDOWN);
+  }
+
+  /** Waits until the run stops (target, step limit or {@link #requestStop}) and its final checkpoint is written. */
+  public boolean awaitStop(Duration timeout) throws InterruptedException {
+    return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public StopReason stopReason() {
+    return service.stopRule().reason();
+  }
+
+  /** Writes a checkpoint now; returns the file, or null when checkpoints are off or there are no weights yet. */
+  public synchronized Path checkpoint() throws IOException {
+    ParameterStore store = service.store();
+    if (checkpoints == null || store == null) {
+      return null;
+    }
+    StoreState state = store.capture().join();
+    Checkpoint checkpoint = Checkpoints.fromStore(state)
+        .setHyperparameters(hyperparameters())
+        .addAllEpisodes(service.scores().history())
+        .setStop(service.stopRule().reason())
+        .setElapsedSeconds(service.elapsedSeconds())
+        .build();
+    Path file = checkpoints.save(checkpoint);
+    lastCheckpoint = file;
+    log.info("checkpoint {} written: version {}, global step {}", file, state.version(), state.globalStep());
+    return file;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    health.enterTerminalState();
+    server.shutdown();
+    if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+      server.shutdownNow();
+    }
+    scheduler.shutdownNow();
+    ParameterStore store = service.store();
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  private Hyperparameters hyperparameters() {
+    OptimizerConfig optimizer = config.optimizer();
+    return Hyperparameters.newBuilder().setEnvName(config.envName()).setOptimizer(optimizer.kind().flag())
+        .setLr(optimizer.lr()).setBeta1(optimizer.beta1()).setBeta2(optimizer.beta2()).setEps(optimizer.eps())
+        .setAlpha(optimizer.alpha()).setTargetScore(config.targetScore()).setMaxSteps(config.maxSteps())
+        .putAllExtra(config.extra()).build();
+  }
+
+  private void periodicCheckpoint() {
+    try {
+      checkpoint();
+    } catch (IOException | RuntimeException e) {
+      log.error("periodic checkpoint failed; training goes on and the next one will be tried", e);
+    }
+  }
+
+  private void onStop(StopReason reason) {
+    log.info("run stops: {}", reason);
+    // Off the calling gRPC thread: the final checkpoint waits for the applier.
+    scheduler.execute(() -> {
+      try {
+        checkpoint();
+      } catch (IOException | RuntimeException e) {
+        log.error("final checkpoint failed", e);
+      } finally {
+        stopped.countDown();
+      }
+    });
+  }
+}

@@ -1,0 +1,300 @@
+package a3c.ps;
+
+import a3c.optim.OptimizerConfig;
+import a3c.proto.EpisodeRecord;
+import a3c.proto.GetStatusRequest;
+import a3c.proto.GetStatusResponse;
+import a3c.proto.InitializeWeightsRequest;
+import a3c.proto.InitializeWeightsResponse;
+import a3c.proto.LearnerStats;
+import a3c.proto.PullWeightsRequest;
+import a3c.proto.PullWeightsResponse;
+import a3c.proto.PushGradientsRequest;
+import a3c.proto.PushGradientsResponse;
+import a3c.proto.RegisterRequest;
+import a3c.proto.RegisterResponse;
+import a3c.proto.ReportEpisodeRequest;
+import a3c.proto.ReportEpisodeResponse;
+import a3c.rpc.ParameterServerGrpc;
+import a3c.store.Gradients;
+import a3c.store.ParameterStore;
+import a3c.store.Snapshot;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ParameterServer RPCs. Each method validates its request, then either answers at once or
+ * hands the work to the {@link ParameterStore}'s applier and answers when it is done. Bad input is
+ * rejected before it reaches the model: INVALID_ARGUMENT for malformed values, FAILED_PRECONDITION
+ * for calls out of order.
+ */
+final class ParameterServerService implements ParameterServerGrpc.AsyncService {
+  private static final Logger log = LoggerFactory.getLogger(ParameterServerService.class);
+
+  private final OptimizerConfig optimizerConfig;
+  private final String envName;
+  private final Clock clock;
+  private final WorkerRegistry workers;
+  private final ScoreBoard scores;
+  private final StopRule stopRule;
+  private final long startMs;
+  private final AtomicReference<ParameterStore> store = new AtomicReference<>();
+  private final AtomicReference<LearnerStats> lastStats = new AtomicReference<>(LearnerStats.getDefaultInstance());
+  private final List<PendingPull> pendingPulls = new ArrayList<>();
+
+  ParameterServerService(OptimizerConfig optimizerConfig, String envName, Clock clock, WorkerRegistry workers,
+      ScoreBoard scores, StopRule stopRule, ParameterStore restored, double elapsedSeconds) {
+    this.optimizerConfig = optimizerConfig;
+    this.envName = envName;
+    this.clock = clock;
+    this.workers = workers;
+    this.scores = scores;
+    this.stopRule = stopRule;
+    this.startMs = clock.millis() - (long) (elapsedSeconds * 1000);
+    this.store.set(restored);
+  }
+
+  ParameterStore store() {
+    return store.get();
+  }
+
+  ScoreBoard scores() {
+    return scores;
+  }
+
+  StopRule stopRule() {
+    return stopRule;
+  }
+
+  double elapsedSeconds() {
+    return (clock.millis() - startMs) / 1000.0;
+  }
+
+  @Override
+  public void register(RegisterRequest request, StreamObserver<RegisterResponse> response) {
+    if (!validWorker(request.getWorkerId(), response)) {
+      return;
+    }
+    workers.touch(request.getWorkerId(), request.getHostname());
+    ParameterStore current = store.get();
+    RegisterResponse.Builder reply = RegisterResponse.newBuilder().setStop(stopRule.reason());
+    if (current != null) {
+      String difference = request.getModelCount() == 0 ? null : current.layout().difference(request.getModelList());
+      if (difference != null) {
+        response.onError(Status.FAILED_PRECONDITION.withDescription("worker " + request.getWorkerId()
+            + " has a different model than this server: " + difference).asRuntimeException());
+        return;
+      }
+      Snapshot snapshot = current.snapshot();
+      reply.setVersion(snapshot.version()).setGlobalStep(snapshot.globalStep());
+    } else {
+      reply.setInitialize(workers.claimInitializer(request.getWorkerId()));
+    }
+    if (!request.getEnvName().isEmpty() && !envName.isEmpty() && !envName.equals(request.getEnvName())) {
+      response.onError(Status.FAILED_PRECONDITION.withDescription("worker " + request.getWorkerId() + " plays "
+          + request.getEnvName() + " but this server trains " + envName).asRuntimeException());
+      return;
+    }
+    log.info("worker {} registered from {}{}", request.getWorkerId(), request.getHostname(),
+        reply.getInitialize() ? "; it uploads the initial weights" : "");
+    respond(response, reply.build());
+  }
+
+  @Override
+  public void initializeWeights(InitializeWeightsRequest request, StreamObserver<InitializeWeightsResponse> response) {
+    if (!validWorker(request.getWorkerId(), response)) {
+      return;
+    }
+    workers.touch(request.getWorkerId(), null);
+    List<PendingPull> waiting;
+    synchronized (pendingPulls) {
+      if (store.get() != null) {
+        response.onError(Status.FAILED_PRECONDITION.withDescription("the weights are already initialised").asRuntimeException());
+        return;
+      }
+      if (!request.getWorkerId().equals(workers.initializer())) {
+        response.onError(Status.FAILED_PRECONDITION.withDescription("worker " + request.getWorkerId()
+            + " was not chosen to initialise the weights (" + (workers.initializer() == null ? "no worker has registered"
+            : "worker " + workers.initializer() + " was") + ")").asRuntimeException());
+        return;
+      }
+      try {
+        store.set(ParameterStore.initialize(request.getWeightsList(), optimizerConfig));
+      } catch (IllegalArgumentException e) {
+        response.onError(Status.INVALID_ARGUMENT.withDescription("initial weights rejected: " + e.getMessage()).asRuntimeException());
+        return;
+      }
+      waiting = new ArrayList<>(pendingPulls);
+      pendingPulls.clear();
+    }
+    ParameterStore initialized = store.get();
+    log.info("weights initialised by worker {}: {} tensors, {} parameters", request.getWorkerId(),
+        initialized.layout().size(), initialized.layout().totalSize());
+    respond(response, InitializeWeightsResponse.newBuilder().setVersion(0).build());
+    Snapshot snapshot = initialized.snapshot();
+    waiting.forEach(pull -> respondPull(pull.response, snapshot));
+  }
+
+  @Override
+  public void pullWeights(PullWeightsRequest request, StreamObserver<PullWeightsResponse> response) {
+    if (!validWorker(request.getWorkerId(), response)) {
+      return;
+    }
+    workers.touch(request.getWorkerId(), null);
+    synchronized (pendingPulls) {
+      if (store.get() == null) {
+        // Wait for the initialiser's upload; the call's deadline bounds the wait.
+        PendingPull pending = new PendingPull(response);
+        pendingPulls.add(pending);
+        if (response instanceof ServerCallStreamObserver<PullWeightsResponse> call) {
+          call.setOnCancelHandler(() -> {
+            synchronized (pendingPulls) {
+              pendingPulls.remove(pending);
+            }
+          });
+        }
+        return;
+      }
+    }
+    respondPull(response, store.get().snapshot());
+  }
+
+  @Override
+  public void pushGradients(PushGradientsRequest request, StreamObserver<PushGradientsResponse> response) {
+    if (!validWorker(request.getWorkerId(), response)) {
+      return;
+    }
+    workers.touch(request.getWorkerId(), null);
+    ParameterStore current = store.get();
+    if (current == null) {
+      response.onError(Status.FAILED_PRECONDITION.withDescription(
+          "the weights are not initialised yet: Register, then InitializeWeights or PullWeights").asRuntimeException());
+      return;
+    }
+    if (stopRule.stopped()) {
+      Snapshot snapshot = current.snapshot();
+      respond(response, PushGradientsResponse.newBuilder().setVersion(snapshot.version())
+          .setGlobalStep(snapshot.globalStep()).setStop(stopRule.reason()).build());
+      return;
+    }
+    if (request.getBaseVersion() > current.snapshot().version()) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("base version " + request.getBaseVersion()
+          + " is newer than the server's version " + current.snapshot().version()).asRuntimeException());
+      return;
+    }
+    Gradients gradients;
+    try {
+      gradients = current.decode(request.getGradientsList());
+    } catch (IllegalArgumentException e) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    }
+    if (request.hasStats()) {
+      lastStats.set(request.getStats());
+    }
+    current.apply(gradients, request.getBaseVersion(), request.getAgentSteps(), request.getFrames())
+        .whenComplete((snapshot, failure) -> {
+          if (failure != null) {
+            log.error("applying an update failed", failure);
+            response.onError(Status.INTERNAL.withDescription("applying the update failed: " + failure).asRuntimeException());
+            return;
+          }
+          workers.countUpdate(request.getWorkerId());
+          stopRule.checkSteps(snapshot.globalStep());
+          PushGradientsResponse.Builder reply = PushGradientsResponse.newBuilder().setVersion(snapshot.version())
+              .setGlobalStep(snapshot.globalStep()).setStop(stopRule.reason());
+          if (request.getReturnWeights()) {
+            reply.addAllWeights(snapshot.weights());
+          }
+          respond(response, reply.build());
+        });
+  }
+
+  @Override
+  public void reportEpisode(ReportEpisodeRequest request, StreamObserver<ReportEpisodeResponse> response) {
+    if (!validWorker(request.getWorkerId(), response)) {
+      return;
+    }
+    if (!Double.isFinite(request.getScore())) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("episode score must be finite, got "
+          + request.getScore()).asRuntimeException());
+      return;
+    }
+    workers.touch(request.getWorkerId(), null);
+    ParameterStore current = store.get();
+    long globalStep = current == null ? 0 : current.snapshot().globalStep();
+    if (!stopRule.stopped()) {
+      scores.add(EpisodeRecord.newBuilder().setWorkerId(request.getWorkerId()).setScore(request.getScore())
+          .setLength(request.getLength()).setGlobalStep(globalStep).setUnixMs(clock.millis()).build());
+      workers.countEpisode(request.getWorkerId());
+      stopRule.checkScores(scores);
+    }
+    respond(response, ReportEpisodeResponse.newBuilder().setEpisodes(scores.count())
+        .setMean100(nanToZero(scores.mean100())).setStop(stopRule.reason()).build());
+  }
+
+  @Override
+  public void getStatus(GetStatusRequest request, StreamObserver<GetStatusResponse> response) {
+    respond(response, status());
+  }
+
+  GetStatusResponse status() {
+    ParameterStore current = store.get();
+    GetStatusResponse.Builder status = GetStatusResponse.newBuilder()
+        .setInitialized(current != null)
+        .setEpisodes(scores.count())
+        .setMean100(nanToZero(scores.mean100()))
+        .setRoundMean100(nanToZero(scores.roundMean100()))
+        .setBestScore(scores.count() == 0 ? 0 : scores.best())
+        .setTargetScore(stopRule.targetScore())
+        .setMaxSteps(stopRule.maxSteps())
+        .setStop(stopRule.reason())
+        .addAllWorkers(workers.status())
+        .setUptimeSeconds(elapsedSeconds())
+        .setEnvName(envName)
+        .setLastStats(lastStats.get());
+    if (current != null) {
+      Snapshot snapshot = current.snapshot();
+      status.setVersion(snapshot.version()).setGlobalStep(snapshot.globalStep()).setUpdates(snapshot.updates())
+          .setFrames(snapshot.frames());
+    }
+    return status.build();
+  }
+
+  private void respondPull(StreamObserver<PullWeightsResponse> response, Snapshot snapshot) {
+    try {
+      respond(response, PullWeightsResponse.newBuilder().setVersion(snapshot.version())
+          .setGlobalStep(snapshot.globalStep()).setStop(stopRule.reason()).addAllWeights(snapshot.weights()).build());
+    } catch (StatusRuntimeException e) {
+      log.debug("a waiting pull went away: {}", e.getStatus());
+    }
+  }
+
+  private static <T> void respond(StreamObserver<T> response, T value) {
+    response.onNext(value);
+    response.onCompleted();
+  }
+
+  private static boolean validWorker(String workerId, StreamObserver<?> response) {
+    if (workerId.isBlank() || workerId.length() > 128) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("worker_id must be 1..128 non-blank characters, got '"
+          + workerId + "'").asRuntimeException());
+      return false;
+    }
+    return true;
+  }
+
+  private static double nanToZero(double value) {
+    return Double.isNaN(value) ? 0 : value;
+  }
+
+  private record PendingPull(StreamObserver<PullWeightsResponse> response) {}
+}

@@ -1,0 +1,77 @@
+package a3c.ps;
+
+import a3c.optim.OptimizerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Everything a parameter server is started with, validated.
+ *
+ * @param targetScore target for the mean of the last 100 scores; +infinity for none
+ * @param maxSteps global-step limit; 0 for none
+ * @param checkpointDir where checkpoints go; null for none
+ * @param authToken shared secret every call must carry; null for none
+ * @param tlsCert PEM certificate chain; with tlsKey, serve TLS; null for plaintext
+ * @param maxMessageBytes largest message accepted; weights of the reference network are ~4.8 MB
+ * @param extra the rest of the run's settings, recorded in checkpoints
+ */
+public record ServerConfig(String bind, int port, OptimizerConfig optimizer, String envName, double targetScore,
+    long maxSteps, Path checkpointDir, Duration checkpointEvery, int keepCheckpoints, String authToken,
+    Path tlsCert, Path tlsKey, int maxMessageBytes, Map<String, String> extra) {
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 << 20;
+
+  public ServerConfig {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be in 0..65535, got " + port);
+    }
+    if (Double.isNaN(targetScore)) {
+      throw new IllegalArgumentException("target score must be a number");
+    }
+    if (maxSteps < 0) {
+      throw new IllegalArgumentException("max steps must be >= 0 (0: no limit), got " + maxSteps);
+    }
+    if (checkpointEvery.isNegative() || checkpointEvery.isZero()) {
+      throw new IllegalArgumentException("checkpoint interval must be positive, got " + checkpointEvery);
+    }
+    if (keepCheckpoints < 1) {
+      throw new IllegalArgumentException("must keep at least 1 checkpoint, got " + keepCheckpoints);
+    }
+    if (authToken != null && authToken.isBlank()) {
+      throw new IllegalArgumentException("auth token must not be blank");
+    }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new IllegalArgumentException("TLS needs both a certificate (--tls-cert) and a key (--tls-key)");
+    }
+    if (maxMessageBytes < 1 << 20) {
+      throw new IllegalArgumentException("max message size must be at least 1 MiB, got " + maxMessageBytes);
+    }
+    extra = Map.copyOf(extra);
+  }
+
+  /** A loopback server on an ephemeral port with the reference's defaults; for tests and benchmarks. */
+  public static ServerConfig local(OptimizerConfig optimizer, String envName) {
+    return new ServerConfig("127.0.0.1", 0, optimizer, envName, StopRule.targetFor(envName, null), 0, null,
+        Duration.ofMinutes(5), 3, null, null, null, DEFAULT_MAX_MESSAGE_BYTES, Map.of());
+  }
+
+  public ServerConfig withCheckpoints(Path folder, Duration every) {
+    return new ServerConfig(bind, port, optimizer, envName, targetScore, maxSteps, folder, every, keepCheckpoints,
+        authToken, tlsCert, tlsKey, maxMessageBytes, extra);
+  }
+
+  public ServerConfig withStopRule(double target, long steps) {
+    return new ServerConfig(bind, port, optimizer, envName, target, steps, checkpointDir, checkpointEvery,
+        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra);
+  }
+
+  public ServerConfig withAuthToken(String token) {
+    return new ServerConfig(bind, port, optimizer, envName, targetScore, maxSteps, checkpointDir, checkpointEvery,
+        keepCheckpoints, token, tlsCert, tlsKey, maxMessageBytes, extra);
+  }
+
+  public ServerConfig withMaxMessageBytes(int bytes) {
+    return new ServerConfig(bind, port, optimizer, envName, targetScore, maxSteps, checkpointDir, checkpointEvery,
+        keepCheckpoints, authToken, tlsCert, tlsKey, bytes, extra);
+  }
+}

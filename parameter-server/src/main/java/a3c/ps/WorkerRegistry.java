@@ -1,0 +1,93 @@
+package a3c.ps;
+
+import a3c.proto.WorkerStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The workers the server has heard from: when each was last seen, and which one, if any, holds the
+ * right to upload the initial weights.
+ */
+final class WorkerRegistry {
+  private final Clock clock;
+  private final Duration liveness;
+  private final Duration initializerLease;
+  private final Map<String, Entry> workers = new ConcurrentHashMap<>();
+  private String initializer;
+  private long initializerClaimedMs;
+
+  /**
+   * @param liveness a worker not heard from for this long is reported as not alive
+   * @param initializerLease how long the chosen initialiser has to upload before another may take over
+   */
+  WorkerRegistry(Clock clock, Duration liveness, Duration initializerLease) {
+    this.clock = clock;
+    this.liveness = liveness;
+    this.initializerLease = initializerLease;
+  }
+
+  void touch(String workerId, String hostname) {
+    Entry entry = workers.computeIfAbsent(workerId, id -> new Entry());
+    synchronized (entry) {
+      entry.lastSeenMs = clock.millis();
+      if (hostname != null && !hostname.isEmpty()) {
+        entry.hostname = hostname;
+      }
+    }
+  }
+
+  void countUpdate(String workerId) {
+    Entry entry = workers.get(workerId);
+    if (entry != null) {
+      synchronized (entry) {
+        entry.updates++;
+      }
+    }
+  }
+
+  void countEpisode(String workerId) {
+    Entry entry = workers.get(workerId);
+    if (entry != null) {
+      synchronized (entry) {
+        entry.episodes++;
+      }
+    }
+  }
+
+  /** Claims the right to initialise the weights; true for exactly one caller per lease. */
+  synchronized boolean claimInitializer(String workerId) {
+    long now = clock.millis();
+    if (initializer == null || initializer.equals(workerId) || now - initializerClaimedMs > initializerLease.toMillis()) {
+      initializer = workerId;
+      initializerClaimedMs = now;
+      return true;
+    }
+    return false;
+  }
+
+  synchronized String initializer() {
+    return initializer;
+  }
+
+  List<WorkerStatus> status() {
+    long now = clock.millis();
+    return workers.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> {
+      Entry entry = e.getValue();
+      synchronized (entry) {
+        return WorkerStatus.newBuilder().setWorkerId(e.getKey()).setHostname(entry.hostname)
+            .setLastSeenUnixMs(entry.lastSeenMs).setUpdates(entry.updates).setEpisodes(entry.episodes)
+            .setAlive(now - entry.lastSeenMs <= liveness.toMillis()).build();
+      }
+    }).toList();
+  }
+
+  private static final class Entry {
+    long lastSeenMs;
+    String hostname = "";
+    long updates;
+    long episodes;
+  }
+}

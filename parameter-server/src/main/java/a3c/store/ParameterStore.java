@@ -1,0 +1,224 @@
+package a3c.store;
+
+import a3c.optim.Optimizer;
+import a3c.optim.OptimizerConfig;
+import a3c.proto.Tensor;
+import a3c.rpc.Tensors;
+import com.google.protobuf.UnsafeByteOperations;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The global network and its optimizer state, updated by one writer thread.
+ *
+ * <p>Design: many gRPC threads decode and validate pushes in parallel ({@link #decode}); a single
+ * applier thread owns the weights and the optimizer state and applies pushes one at a time, in
+ * arrival order ({@link #apply}). Every step is therefore applied whole, none is lost, and the hot
+ * loops need no locks or atomics. After each step the applier publishes an immutable
+ * {@link Snapshot} (a little-endian copy of all weights) through a volatile field: readers never
+ * block the writer, never see a half-applied step, and every reply of one version shares the same
+ * bytes. One writer suffices: a step over 1.2M parameters takes a few milliseconds, well above what
+ * the workers of one host can push, and the reference's Hogwild-style shared Adam (racy by design)
+ * is exactly what the issue rules out.
+ */
+public final class ParameterStore implements AutoCloseable {
+  private static final int POOLED_BUFFERS = 16;
+
+  private final TensorLayout layout;
+  private final float[] weights;
+  private final Optimizer optimizer;
+  private final ExecutorService applier;
+  private final BlockingQueue<float[]> pool = new ArrayBlockingQueue<>(POOLED_BUFFERS);
+  private long version;
+  private long globalStep;
+  private long updates;
+  private long frames;
+  private long stalenessSum;
+  private volatile Snapshot snapshot;
+
+  private ParameterStore(StoreState state, Optimizer optimizer) {
+    this.layout = state.layout();
+    this.weights = state.weights();
+    this.optimizer = optimizer;
+    this.version = state.version();
+    this.globalStep = state.globalStep();
+    this.updates = state.updates();
+    this.frames = state.frames();
+    this.applier = Executors.newSingleThreadExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "ps-applier");
+      thread.setDaemon(true);
+      return thread;
+    });
+    publish();
+  }
+
+  /** A store over freshly initialised weights (checked: names, shapes, byte lengths, finite values). */
+  public static ParameterStore initialize(List<Tensor> tensors, OptimizerConfig config) {
+    TensorLayout layout = TensorLayout.of(tensors);
+    float[] weights = new float[layout.totalSize()];
+    for (int t = 0; t < layout.size(); t++) {
+      Tensors.decode(tensors.get(t).getData(), weights, layout.offset(t));
+    }
+    requireFinite(layout, weights, null, "weights");
+    Optimizer optimizer = Optimizer.create(config, layout.sizes());
+    return new ParameterStore(new StoreState(layout, weights, optimizer.state(), 0, 0, 0, 0), optimizer);
+  }
+
+  /** A store that continues exactly where a checkpoint left off. */
+  public static ParameterStore restore(StoreState state, OptimizerConfig config) {
+    return new ParameterStore(state, Optimizer.restore(config, state.optimizer()));
+  }
+
+  public TensorLayout layout() {
+    return layout;
+  }
+
+  /** The latest published weights and counters. */
+  public Snapshot snapshot() {
+    return snapshot;
+  }
+
+  /** The mean of (version when applied - version the gradients were computed on), over all updates. */
+  public synchronized double meanStaleness() {
+    return updates == 0 ? 0 : (double) stalenessSum / updates;
+  }
+
+  /**
+   * Validates a push's gradients and decodes them into a pooled buffer, on the caller's thread.
+   *
+   * @throws IllegalArgumentException naming the tensor when a name is unknown or repeated, a shape
+   *     or byte length is wrong, or a value is NaN or infinite
+   */
+  public Gradients decode(List<Tensor> tensors) {
+    if (tensors.isEmpty()) {
+      throw new IllegalArgumentException("the push carries no gradients");
+    }
+    boolean[] present = new boolean[layout.size()];
+    for (Tensor tensor : tensors) {
+      int t = layout.indexOf(tensor.getName());
+      if (t < 0) {
+        throw new IllegalArgumentException("unknown tensor '" + tensor.getName() + "': the model has no tensor of that name");
+      }
+      if (present[t]) {
+        throw new IllegalArgumentException("tensor '" + tensor.getName() + "' appears twice in the push");
+      }
+      present[t] = true;
+      if (!layout.shapeEquals(t, tensor.getShapeList())) {
+        throw new IllegalArgumentException("tensor '" + tensor.getName() + "' has shape " + tensor.getShapeList()
+            + " but the model's is " + Arrays.toString(layout.shape(t)));
+      }
+      layout.requireBytes(t, tensor.getData().size());
+    }
+    float[] values = pool.poll();
+    if (values == null) {
+      values = new float[layout.totalSize()];
+    }
+    for (Tensor tensor : tensors) {
+      Tensors.decode(tensor.getData(), values, layout.offset(layout.indexOf(tensor.getName())));
+    }
+    try {
+      requireFinite(layout, values, present, "gradients");
+    } catch (IllegalArgumentException e) {
+      pool.offer(values);
+      throw e;
+    }
+    return new Gradients(values, present);
+  }
+
+  /** Returns a decoded push's buffer without applying it. */
+  public void discard(Gradients gradients) {
+    pool.offer(gradients.values);
+  }
+
+  /**
+   * Queues one optimizer step; the future completes with the snapshot of the weights after it.
+   *
+   * @param baseVersion the version the gradients were computed on, for the staleness statistic
+   * @param agentSteps agent steps the push covers, added to the global step
+   * @param pushFrames emulator frames the push covers
+   */
+  public CompletableFuture<Snapshot> apply(Gradients gradients, long baseVersion, long agentSteps, long pushFrames) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        for (int t = 0; t < layout.size(); t++) {
+          if (gradients.present[t]) {
+            optimizer.step(t, weights, gradients.values, layout.offset(t), layout.numel(t));
+          }
+        }
+      } finally {
+        pool.offer(gradients.values);
+      }
+      synchronized (this) {
+        stalenessSum += Math.max(0, version - baseVersion);
+        version++;
+        updates++;
+        globalStep += agentSteps;
+        frames += pushFrames;
+      }
+      return publish();
+    }, applier);
+  }
+
+  /** Copies the whole state between two updates, on the applier thread, for a checkpoint. */
+  public CompletableFuture<StoreState> capture() {
+    return CompletableFuture.supplyAsync(() -> {
+      synchronized (this) {
+        return new StoreState(layout, weights.clone(), optimizer.state().copy(), version, globalStep, updates, frames);
+      }
+    }, applier);
+  }
+
+  @Override
+  public void close() {
+    applier.shutdown();
+    try {
+      if (!applier.awaitTermination(10, TimeUnit.SECONDS)) {
+        applier.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      applier.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private Snapshot publish() {
+    byte[] bytes = new byte[Math.multiplyExact(layout.totalSize(), Float.BYTES)];
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(weights);
+    List<Tensor> tensors = new ArrayList<>(layout.size());
+    for (int t = 0; t < layout.size(); t++) {
+      tensors.add(Tensors.of(layout.name(t), layout.shape(t),
+          UnsafeByteOperations.unsafeWrap(bytes, layout.offset(t) * Float.BYTES, layout.numel(t) * Float.BYTES)));
+    }
+    Snapshot published;
+    synchronized (this) {
+      published = new Snapshot(version, globalStep, updates, frames, List.copyOf(tensors));
+    }
+    snapshot = published;
+    return published;
+  }
+
+  /** Rejects NaN and infinities, naming the first tensor that holds one. */
+  private static void requireFinite(TensorLayout layout, float[] values, boolean[] present, String what) {
+    for (int t = 0; t < layout.size(); t++) {
+      if (present != null && !present[t]) {
+        continue;
+      }
+      int end = layout.offset(t) + layout.numel(t);
+      for (int i = layout.offset(t); i < end; i++) {
+        if (!Float.isFinite(values[i])) {
+          throw new IllegalArgumentException(what + " of tensor '" + layout.name(t) + "' hold " + values[i]
+              + " at index " + (i - layout.offset(t)) + ": only finite values are accepted");
+        }
+      }
+    }
+  }
+}

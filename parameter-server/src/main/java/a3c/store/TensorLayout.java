@@ -1,0 +1,160 @@
+package a3c.store;
+
+import a3c.proto.Tensor;
+import a3c.proto.TensorSpec;
+import a3c.rpc.Tensors;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The names and shapes of a model's tensors, and where each lives in one flat float array.
+ *
+ * <p>The server knows nothing about layers: a model is whatever list of tensors the first worker
+ * uploaded (or the checkpoint held).
+ */
+public final class TensorLayout {
+  private final String[] names;
+  private final long[][] shapes;
+  private final int[] offsets;
+  private final int[] sizes;
+  private final int totalSize;
+  private final Map<String, Integer> indexByName;
+
+  private TensorLayout(String[] names, long[][] shapes) {
+    this.names = names;
+    this.shapes = shapes;
+    this.offsets = new int[names.length];
+    this.sizes = new int[names.length];
+    this.indexByName = new HashMap<>();
+    long total = 0;
+    for (int t = 0; t < names.length; t++) {
+      if (names[t].isEmpty()) {
+        throw new IllegalArgumentException("tensor #" + t + " has no name");
+      }
+      if (indexByName.put(names[t], t) != null) {
+        throw new IllegalArgumentException("tensor '" + names[t] + "' appears twice");
+      }
+      long size = numel(names[t], shapes[t]);
+      offsets[t] = (int) total;
+      sizes[t] = (int) size;
+      total += size;
+      if (total > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException("model has more than 2^31 parameters");
+      }
+    }
+    if (names.length == 0) {
+      throw new IllegalArgumentException("a model needs at least one tensor");
+    }
+    this.totalSize = (int) total;
+  }
+
+  /** The layout of the given tensors, in their order; checks that each tensor's bytes fit its shape. */
+  public static TensorLayout of(List<Tensor> tensors) {
+    String[] names = new String[tensors.size()];
+    long[][] shapes = new long[tensors.size()][];
+    for (int t = 0; t < names.length; t++) {
+      Tensor tensor = tensors.get(t);
+      names[t] = tensor.getName();
+      shapes[t] = Tensors.shape(tensor);
+    }
+    TensorLayout layout = new TensorLayout(names, shapes);
+    for (int t = 0; t < names.length; t++) {
+      layout.requireBytes(t, tensors.get(t).getData().size());
+    }
+    return layout;
+  }
+
+  public static TensorLayout ofSpecs(String[] names, long[][] shapes) {
+    return new TensorLayout(names.clone(), shapes.clone());
+  }
+
+  public int size() {
+    return names.length;
+  }
+
+  public String name(int tensor) {
+    return names[tensor];
+  }
+
+  public long[] shape(int tensor) {
+    return shapes[tensor].clone();
+  }
+
+  public int offset(int tensor) {
+    return offsets[tensor];
+  }
+
+  public int numel(int tensor) {
+    return sizes[tensor];
+  }
+
+  /** The number of floats in the whole model. */
+  public int totalSize() {
+    return totalSize;
+  }
+
+  public int[] sizes() {
+    return sizes.clone();
+  }
+
+  /** The tensor's index, or -1 when the model has no tensor of that name. */
+  public int indexOf(String name) {
+    Integer index = indexByName.get(name);
+    return index == null ? -1 : index;
+  }
+
+  /** Whether a shape given on the wire equals this tensor's. */
+  public boolean shapeEquals(int tensor, List<Long> shape) {
+    if (shape.size() != shapes[tensor].length) {
+      return false;
+    }
+    for (int d = 0; d < shapes[tensor].length; d++) {
+      if (shape.get(d) != shapes[tensor][d]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Checks a worker's model against this one; returns a description of the first difference, or null. */
+  public String difference(List<TensorSpec> specs) {
+    if (specs.size() != names.length) {
+      return "the worker's model has " + specs.size() + " tensors, the server's has " + names.length;
+    }
+    for (TensorSpec spec : specs) {
+      int t = indexOf(spec.getName());
+      if (t < 0) {
+        return "the server's model has no tensor '" + spec.getName() + "'";
+      }
+      if (!shapeEquals(t, spec.getShapeList())) {
+        return "tensor '" + spec.getName() + "' has shape " + spec.getShapeList() + " in the worker but "
+            + Arrays.toString(shapes[t]) + " on the server";
+      }
+    }
+    return null;
+  }
+
+  void requireBytes(int tensor, int bytes) {
+    if ((long) sizes[tensor] * Float.BYTES != bytes) {
+      throw new IllegalArgumentException("tensor '" + names[tensor] + "' of shape " + Arrays.toString(shapes[tensor])
+          + " needs " + (long) sizes[tensor] * Float.BYTES + " bytes, got " + bytes);
+    }
+  }
+
+  private static long numel(String name, long[] shape) {
+    long count = 1;
+    for (long dim : shape) {
+      if (dim <= 0) {
+        throw new IllegalArgumentException("tensor '" + name + "' has shape " + Arrays.toString(shape)
+            + ": every dimension must be positive");
+      }
+      count *= dim;
+      if (count > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("tensor '" + name + "' of shape " + Arrays.toString(shape) + " is too large");
+      }
+    }
+    return count;
+  }
+}

@@ -1,0 +1,51 @@
+package a3c.rpc;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
+import io.grpc.KnownLength;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.protobuf.ProtoUtils;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * A protobuf marshaller whose parsed {@code bytes} fields share one buffer with the message.
+ *
+ * <p>Gradients and weights are megabytes of raw floats. grpc's stock marshaller parses messages
+ * over 4 MiB from a stream, which copies every bytes field again (into chunked ByteStrings that
+ * cannot be viewed as one buffer). Reading the message once into an array and parsing it with
+ * aliasing turns each tensor into a view of that array. Serialising is the stock path.
+ */
+final class AliasingMarshaller<T extends Message> implements MethodDescriptor.Marshaller<T> {
+  private final MethodDescriptor.Marshaller<T> stock;
+  private final Parser<T> parser;
+
+  @SuppressWarnings("unchecked")
+  AliasingMarshaller(T defaultInstance) {
+    this.stock = ProtoUtils.marshaller(defaultInstance);
+    this.parser = (Parser<T>) defaultInstance.getParserForType();
+  }
+
+  @Override
+  public InputStream stream(T value) {
+    return stock.stream(value);
+  }
+
+  @Override
+  public T parse(InputStream stream) {
+    try {
+      byte[] bytes = stream instanceof KnownLength ? stream.readNBytes(stream.available()) : stream.readAllBytes();
+      CodedInputStream input = CodedInputStream.newInstance(bytes);
+      input.enableAliasing(true);
+      input.setSizeLimit(Integer.MAX_VALUE);
+      return parser.parseFrom(input);
+    } catch (InvalidProtocolBufferException e) {
+      throw Status.INTERNAL.withDescription("invalid protobuf message").withCause(e).asRuntimeException();
+    } catch (IOException e) {
+      throw Status.INTERNAL.withDescription("cannot read message").withCause(e).asRuntimeException();
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package a3c.rpc;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Builds client channels to a parameter server: message limits for whole models, the token, TLS. */
+public final class Channels {
+  /** Large enough for the reference network's ~4.8 MB of weights many times over. */
+  public static final int MAX_MESSAGE_BYTES = 64 << 20;
+
+  static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  private Channels() {}
+
+  /**
+   * A channel to {@code host:port}.
+   *
+   * @param authToken sent as {@code authorization: Bearer <token>} on every call; null for none
+   * @param trustedCert PEM certificate to trust for TLS; null for plaintext
+   */
+  public static ManagedChannel open(String target, String authToken, Path trustedCert) throws IOException {
+    NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target).maxInboundMessageSize(MAX_MESSAGE_BYTES);
+    if (trustedCert != null) {
+      builder.sslContext(GrpcSslContexts.forClient().trustManager(trustedCert.toFile()).build());
+    } else {
+      builder.usePlaintext();
+    }
+    if (authToken != null) {
+      builder.intercept(bearer(authToken));
+    }
+    return builder.build();
+  }
+
+  /** Adds {@code authorization: Bearer <token>} to every call. */
+  public static ClientInterceptor bearer(String token) {
+    String value = "Bearer " + token;
+    return new ClientInterceptor() {
+      @Override
+      public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+        return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+          @Override
+          public void start(Listener<R> listener, Metadata headers) {
+            headers.put(AUTHORIZATION, value);
+            super.start(listener, headers);
+          }
+        };
+      }
+    };
+  }
+}
