@@ -233,7 +233,8 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     long globalStep = current == null ? 0 : current.snapshot().globalStep();
     if (!stopRule.stopped()) {
       scores.add(EpisodeRecord.newBuilder().setWorkerId(request.getWorkerId()).setScore(request.getScore())
-          .setLength(request.getLength()).setGlobalStep(globalStep).setUnixMs(clock.millis()).build());
+          .setLength(request.getLength()).setGlobalStep(globalStep).setUnixMs(clock.millis()).build(),
+          workers.count());
       workers.countEpisode(request.getWorkerId());
       stopRule.checkScores(scores);
     }

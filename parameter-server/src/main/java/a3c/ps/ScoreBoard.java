@@ -4,10 +4,8 @@ import a3c.proto.EpisodeRecord;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The score history, and the two running means users compare.
@@ -25,16 +23,22 @@ final class ScoreBoard {
   private final ArrayDeque<Double> lastScores = new ArrayDeque<>();
   private final ArrayDeque<Double> lastRounds = new ArrayDeque<>();
   private final Map<String, ArrayDeque<Double>> pendingByWorker = new HashMap<>();
-  private final Set<String> roundWorkers = new LinkedHashSet<>();
   private double scoreSum;
   private double roundSum;
   private double best = Double.NEGATIVE_INFINITY;
 
+  /** A score board that continues a checkpoint's history (its rounds are rebuilt one worker at a time). */
   ScoreBoard(List<EpisodeRecord> history) {
-    history.forEach(this::add);
+    history.forEach(episode -> add(episode, 1));
   }
 
-  synchronized void add(EpisodeRecord episode) {
+  /**
+   * Records an episode.
+   *
+   * @param roundSize how many workers a round averages (the reference's number of processes); a
+   *     round forms once that many workers each have an unused episode
+   */
+  synchronized void add(EpisodeRecord episode, int roundSize) {
     episodes.add(episode);
     double score = episode.getScore();
     best = Math.max(best, score);
@@ -43,11 +47,10 @@ final class ScoreBoard {
     if (lastScores.size() > WINDOW) {
       scoreSum -= lastScores.removeFirst();
     }
-    roundWorkers.add(episode.getWorkerId());
     pendingByWorker.computeIfAbsent(episode.getWorkerId(), id -> new ArrayDeque<>()).addLast(score);
-    if (pendingByWorker.values().stream().noneMatch(ArrayDeque::isEmpty)
-        && pendingByWorker.size() == roundWorkers.size()) {
-      double round = pendingByWorker.values().stream().mapToDouble(ArrayDeque::removeFirst).average().orElseThrow();
+    if (pendingByWorker.values().stream().filter(pending -> !pending.isEmpty()).count() >= Math.max(1, roundSize)) {
+      double round = pendingByWorker.values().stream().filter(pending -> !pending.isEmpty())
+          .mapToDouble(ArrayDeque::removeFirst).average().orElseThrow();
       lastRounds.addLast(round);
       roundSum += round;
       if (lastRounds.size() > WINDOW) {

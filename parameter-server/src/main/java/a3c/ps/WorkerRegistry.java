@@ -57,6 +57,11 @@ final class WorkerRegistry {
     }
   }
 
+  /** The number of workers ever heard from. */
+  int count() {
+    return workers.size();
+  }
+
   /** Claims the right to initialise the weights; true for exactly one caller per lease. */
   synchronized boolean claimInitializer(String workerId) {
     long now = clock.millis();

@@ -1,0 +1,81 @@
+package a3c.ps;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import a3c.rpc.Channels;
+import io.grpc.ManagedChannel;
+import io.grpc.ServerBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import a3c.rpc.ParameterServerGrpc;
+import a3c.rpc.Tensors;
+import java.util.List;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The contract over a real Netty socket on an ephemeral loopback port, plus server reflection. */
+class NettyParameterServerTest extends ParameterServerContractTest {
+  @Override
+  ServerBuilder<?> serverBuilder() {
+    return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
+  }
+
+  @Override
+  ManagedChannel channelTo(ParameterServer server) {
+    try {
+      return Channels.open("127.0.0.1:" + server.port(), null, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Only a real transport serialises messages, so only it enforces the size limit. */
+  @Test
+  void oversizedMessage_isResourceExhausted_andChangesNothing() throws Exception {
+    ParameterServer server = start(config().withMaxMessageBytes(1 << 20), null);
+    ParameterServerGrpc.BlockingStub client = client(server);
+    initialize(client);
+    float[] huge = new float[(1 << 20) / 4 + 1000];
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        () -> client.pushGradients(push("w0", 0, List.of(Tensors.encode("w", new long[] {huge.length}, huge, 0, huge.length)), true)));
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
+    assertEquals(0, pull(client).getVersion());
+  }
+
+  @Test
+  void reflection_listsTheParameterServerService() throws Exception {
+    ParameterServer server = start(config(), null);
+    CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
+    StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel(server))
+        .withDeadlineAfter(10, TimeUnit.SECONDS).serverReflectionInfo(new StreamObserver<>() {
+          @Override
+          public void onNext(ServerReflectionResponse value) {
+            answer.complete(value);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            answer.completeExceptionally(t);
+          }
+
+          @Override
+          public void onCompleted() {}
+        });
+    requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+    ServerReflectionResponse response = answer.get(10, TimeUnit.SECONDS);
+    requests.onCompleted();
+    assertTrue(response.getListServicesResponse().getServiceList().stream()
+        .anyMatch(service -> service.getName().equals("a3c.v1.ParameterServer")), response.toString());
+  }
+}

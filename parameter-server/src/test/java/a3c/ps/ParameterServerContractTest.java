@@ -1,0 +1,331 @@
+package a3c.ps;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import a3c.checkpoint.CheckpointFolder;
+import a3c.optim.OptimizerConfig;
+import a3c.optim.OptimizerKind;
+import a3c.proto.GetStatusRequest;
+import a3c.proto.GetStatusResponse;
+import a3c.proto.InitializeWeightsRequest;
+import a3c.proto.PullWeightsRequest;
+import a3c.proto.PullWeightsResponse;
+import a3c.proto.PushGradientsRequest;
+import a3c.proto.PushGradientsResponse;
+import a3c.proto.RegisterRequest;
+import a3c.proto.RegisterResponse;
+import a3c.proto.ReportEpisodeRequest;
+import a3c.proto.ReportEpisodeResponse;
+import a3c.proto.StopReason;
+import a3c.proto.Tensor;
+import a3c.rpc.Channels;
+import a3c.rpc.ParameterServerGrpc;
+import a3c.rpc.Tensors;
+import a3c.testing.TestModels;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.ServerBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What every parameter server must do, whatever the transport: run in-process and over a real
+ * Netty socket by the subclasses.
+ */
+abstract class ParameterServerContractTest {
+  static final String[] NAMES = TestModels.SMALL_NAMES;
+  static final long[][] SHAPES = TestModels.SMALL_SHAPES;
+
+  @TempDir Path folder;
+  private final List<ParameterServer> servers = new ArrayList<>();
+  private final List<ManagedChannel> channels = new ArrayList<>();
+
+  /** A fresh server builder for this transport. */
+  abstract ServerBuilder<?> serverBuilder();
+
+  /** A channel to the server the last builder built. */
+  abstract ManagedChannel channelTo(ParameterServer server);
+
+  @AfterEach
+  void tearDown() throws InterruptedException {
+    for (ManagedChannel channel : channels) {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    for (ParameterServer server : servers) {
+      server.close();
+    }
+  }
+
+  static ServerConfig config() {
+    return ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-3), "Test-v0");
+  }
+
+  ParameterServer start(ServerConfig config, CheckpointFolder.Loaded resume) throws Exception {
+    ParameterServer server = ParameterServer.start(config, resume, serverBuilder());
+    servers.add(server);
+    return server;
+  }
+
+  ParameterServerGrpc.BlockingStub client(ParameterServer server) {
+    return client(channel(server));
+  }
+
+  Channel channel(ParameterServer server) {
+    ManagedChannel channel = channelTo(server);
+    channels.add(channel);
+    return channel;
+  }
+
+  static ParameterServerGrpc.BlockingStub client(Channel channel) {
+    return ParameterServerGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
+  }
+
+  /** Registers w0, uploads seeded random weights, returns them. */
+  static List<Tensor> initialize(ParameterServerGrpc.BlockingStub client) {
+    RegisterResponse registered = client.register(RegisterRequest.newBuilder().setWorkerId("w0").build());
+    assertTrue(registered.getInitialize());
+    List<Tensor> weights = TestModels.random(NAMES, SHAPES, 3, 1f);
+    client.initializeWeights(InitializeWeightsRequest.newBuilder().setWorkerId("w0").addAllWeights(weights).build());
+    return weights;
+  }
+
+  static PushGradientsRequest push(String worker, long base, List<Tensor> gradients, boolean returnWeights) {
+    return PushGradientsRequest.newBuilder().setWorkerId(worker).setBaseVersion(base).addAllGradients(gradients)
+        .setAgentSteps(20).setFrames(80).setReturnWeights(returnWeights).build();
+  }
+
+  static PullWeightsResponse pull(ParameterServerGrpc.BlockingStub client) {
+    return client.pullWeights(PullWeightsRequest.newBuilder().setWorkerId("w0").build());
+  }
+
+  static Status.Code code(Runnable call) {
+    return assertThrows(StatusRuntimeException.class, call::run).getStatus().getCode();
+  }
+
+  @Test
+  void register_exactlyOneWorkerInitializes_theOthersWaitAndPullTheSameWeights() throws Exception {
+    ParameterServer server = start(config(), null);
+    ParameterServerGrpc.BlockingStub first = client(server);
+    ParameterServerGrpc.BlockingStub second = client(server);
+    assertTrue(first.register(RegisterRequest.newBuilder().setWorkerId("w0").build()).getInitialize());
+    assertFalse(second.register(RegisterRequest.newBuilder().setWorkerId("w1").build()).getInitialize());
+    CompletableFuture<PullWeightsResponse> waiting = CompletableFuture.supplyAsync(
+        () -> second.pullWeights(PullWeightsRequest.newBuilder().setWorkerId("w1").build()));
+    assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> second.initializeWeights(InitializeWeightsRequest.newBuilder()
+        .setWorkerId("w1").addAllWeights(TestModels.random(NAMES, SHAPES, 9, 1f)).build())));
+    assertFalse(waiting.isDone(), "a pull before initialisation waits");
+    List<Tensor> weights = TestModels.random(NAMES, SHAPES, 3, 1f);
+    first.initializeWeights(InitializeWeightsRequest.newBuilder().setWorkerId("w0").addAllWeights(weights).build());
+    PullWeightsResponse pulled = waiting.get(20, TimeUnit.SECONDS);
+    assertEquals(0, pulled.getVersion());
+    assertEquals(weights, pulled.getWeightsList());
+    assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> first.initializeWeights(InitializeWeightsRequest.newBuilder()
+        .setWorkerId("w0").addAllWeights(weights).build())));
+    assertFalse(second.register(RegisterRequest.newBuilder().setWorkerId("w2").build()).getInitialize());
+  }
+
+  @Test
+  void push_appliesOneStep_andReturnsTheNewWeightsInTheSameRoundTrip() throws Exception {
+    ParameterServer server = start(config(), null);
+    ParameterServerGrpc.BlockingStub client = client(server);
+    List<Tensor> initial = initialize(client);
+    PushGradientsResponse reply = client.pushGradients(push("w0", 0, TestModels.constant(NAMES, SHAPES, 1f), true));
+    assertEquals(1, reply.getVersion());
+    assertEquals(20, reply.getGlobalStep());
+    assertEquals(StopReason.STOP_REASON_NONE, reply.getStop());
+    // Adam's first step moves every weight by lr against the gradient's sign.
+    float[] before = Tensors.toArray(initial.get(0));
+    float[] after = Tensors.toArray(reply.getWeights(0));
+    for (int i = 0; i < before.length; i++) {
+      assertEquals(before[i] - 1e-3f, after[i], 1e-6f);
+    }
+    assertEquals(reply.getWeightsList(), pull(client).getWeightsList());
+    PushGradientsResponse withoutWeights = client.pushGradients(push("w0", 1, TestModels.constant(NAMES, SHAPES, 1f), false));
+    assertEquals(2, withoutWeights.getVersion());
+    assertEquals(0, withoutWeights.getWeightsCount());
+    GetStatusResponse status = client.getStatus(GetStatusRequest.getDefaultInstance());
+    assertEquals(2, status.getUpdates());
+    assertEquals(40, status.getGlobalStep());
+    assertEquals(160, status.getFrames());
+    assertEquals("w0", status.getWorkers(0).getWorkerId());
+    assertTrue(status.getWorkers(0).getAlive());
+    assertEquals(2, status.getWorkers(0).getUpdates());
+  }
+
+  @Test
+  void pushBeforeInitialisation_isFailedPrecondition() throws Exception {
+    ParameterServer server = start(config(), null);
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        () -> client(server).pushGradients(push("w0", 0, TestModels.constant(NAMES, SHAPES, 1f), true)));
+    assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+    assertTrue(e.getStatus().getDescription().startsWith("the weights are not initialised yet"));
+  }
+
+  @Test
+  void badPushes_areRejectedWithTheRightStatus_andLeaveTheModelUnchanged() throws Exception {
+    ParameterServer server = start(config(), null);
+    ParameterServerGrpc.BlockingStub client = client(server);
+    initialize(client);
+    List<Tensor> good = TestModels.constant(NAMES, SHAPES, 1f);
+    assertInvalid(client, "unknown tensor 'conv9.weight'",
+        List.of(Tensors.of("conv9.weight", new long[] {2, 3}, good.get(0).getData())));
+    assertInvalid(client, "tensor 'w' has shape [3, 2] but the model's is [2, 3]",
+        List.of(Tensors.of("w", new long[] {3, 2}, good.get(0).getData())));
+    assertInvalid(client, "tensor 'b' of shape [3] needs 12 bytes, got 13",
+        List.of(Tensors.of("b", new long[] {3}, good.get(1).getData().concat(com.google.protobuf.ByteString.copyFrom(new byte[1])))));
+    assertInvalid(client, "gradients of tensor 'b' hold NaN at index 1",
+        List.of(Tensors.encode("b", new long[] {3}, new float[] {0, Float.NaN, 0}, 0, 3)));
+    assertInvalid(client, "gradients of tensor 'w' hold -Infinity at index 5",
+        List.of(Tensors.encode("w", new long[] {2, 3}, new float[] {0, 0, 0, 0, 0, Float.NEGATIVE_INFINITY}, 0, 6)));
+    StatusRuntimeException noWorker = assertThrows(StatusRuntimeException.class, () -> client.pushGradients(push("", 0, good, true)));
+    assertEquals(Status.Code.INVALID_ARGUMENT, noWorker.getStatus().getCode());
+    assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> client.pushGradients(push("w0", 99, good, true))));
+    assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> client.reportEpisode(
+        ReportEpisodeRequest.newBuilder().setWorkerId("w0").setScore(Double.NaN).build())));
+    PullWeightsResponse after = pull(client);
+    assertEquals(0, after.getVersion());
+    assertEquals(TestModels.random(NAMES, SHAPES, 3, 1f), after.getWeightsList());
+    // The optimizer state is untouched too: the next good push is an exact first Adam step.
+    PushGradientsResponse reply = client.pushGradients(push("w0", 0, good, true));
+    assertEquals(Tensors.toArray(after.getWeights(1))[0] - 1e-3f, Tensors.toArray(reply.getWeights(1))[0], 1e-6f);
+  }
+
+  private static void assertInvalid(ParameterServerGrpc.BlockingStub client, String message, List<Tensor> gradients) {
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> client.pushGradients(push("w0", 0, gradients, true)));
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    assertTrue(e.getStatus().getDescription().startsWith(message), e.getStatus().getDescription());
+  }
+
+  @Test
+  void initialWeightsThatAreBad_areInvalidArgument_andTheServerStaysUninitialised() throws Exception {
+    ParameterServer server = start(config(), null);
+    ParameterServerGrpc.BlockingStub client = client(server);
+    assertTrue(client.register(RegisterRequest.newBuilder().setWorkerId("w0").build()).getInitialize());
+    assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> client.initializeWeights(InitializeWeightsRequest.newBuilder()
+        .setWorkerId("w0").addWeights(Tensors.encode("w", new long[] {1}, new float[] {Float.NaN}, 0, 1)).build())));
+    assertFalse(client.getStatus(GetStatusRequest.getDefaultInstance()).getInitialized());
+  }
+
+  @Test
+  void workerWithAnotherModel_isTurnedAway() throws Exception {
+    ParameterServer server = start(config(), null);
+    ParameterServerGrpc.BlockingStub client = client(server);
+    initialize(client);
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> client.register(RegisterRequest.newBuilder()
+        .setWorkerId("w1").addModel(Tensors.spec("w", new long[] {2, 3})).addModel(Tensors.spec("b", new long[] {4})).build()));
+    assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+    assertEquals("worker w1 has a different model than this server: tensor 'b' has shape [4] in the worker but [3] on the server",
+        e.getStatus().getDescription());
+  }
+
+  @Test
+  void authToken_isRequiredOnEveryCall_butNotForHealthChecks() throws Exception {
+    ParameterServer server = start(config().withAuthToken("s3cret-token"), null);
+    Channel channel = channel(server);
+    StatusRuntimeException missing = assertThrows(StatusRuntimeException.class,
+        () -> client(channel).getStatus(GetStatusRequest.getDefaultInstance()));
+    assertEquals(Status.Code.UNAUTHENTICATED, missing.getStatus().getCode());
+    StatusRuntimeException wrong = assertThrows(StatusRuntimeException.class,
+        () -> client(ClientInterceptors.intercept(channel, Channels.bearer("guess"))).register(
+            RegisterRequest.newBuilder().setWorkerId("w0").build()));
+    assertEquals(Status.Code.UNAUTHENTICATED, wrong.getStatus().getCode());
+    assertFalse(wrong.getStatus().getDescription().contains("s3cret"), "the token is never revealed");
+    assertTrue(client(ClientInterceptors.intercept(channel, Channels.bearer("s3cret-token")))
+        .register(RegisterRequest.newBuilder().setWorkerId("w0").build()).getInitialize());
+    HealthCheckResponse health = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+        .check(HealthCheckRequest.newBuilder().setService(ParameterServerGrpc.SERVICE_NAME).build());
+    assertEquals(HealthCheckResponse.ServingStatus.SERVING, health.getStatus());
+  }
+
+  @Test
+  void targetReached_everyReplyTellsWorkersToStop_andAFinalCheckpointIsWritten() throws Exception {
+    ParameterServer server = start(config().withStopRule(5, 0).withCheckpoints(folder, Duration.ofHours(1)), null);
+    ParameterServerGrpc.BlockingStub client = client(server);
+    initialize(client);
+    client.pushGradients(push("w0", 0, TestModels.constant(NAMES, SHAPES, 1f), false));
+    ReportEpisodeResponse reply = null;
+    for (int i = 0; i < 100; i++) {
+      // 50 episodes at 0 then 50 at 10: the mean of the last 100 reaches 5 exactly at the 100th.
+      reply = client.reportEpisode(ReportEpisodeRequest.newBuilder().setWorkerId("w0").setScore(i < 50 ? 0 : 10).setLength(10).build());
+      assertEquals(i == 99 ? StopReason.STOP_REASON_TARGET_REACHED : StopReason.STOP_REASON_NONE, reply.getStop(), "episode " + i);
+    }
+    assertEquals(5.0, reply.getMean100(), 1e-9);
+    assertTrue(server.awaitStop(Duration.ofSeconds(20)));
+    PushGradientsResponse afterStop = client.pushGradients(push("w0", 1, TestModels.constant(NAMES, SHAPES, 1f), false));
+    assertEquals(StopReason.STOP_REASON_TARGET_REACHED, afterStop.getStop());
+    assertEquals(1, afterStop.getVersion(), "no update is applied after the stop");
+    Path last = server.lastCheckpoint();
+    assertEquals(StopReason.STOP_REASON_TARGET_REACHED, CheckpointFolder.load(last).checkpoint().getStop());
+    assertEquals(100, CheckpointFolder.load(last).checkpoint().getEpisodesCount());
+  }
+
+  @Test
+  void maxSteps_stopsTheRun() throws Exception {
+    ParameterServer server = start(config().withStopRule(Double.POSITIVE_INFINITY, 40), null);
+    ParameterServerGrpc.BlockingStub client = client(server);
+    initialize(client);
+    assertEquals(StopReason.STOP_REASON_NONE, client.pushGradients(push("w0", 0, TestModels.constant(NAMES, SHAPES, 1f), false)).getStop());
+    assertEquals(StopReason.STOP_REASON_MAX_STEPS, client.pushGradients(push("w0", 1, TestModels.constant(NAMES, SHAPES, 1f), false)).getStop());
+    assertTrue(server.awaitStop(Duration.ofSeconds(20)));
+  }
+
+  @Test
+  void status_reportsBothRunningMeans() throws Exception {
+    ParameterServer server = start(config(), null);
+    ParameterServerGrpc.BlockingStub client = client(server);
+    initialize(client);
+    client.register(RegisterRequest.newBuilder().setWorkerId("b").build());
+    client.reportEpisode(ReportEpisodeRequest.newBuilder().setWorkerId("w0").setScore(1).build());
+    client.reportEpisode(ReportEpisodeRequest.newBuilder().setWorkerId("w0").setScore(3).build());
+    client.reportEpisode(ReportEpisodeRequest.newBuilder().setWorkerId("b").setScore(5).build());
+    GetStatusResponse status = client.getStatus(GetStatusRequest.getDefaultInstance());
+    assertEquals(3, status.getEpisodes());
+    assertEquals(3.0, status.getMean100(), 1e-9);
+    // Two workers, so one round so far: w0's first episode with b's first, (1 + 5) / 2.
+    assertEquals(3.0, status.getRoundMean100(), 1e-9);
+    assertEquals(5.0, status.getBestScore(), 1e-9);
+  }
+
+  @Test
+  void checkpoint_resumesExactly_theNextStepMatchesTheUninterruptedRun() throws Exception {
+    ParameterServer original = start(config().withCheckpoints(folder, Duration.ofHours(1)), null);
+    ParameterServerGrpc.BlockingStub client = client(original);
+    initialize(client);
+    for (int i = 0; i < 3; i++) {
+      client.pushGradients(push("w0", i, TestModels.random(NAMES, SHAPES, 20 + i, 1f), false));
+    }
+    client.reportEpisode(ReportEpisodeRequest.newBuilder().setWorkerId("w0").setScore(-20).setLength(900).build());
+    Path file = original.checkpoint();
+    ParameterServer resumed = start(config(), CheckpointFolder.load(folder));
+    ParameterServerGrpc.BlockingStub resumedClient = client(resumed);
+    GetStatusResponse status = resumedClient.getStatus(GetStatusRequest.getDefaultInstance());
+    assertEquals(3, status.getVersion());
+    assertEquals(60, status.getGlobalStep());
+    assertEquals(1, status.getEpisodes());
+    assertEquals(-20, status.getMean100(), 1e-9);
+    assertEquals(pull(client).getWeightsList(), pull(resumedClient).getWeightsList());
+    List<Tensor> next = TestModels.random(NAMES, SHAPES, 99, 1f);
+    PushGradientsResponse a = client.pushGradients(push("w0", 3, next, true));
+    PushGradientsResponse b = resumedClient.pushGradients(push("w0", 3, next, true));
+    assertArrayEquals(Tensors.toArray(a.getWeights(0)), Tensors.toArray(b.getWeights(0)), 0f);
+    assertNotEquals(null, file);
+  }
+}

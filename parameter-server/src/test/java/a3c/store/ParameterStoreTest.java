@@ -1,0 +1,159 @@
+package a3c.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import a3c.optim.Optimizer;
+import a3c.optim.OptimizerConfig;
+import a3c.optim.OptimizerKind;
+import a3c.proto.Tensor;
+import a3c.rpc.Tensors;
+import a3c.testing.TestModels;
+import com.google.protobuf.ByteString;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ParameterStoreTest {
+  private static final OptimizerConfig ADAM = OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-3);
+  private final List<ParameterStore> stores = new ArrayList<>();
+
+  @AfterEach
+  void closeStores() {
+    stores.forEach(ParameterStore::close);
+  }
+
+  private ParameterStore small() {
+    ParameterStore store = ParameterStore.initialize(TestModels.random(TestModels.SMALL_NAMES, TestModels.SMALL_SHAPES, 1, 1f), ADAM);
+    stores.add(store);
+    return store;
+  }
+
+  @Test
+  void manyThreadsPushingAtOnce_loseNoUpdate_andMatchTheSequentialResult() throws Exception {
+    ParameterStore store = small();
+    int threads = 8;
+    int pushesEach = 50;
+    List<Tensor> gradients = TestModels.random(TestModels.SMALL_NAMES, TestModels.SMALL_SHAPES, 2, 1f);
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<?>> done = new ArrayList<>();
+    for (int w = 0; w < threads; w++) {
+      done.add(pool.submit(() -> {
+        start.await();
+        for (int i = 0; i < pushesEach; i++) {
+          store.apply(store.decode(gradients), store.snapshot().version(), 20, 80).join();
+        }
+        return null;
+      }));
+    }
+    start.countDown();
+    for (Future<?> future : done) {
+      future.get(60, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    Snapshot after = store.snapshot();
+    assertEquals(threads * pushesEach, after.version());
+    assertEquals(threads * pushesEach, after.updates());
+    assertEquals(threads * pushesEach * 20L, after.globalStep());
+    assertEquals(threads * pushesEach * 80L, after.frames());
+    // The same gradient every time makes the result independent of the order: compare with a plain loop.
+    float[] expected = flatten(TestModels.random(TestModels.SMALL_NAMES, TestModels.SMALL_SHAPES, 1, 1f));
+    float[] flatGradients = flatten(gradients);
+    Optimizer reference = Optimizer.create(ADAM, new int[] {6, 3});
+    for (int i = 0; i < threads * pushesEach; i++) {
+      reference.step(0, expected, flatGradients, 0, 6);
+      reference.step(1, expected, flatGradients, 6, 3);
+    }
+    assertArrayEquals(expected, flatten(after.weights()), 0f);
+  }
+
+  @Test
+  void snapshots_areImmutable_laterUpdatesDoNotChangeThem() {
+    ParameterStore store = small();
+    Snapshot before = store.snapshot();
+    float[] beforeValues = flatten(before.weights());
+    store.apply(store.decode(TestModels.constant(TestModels.SMALL_NAMES, TestModels.SMALL_SHAPES, 1f)), 0, 1, 1).join();
+    assertArrayEquals(beforeValues, flatten(before.weights()), 0f);
+    assertEquals(1, store.snapshot().version());
+  }
+
+  @Test
+  void subsetPush_updatesOnlyThoseTensors() {
+    ParameterStore store = small();
+    float[] before = flatten(store.snapshot().weights());
+    List<Tensor> onlyBias = List.of(TestModels.constant(TestModels.SMALL_NAMES, TestModels.SMALL_SHAPES, 1f).get(1));
+    store.apply(store.decode(onlyBias), 0, 1, 1).join();
+    float[] after = flatten(store.snapshot().weights());
+    for (int i = 0; i < 6; i++) {
+      assertEquals(before[i], after[i], 0f);
+    }
+    for (int i = 6; i < 9; i++) {
+      assertEquals(before[i] - 1e-3f, after[i], 1e-6f);
+    }
+    StoreState state = store.capture().join();
+    assertArrayEquals(new long[] {0, 1}, state.optimizer().steps());
+  }
+
+  @Test
+  void badGradients_areRejectedWithTheTensorNamed_andChangeNothing() {
+    ParameterStore store = small();
+    StoreState before = store.capture().join();
+    List<Tensor> good = TestModels.constant(TestModels.SMALL_NAMES, TestModels.SMALL_SHAPES, 1f);
+    assertRejected(store, "unknown tensor 'nope': the model has no tensor of that name",
+        List.of(good.get(0), Tensors.of("nope", new long[] {3}, good.get(1).getData())));
+    assertRejected(store, "tensor 'b' has shape [1, 3] but the model's is [3]",
+        List.of(Tensors.of("b", new long[] {1, 3}, good.get(1).getData())));
+    assertRejected(store, "tensor 'b' of shape [3] needs 12 bytes, got 8",
+        List.of(Tensors.of("b", new long[] {3}, good.get(1).getData().substring(0, 8))));
+    assertRejected(store, "tensor 'w' appears twice in the push", List.of(good.get(0), good.get(0)));
+    assertRejected(store, "the push carries no gradients", List.of());
+    assertRejected(store, "gradients of tensor 'b' hold NaN at index 2: only finite values are accepted",
+        List.of(good.get(0), Tensors.encode("b", new long[] {3}, new float[] {1, 2, Float.NaN}, 0, 3)));
+    assertRejected(store, "gradients of tensor 'w' hold Infinity at index 0: only finite values are accepted",
+        List.of(Tensors.encode("w", new long[] {2, 3}, new float[] {Float.POSITIVE_INFINITY, 0, 0, 0, 0, 0}, 0, 6)));
+    StoreState after = store.capture().join();
+    assertArrayEquals(before.weights(), after.weights(), 0f);
+    assertArrayEquals(before.optimizer().secondMoment()[0], after.optimizer().secondMoment()[0], 0f);
+    assertArrayEquals(before.optimizer().steps(), after.optimizer().steps());
+    assertEquals(0, after.version());
+  }
+
+  @Test
+  void initialWeights_mustBeFiniteAndFitTheirShapes() {
+    assertEquals("weights of tensor 'b' hold NaN at index 0: only finite values are accepted",
+        assertThrows(IllegalArgumentException.class, () -> ParameterStore.initialize(List.of(
+            Tensors.encode("b", new long[] {1}, new float[] {Float.NaN}, 0, 1)), ADAM)).getMessage());
+    assertEquals("tensor 'b' of shape [2] needs 8 bytes, got 4",
+        assertThrows(IllegalArgumentException.class, () -> ParameterStore.initialize(List.of(
+            Tensors.of("b", new long[] {2}, ByteString.copyFrom(new byte[4]))), ADAM)).getMessage());
+    assertEquals("tensor 'b' has shape [0, 2]: every dimension must be positive",
+        assertThrows(IllegalArgumentException.class, () -> ParameterStore.initialize(List.of(
+            Tensors.of("b", new long[] {0, 2}, ByteString.EMPTY)), ADAM)).getMessage());
+  }
+
+  private static void assertRejected(ParameterStore store, String message, List<Tensor> push) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store.decode(push));
+    assertEquals(message, e.getMessage());
+    assertTrue(store.snapshot().version() == 0);
+  }
+
+  static float[] flatten(List<Tensor> tensors) {
+    int total = tensors.stream().mapToInt(t -> t.getData().size() / 4).sum();
+    float[] values = new float[total];
+    int offset = 0;
+    for (Tensor tensor : tensors) {
+      Tensors.decode(tensor.getData(), values, offset);
+      offset += tensor.getData().size() / 4;
+    }
+    return values;
+  }
+}
