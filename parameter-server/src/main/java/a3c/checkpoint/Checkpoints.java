@@ -34,9 +34,10 @@ public final class Checkpoints {
       long[] shape = layout.shape(t);
       checkpoint.addWeights(Tensors.encode(name, shape, state.weights(), layout.offset(t), layout.numel(t)));
       optimizerProto.addStep(optimizer.steps()[t]);
-      float[] first = optimizer.firstMoment()[t];
-      optimizerProto.addFirstMoment(Tensors.encode(name, first.length == 0 ? new long[] {0} : shape, first, 0, first.length));
-      optimizerProto.addSecondMoment(Tensors.encode(name, shape, optimizer.secondMoment()[t], 0, layout.numel(t)));
+      if (optimizer.firstMoment().length > 0) {
+        optimizerProto.addFirstMoment(Tensors.encode(name, shape, optimizer.firstMoment(), layout.offset(t), layout.numel(t)));
+      }
+      optimizerProto.addSecondMoment(Tensors.encode(name, shape, optimizer.secondMoment(), layout.offset(t), layout.numel(t)));
     }
     return checkpoint;
   }
@@ -60,23 +61,34 @@ public final class Checkpoints {
         Tensors.decode(weights.get(t).getData(), flat, layout.offset(t));
       }
       a3c.proto.OptimizerState proto = checkpoint.getOptimizer();
+      OptimizerKind kind = OptimizerKind.parse(proto.getKind());
       int tensors = layout.size();
-      if (proto.getStepCount() != tensors || proto.getFirstMomentCount() != tensors || proto.getSecondMomentCount() != tensors) {
+      int firstCount = kind == OptimizerKind.ADAM ? tensors : 0;
+      if (proto.getStepCount() != tensors || proto.getFirstMomentCount() != firstCount || proto.getSecondMomentCount() != tensors) {
         throw new IllegalArgumentException("its optimizer state covers " + proto.getStepCount() + " tensors, its model " + tensors);
       }
-      long[] steps = new long[tensors];
-      float[][] first = new float[tensors][];
-      float[][] second = new float[tensors][];
+      float[] first = new float[firstCount == 0 ? 0 : layout.totalSize()];
+      float[] second = new float[layout.totalSize()];
       for (int t = 0; t < tensors; t++) {
-        steps[t] = proto.getStep(t);
-        first[t] = Tensors.toArray(proto.getFirstMoment(t));
-        second[t] = Tensors.toArray(proto.getSecondMoment(t));
+        if (firstCount > 0) {
+          decodeMoment(proto.getFirstMoment(t), layout, t, first);
+        }
+        decodeMoment(proto.getSecondMoment(t), layout, t, second);
       }
-      OptimizerState optimizer = new OptimizerState(OptimizerKind.parse(proto.getKind()), steps, first, second);
+      OptimizerState optimizer = new OptimizerState(kind, proto.getStepList().stream().mapToLong(Long::longValue).toArray(),
+          first, second);
       return new StoreState(layout, flat, optimizer, checkpoint.getVersion(), checkpoint.getGlobalStep(),
           checkpoint.getUpdates(), checkpoint.getFrames());
     } catch (IllegalArgumentException e) {
       throw new CheckpointException(file, "is inconsistent: " + e.getMessage(), e);
     }
+  }
+
+  private static void decodeMoment(Tensor moment, TensorLayout layout, int t, float[] destination) {
+    if (!moment.getName().equals(layout.name(t)) || moment.getData().size() != layout.numel(t) * Float.BYTES) {
+      throw new IllegalArgumentException("its optimizer moment '" + moment.getName() + "' does not match tensor '"
+          + layout.name(t) + "' of " + layout.numel(t) + " values");
+    }
+    Tensors.decode(moment.getData(), destination, layout.offset(t));
   }
 }

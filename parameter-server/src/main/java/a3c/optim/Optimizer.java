@@ -8,7 +8,10 @@ package a3c.optim;
  * push that carries gradients for a subset of the tensors advances only those.
  */
 public interface Optimizer {
-  /** Applies one step to {@code weights[offset, offset + length)} of tensor {@code tensor}. */
+  /**
+   * Applies one step to tensor {@code tensor}, which occupies {@code [offset, offset + length)} of
+   * the flat weights, the flat gradients and the optimizer's flat moments alike.
+   */
   void step(int tensor, float[] weights, float[] gradients, int offset, int length);
 
   /** The optimizer's state, for checkpoints. */

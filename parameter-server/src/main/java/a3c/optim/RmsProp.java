@@ -20,13 +20,14 @@ final class RmsProp implements Optimizer {
   @Override
   public void step(int tensor, float[] weights, float[] gradients, int offset, int length) {
     state.steps()[tensor]++;
-    float[] s = state.secondMoment()[tensor];
+    float[] s = state.secondMoment();
     float oneMinusAlpha = 1 - alpha;
-    for (int i = 0; i < length; i++) {
-      float g = gradients[offset + i];
+    int end = offset + length;
+    for (int i = offset; i < end; i++) {
+      float g = gradients[i];
       float si = alpha * s[i] + oneMinusAlpha * g * g;
       s[i] = si;
-      weights[offset + i] -= lr * g / ((float) Math.sqrt(si) + eps);
+      weights[i] -= lr * g / ((float) Math.sqrt(si) + eps);
     }
   }
 

@@ -7,6 +7,7 @@ import a3c.proto.Checkpoint;
 import a3c.proto.GetStatusResponse;
 import a3c.proto.Hyperparameters;
 import a3c.proto.StopReason;
+import a3c.rpc.Channels;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.store.ParameterStore;
 import a3c.store.StoreState;
@@ -78,7 +79,8 @@ public final class ParameterServer implements AutoCloseable {
 
   /** Starts a server on the address in the config (Netty, with TLS when configured). */
   public static ParameterServer start(ServerConfig config, CheckpointFolder.Loaded resume) throws IOException {
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.bind(), config.port()));
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.bind(), config.port()))
+        .flowControlWindow(Channels.FLOW_CONTROL_WINDOW);
     if (config.tlsCert() != null) {
       builder.sslContext(GrpcSslContexts.forServer(config.tlsCert().toFile(), config.tlsKey().toFile()).build());
     }
@@ -117,6 +119,12 @@ public final class ParameterServer implements AutoCloseable {
 
   public GetStatusResponse status() {
     return service.status();
+  }
+
+  /** Server time per update (validate, optimizer step, publish), in milliseconds; 0 before the first. */
+  public double serverMillisPerUpdate() {
+    ParameterStore store = service.store();
+    return store == null ? 0 : store.serverMillisPerUpdate();
   }
 
   /** The newest checkpoint this server wrote, or null. */

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The global network and its optimizer state, updated by one writer thread.
@@ -44,6 +45,8 @@ public final class ParameterStore implements AutoCloseable {
   private long frames;
   private long stalenessSum;
   private volatile Snapshot snapshot;
+  private final LongAdder serverNanos = new LongAdder();
+  private final LongAdder appliedHere = new LongAdder();
 
   private ParameterStore(StoreState state, Optimizer optimizer) {
     this.layout = state.layout();
@@ -92,6 +95,12 @@ public final class ParameterStore implements AutoCloseable {
     return updates == 0 ? 0 : (double) stalenessSum / updates;
   }
 
+  /** Server time spent per update so far: decoding and validating, the optimizer step, publishing. */
+  public double serverMillisPerUpdate() {
+    long applied = appliedHere.sum();
+    return applied == 0 ? 0 : serverNanos.sum() / 1e6 / applied;
+  }
+
   /**
    * Validates a push's gradients and decodes them into a pooled buffer, on the caller's thread.
    *
@@ -99,6 +108,7 @@ public final class ParameterStore implements AutoCloseable {
    *     or byte length is wrong, or a value is NaN or infinite
    */
   public Gradients decode(List<Tensor> tensors) {
+    long start = System.nanoTime();
     if (tensors.isEmpty()) {
       throw new IllegalArgumentException("the push carries no gradients");
     }
@@ -131,6 +141,7 @@ public final class ParameterStore implements AutoCloseable {
       pool.offer(values);
       throw e;
     }
+    serverNanos.add(System.nanoTime() - start);
     return new Gradients(values, present);
   }
 
@@ -148,6 +159,7 @@ public final class ParameterStore implements AutoCloseable {
    */
   public CompletableFuture<Snapshot> apply(Gradients gradients, long baseVersion, long agentSteps, long pushFrames) {
     return CompletableFuture.supplyAsync(() -> {
+      long start = System.nanoTime();
       try {
         for (int t = 0; t < layout.size(); t++) {
           if (gradients.present[t]) {
@@ -164,7 +176,10 @@ public final class ParameterStore implements AutoCloseable {
         globalStep += agentSteps;
         frames += pushFrames;
       }
-      return publish();
+      Snapshot published = publish();
+      serverNanos.add(System.nanoTime() - start);
+      appliedHere.increment();
+      return published;
     }, applier);
   }
 

@@ -23,8 +23,8 @@ class OptimizerTest {
     assertArrayEquals(new float[] {0.95023885f, -2.14274297f}, weights, 1e-6f);
     OptimizerState state = adam.state();
     assertEquals(3, state.steps()[0]);
-    assertArrayEquals(new float[] {-0.0245f, -0.138f}, state.firstMoment()[0], 1e-7f);
-    assertArrayEquals(new float[] {0.01297525f, 0.129204f}, state.secondMoment()[0], 1e-6f);
+    assertArrayEquals(new float[] {-0.0245f, -0.138f}, state.firstMoment(), 1e-7f);
+    assertArrayEquals(new float[] {0.01297525f, 0.129204f}, state.secondMoment(), 1e-6f);
   }
 
   @Test
@@ -38,8 +38,8 @@ class OptimizerTest {
     assertArrayEquals(new float[] {0.89532308f, -3.0f}, weights, 1e-6f);
     rmsprop.step(0, weights, GRADIENTS[2], 0, 2);
     assertArrayEquals(new float[] {0.67584957f, -2.16539057f}, weights, 1e-6f);
-    assertArrayEquals(new float[] {0.01297525f, 0.129204f}, rmsprop.state().secondMoment()[0], 1e-6f);
-    assertEquals(0, rmsprop.state().firstMoment()[0].length);
+    assertArrayEquals(new float[] {0.01297525f, 0.129204f}, rmsprop.state().secondMoment(), 1e-6f);
+    assertEquals(0, rmsprop.state().firstMoment().length);
   }
 
   @Test

@@ -1,0 +1,97 @@
+package a3c.ps;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import a3c.checkpoint.CheckpointFolder;
+import a3c.proto.GetStatusRequest;
+import a3c.proto.PushGradientsRequest;
+import a3c.proto.StopReason;
+import a3c.rpc.Channels;
+import a3c.rpc.ParameterServerGrpc;
+import a3c.testing.ChildJvm;
+import a3c.testing.TestModels;
+import io.grpc.ManagedChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The parameter server as users run it: a child JVM started from its command line. */
+class ParameterServerProcessTest {
+  private static final Duration STARTUP = Duration.ofSeconds(60);
+  private static final String LISTENING = "parameter-server listening on 127\\.0\\.0\\.1:(\\d+)";
+
+  @TempDir Path folder;
+
+  @Test
+  void childJvm_servesOverASocket_andSigtermWritesAFinalCheckpointAndExitsZero() throws Exception {
+    try (ChildJvm ps = ChildJvm.start(folder, ParameterServerCommand.class.getName(), List.of("--port", "0",
+        "--env-name", "Test-v0", "--checkpoint-dir", "ckpt", "--checkpoint-every", "3600", "--linger-seconds", "0",
+        "--auth-token", "tok"))) {
+      int port = Integer.parseInt(ps.awaitLine(LISTENING, STARTUP).group(1));
+      ManagedChannel channel = Channels.open("127.0.0.1:" + port, "tok", null);
+      try {
+        ParameterServerGrpc.BlockingStub client = ParameterServerGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+        ParameterServerContractTest.initialize(client);
+        for (int i = 0; i < 3; i++) {
+          client.pushGradients(PushGradientsRequest.newBuilder().setWorkerId("w0").setBaseVersion(i)
+              .addAllGradients(TestModels.constant(TestModels.SMALL_NAMES, TestModels.SMALL_SHAPES, 1f)).setAgentSteps(20).build());
+        }
+        assertEquals(3, client.getStatus(GetStatusRequest.getDefaultInstance()).getVersion());
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+      ps.terminate();
+      assertEquals(0, ps.awaitExit(Duration.ofSeconds(30)), ps.transcript());
+      CheckpointFolder.Loaded last = CheckpointFolder.load(folder.resolve("ckpt"));
+      assertEquals(3, last.checkpoint().getVersion());
+      assertEquals(60, last.checkpoint().getGlobalStep());
+      assertEquals(StopReason.STOP_REASON_SHUTDOWN, last.checkpoint().getStop());
+      assertEquals("adam", last.checkpoint().getHyperparameters().getOptimizer());
+    }
+  }
+
+  @Test
+  void resume_fromTheCheckpointFolder_continuesTheCounters() throws Exception {
+    Path checkpoints = folder.resolve("ckpt");
+    try (ChildJvm ps = ChildJvm.start(folder, ParameterServerCommand.class.getName(), List.of("--port", "0",
+        "--env-name", "Test-v0", "--checkpoint-dir", "ckpt", "--linger-seconds", "0"))) {
+      int port = Integer.parseInt(ps.awaitLine(LISTENING, STARTUP).group(1));
+      ManagedChannel channel = Channels.open("127.0.0.1:" + port, null, null);
+      ParameterServerContractTest.initialize(ParameterServerGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS));
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      ps.terminate();
+      assertEquals(0, ps.awaitExit(Duration.ofSeconds(30)), ps.transcript());
+    }
+    try (ChildJvm resumed = ChildJvm.start(folder, ParameterServerCommand.class.getName(), List.of("--port", "0",
+        "--resume", checkpoints.toString(), "--checkpoint-dir", "ckpt", "--linger-seconds", "0"))) {
+      resumed.awaitLine("resumed from .*checkpoint-000001.a3c: version 0", STARTUP);
+      resumed.awaitLine(LISTENING, STARTUP);
+      resumed.terminate();
+      assertEquals(0, resumed.awaitExit(Duration.ofSeconds(30)), resumed.transcript());
+    }
+    assertEquals(2, CheckpointFolder.list(checkpoints).size());
+    assertEquals("Test-v0", CheckpointFolder.load(checkpoints).checkpoint().getHyperparameters().getEnvName());
+  }
+
+  @Test
+  void badUsage_failsFastWithAClearMessage_andExitCode2() throws Exception {
+    Path corrupt = folder.resolve("bad.a3c");
+    Files.writeString(corrupt, "garbage");
+    String[][] cases = {
+        {"--opt", "sgd"}, {"--lr", "-1"}, {"--resume", corrupt.toString()}, {"--port", "70000"}, {"--keep-checkpoints", "0"}};
+    String[] expected = {
+        "unknown optimizer 'sgd': expected one of [adam, rmsprop]", "lr must be in (0.0, 1.0], got -1.0",
+        "checkpoint " + corrupt + " is truncated", "port must be in 0..65535, got 70000", "must keep at least 1 checkpoint, got 0"};
+    for (int i = 0; i < cases.length; i++) {
+      try (ChildJvm ps = ChildJvm.start(folder, ParameterServerCommand.class.getName(), List.of(cases[i]))) {
+        assertEquals(2, ps.awaitExit(STARTUP), ps.transcript());
+        assertTrue(ps.transcript().contains(expected[i]), ps.transcript());
+      }
+    }
+  }
+}
