@@ -1,0 +1,213 @@
+package a3c.worker;
+
+import a3c.env.Environment;
+import a3c.env.StepResult;
+import a3c.learner.A3cLearner;
+import a3c.learner.Gradients;
+import a3c.learner.LearnerStats;
+import a3c.model.ActorCritic;
+import a3c.model.ParameterSpec;
+import a3c.proto.InitializeWeightsRequest;
+import a3c.proto.PullWeightsResponse;
+import a3c.proto.PushGradientsRequest;
+import a3c.proto.PushGradientsResponse;
+import a3c.proto.RegisterRequest;
+import a3c.proto.RegisterResponse;
+import a3c.proto.ReportEpisodeRequest;
+import a3c.proto.StopReason;
+import a3c.proto.Tensor;
+import a3c.rpc.Tensors;
+import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One A3C worker (Mnih et al. 2016, Algorithm S3), in the paper's order: sync the weights, act for
+ * a rollout, compute the gradients, push them; the push's reply carries the next weights, so each
+ * rollout costs one round trip. Each finished episode's raw score goes to the server, which decides
+ * when the run stops.
+ */
+public final class Worker {
+  private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+  private final WorkerConfig config;
+  private final Environment env;
+  private final ActorCritic model;
+  private final A3cLearner learner;
+  private final PsClient client;
+  private final WorkerTimings timings = new WorkerTimings();
+  private final String[] names;
+  private long version;
+  private volatile boolean stopRequested;
+
+  Worker(WorkerConfig config, Environment env, ActorCritic model, A3cLearner learner, PsClient client) {
+    this.config = config;
+    this.env = env;
+    this.model = model;
+    this.learner = learner;
+    this.client = client;
+    this.names = model.parameters().stream().map(ParameterSpec::name).toArray(String[]::new);
+  }
+
+  public WorkerTimings timings() {
+    return timings;
+  }
+
+  /** Asks the loop to end after the current rollout (used on SIGTERM). */
+  public void requestStop() {
+    stopRequested = true;
+  }
+
+  /** Runs until the server says stop (or {@link #requestStop}); returns the server's reason. */
+  public StopReason run() {
+    StopReason stop = join();
+    float[] observation = new float[Math.toIntExact(observationSize())];
+    env.reset(observation);
+    double score = 0;
+    long length = 0;
+    while (stop == StopReason.STOP_REASON_NONE && !stopRequested) {
+      int steps = 0;
+      int frames = 0;
+      while (!learner.rolloutFull()) {
+        long t0 = System.nanoTime();
+        int action = learner.act(observation);
+        long t1 = System.nanoTime();
+        StepResult result = env.step(action, observation);
+        long t2 = System.nanoTime();
+        learner.record((float) result.reward(), result.done());
+        timings.actNanos += t1 - t0;
+        timings.envNanos += t2 - t1;
+        score += result.reward();
+        length++;
+        steps++;
+        frames += result.frames();
+        if (result.done()) {
+          stop = reportEpisode(score, length);
+          score = 0;
+          length = 0;
+          env.reset(observation);
+        }
+      }
+      long t3 = System.nanoTime();
+      Gradients gradients = learner.finishRollout(observation);
+      long t4 = System.nanoTime();
+      timings.learnNanos += t4 - t3;
+      if (stop == StopReason.STOP_REASON_NONE) {
+        stop = push(gradients, steps, frames);
+      }
+      timings.rpcNanos += System.nanoTime() - t4;
+      timings.steps += steps;
+      timings.frames += frames;
+      timings.updates++;
+    }
+    log.info("worker {} stops: {} after {} agent steps", config.workerId(), stopRequested ? "requested" : stop, timings.steps);
+    return stop;
+  }
+
+  /** Registers, uploads the initial weights if chosen, and loads the server's weights. */
+  private StopReason join() {
+    RegisterRequest.Builder register = RegisterRequest.newBuilder().setWorkerId(config.workerId())
+        .setEnvName(config.envName()).setHostname(hostname());
+    for (ParameterSpec spec : model.parameters()) {
+      register.addModel(Tensors.spec(spec.name(), spec.shape()));
+    }
+    RegisterResponse registered = client.register(register.build());
+    if (registered.getInitialize()) {
+      // The run's seed, not the worker's: the initial network does not depend on who won the race.
+      model.initialize(config.seed());
+      InitializeWeightsRequest.Builder upload = InitializeWeightsRequest.newBuilder().setWorkerId(config.workerId());
+      List<ByteBuffer> weights = model.exportWeights();
+      for (int t = 0; t < names.length; t++) {
+        upload.addWeights(Tensors.of(names[t], model.parameters().get(t).shape(), UnsafeByteOperations.unsafeWrap(weights.get(t))));
+      }
+      try {
+        client.initializeWeights(upload.build());
+        log.info("worker {} initialised the global network", config.workerId());
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.FAILED_PRECONDITION) {
+          throw e;
+        }
+        log.info("worker {}: another worker initialised the weights first ({})", config.workerId(), e.getStatus().getDescription());
+      }
+    }
+    PullWeightsResponse pulled = client.pullWeights(config.workerId());
+    load(pulled.getWeightsList());
+    version = pulled.getVersion();
+    return pulled.getStop();
+  }
+
+  private StopReason push(Gradients gradients, int steps, int frames) {
+    PushGradientsRequest.Builder request = PushGradientsRequest.newBuilder().setWorkerId(config.workerId())
+        .setBaseVersion(version).setAgentSteps(steps).setFrames(frames).setReturnWeights(true);
+    List<ByteBuffer> tensors = gradients.tensors();
+    for (int t = 0; t < names.length; t++) {
+      // The learner reuses these buffers for the next rollout, which starts only after the reply.
+      request.addGradients(Tensors.of(names[t], model.parameters().get(t).shape(),
+          UnsafeByteOperations.unsafeWrap(tensors.get(t).duplicate().clear())));
+    }
+    LearnerStats stats = gradients.stats();
+    request.getStatsBuilder().setPolicyLoss(stats.policyLoss()).setValueLoss(stats.valueLoss())
+        .setEntropy(stats.entropy()).setGradNorm(stats.gradNorm());
+    PushGradientsResponse reply;
+    try {
+      reply = client.pushGradients(request.build());
+    } catch (StatusRuntimeException e) {
+      if (!PsClient.unavailable(e)) {
+        throw e;
+      }
+      // The server went away (a restart from its checkpoint, say): drop this rollout, rejoin.
+      log.warn("worker {}: parameter server unreachable during a push; rejoining", config.workerId());
+      client.awaitReachable(config.workerId());
+      return join();
+    }
+    if (reply.getStop() == StopReason.STOP_REASON_NONE) {
+      load(reply.getWeightsList());
+      version = reply.getVersion();
+    }
+    return reply.getStop();
+  }
+
+  private StopReason reportEpisode(double score, long length) {
+    log.info("worker {} episode: score {} length {}", config.workerId(), score, length);
+    return client.reportEpisode(ReportEpisodeRequest.newBuilder().setWorkerId(config.workerId()).setScore(score)
+        .setLength(length).build()).getStop();
+  }
+
+  private void load(List<Tensor> weights) {
+    if (weights.size() != names.length) {
+      throw new IllegalStateException("the server sent " + weights.size() + " tensors, the model has " + names.length);
+    }
+    List<ByteBuffer> buffers = new ArrayList<>(names.length);
+    for (int t = 0; t < names.length; t++) {
+      Tensor tensor = weights.get(t);
+      if (!tensor.getName().equals(names[t])) {
+        throw new IllegalStateException("the server's tensor #" + t + " is '" + tensor.getName() + "', the model's is '" + names[t] + "'");
+      }
+      buffers.add(tensor.getData().asReadOnlyByteBuffer());
+    }
+    learner.loadWeights(buffers);
+  }
+
+  private long observationSize() {
+    long size = 1;
+    for (int dim : env.observationShape()) {
+      size *= dim;
+    }
+    return size;
+  }
+
+  static String hostname() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "unknown-host";
+    }
+  }
+}

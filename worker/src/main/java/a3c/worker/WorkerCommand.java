@@ -1,0 +1,129 @@
+package a3c.worker;
+
+import a3c.env.Environment;
+import a3c.env.Environments;
+import a3c.learner.A3cLearner;
+import a3c.learner.LearnerConfig;
+import a3c.model.ActorCritic;
+import a3c.model.AtariActorCritic;
+import a3c.model.MlpActorCritic;
+import a3c.proto.StopReason;
+import a3c.rpc.Channels;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+
+/** {@code scripts/worker}: options, validated config, worker, exit code. */
+@Command(name = "worker", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "One A3C worker: plays its own copy of the game, computes gradients, pushes them to the parameter server.",
+    footer = {"", "Exit codes: 0 the parameter server ended the run (or SIGTERM), 1 failure (e.g. server unreachable "
+        + "for longer than --retry-seconds), 2 bad usage (flags, ROM)."})
+public final class WorkerCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--ps", required = true, paramLabel = "HOST:PORT", description = "the parameter server")
+  String ps;
+
+  @Option(names = "--worker-index", description = "this worker's index; its seed is --seed plus it (default: ${DEFAULT-VALUE})")
+  int workerIndex;
+
+  @Option(names = "--worker-id", description = "the name the server knows this worker by (default: <hostname>-<index>)")
+  String workerId;
+
+  @Option(names = "--env-name", description = "CartPole-v1 or any <Game>NoFrameskip-v4 whose ROM is found (default: ${DEFAULT-VALUE})")
+  String envName = "PongNoFrameskip-v4";
+
+  @Option(names = "--rom-dir", description = "folder with Atari ROMs such as pong.bin (default: $A3C_ROM_DIR)")
+  Path romDir;
+
+  @Option(names = "--auth-token", defaultValue = "${env:A3C_AUTH_TOKEN}", description = "the server's shared secret (default: $A3C_AUTH_TOKEN)")
+  String authToken;
+
+  @Option(names = "--tls-ca", description = "PEM certificate to trust; connect with TLS")
+  Path tlsCa;
+
+  @Option(names = "--gamma", description = "discount factor for rewards (default: ${DEFAULT-VALUE})")
+  float gamma = 0.99f;
+
+  @Option(names = "--entropy-coef", description = "entropy term coefficient (default: ${DEFAULT-VALUE})")
+  float entropyCoef = 0.01f;
+
+  @Option(names = "--value-loss-coef", description = "value loss coefficient (default: ${DEFAULT-VALUE})")
+  float valueLossCoef = 0.5f;
+
+  @Option(names = "--max-grad-norm", description = "clip the gradients' global norm to this (default: ${DEFAULT-VALUE})")
+  float maxGradNorm = 40f;
+
+  @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})")
+  long seed = 1;
+
+  @Option(names = "--rs", description = "rollout size before updating (default: ${DEFAULT-VALUE})")
+  int rolloutLength = 20;
+
+  @Option(names = "--ep-length", description = "maximum episode length in agent steps (default: 4e10, i.e. none)")
+  double epLength = 4e10;
+
+  @Option(names = "--retry-seconds", description = "keep retrying this long while the server is unreachable (default: ${DEFAULT-VALUE})")
+  double retrySeconds = 300;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new WorkerCommand()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    WorkerConfig config;
+    Environment env;
+    try {
+      config = config();
+      env = Environments.create(config.envName(), config.romDir(), config.workerSeed(), config.maxEpisodeSteps());
+    } catch (IllegalArgumentException e) {
+      err.println("worker: " + e.getMessage());
+      return 2;
+    }
+    ManagedChannel channel = Channels.open(config.psTarget(), config.authToken(), config.tlsCa());
+    try (env; ActorCritic model = modelFor(env); A3cLearner learner = new A3cLearner(model, config.learner(), config.workerSeed())) {
+      Worker worker = new Worker(config, env, model, learner, new PsClient(channel, config.retryFor()));
+      Signal.handle(new Signal("TERM"), signal -> worker.requestStop());
+      StopReason reason = worker.run();
+      spec.commandLine().getOut().printf("worker %s stopped: %s%n", config.workerId(), reason);
+      return 0;
+    } catch (StatusRuntimeException e) {
+      err.println("worker: parameter server at " + config.psTarget() + " failed the call: " + e.getStatus());
+      return 1;
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The reference network for Atari frames, a small MLP for vector observations such as CartPole's. */
+  static ActorCritic modelFor(Environment env) {
+    int[] shape = env.observationShape();
+    return shape.length == 3 ? new AtariActorCritic(env.actionCount()) : MlpActorCritic.forObservations(shape[0], env.actionCount());
+  }
+
+  private WorkerConfig config() {
+    if (!(epLength >= 0)) {
+      throw new IllegalArgumentException("--ep-length must be >= 0, got " + epLength);
+    }
+    if (!(retrySeconds >= 0)) {
+      throw new IllegalArgumentException("--retry-seconds must be >= 0, got " + retrySeconds);
+    }
+    int maxEpisodeSteps = epLength >= Integer.MAX_VALUE ? 0 : (int) epLength;
+    String id = workerId != null ? workerId : Worker.hostname() + "-" + workerIndex;
+    return new WorkerConfig(ps, workerIndex, id, envName, romDir, authToken, tlsCa,
+        new LearnerConfig(gamma, entropyCoef, valueLossCoef, maxGradNorm, rolloutLength), seed, maxEpisodeSteps,
+        Duration.ofMillis((long) (retrySeconds * 1000)));
+  }
+}

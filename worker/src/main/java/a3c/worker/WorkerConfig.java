@@ -1,0 +1,43 @@
+package a3c.worker;
+
+import a3c.learner.LearnerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything a worker is started with, validated.
+ *
+ * @param psTarget the parameter server's {@code host:port}
+ * @param workerId the name the server knows this worker by; unique across hosts
+ * @param seed the run's seed; the worker's own is {@code seed + workerIndex}, as in the reference
+ * @param maxEpisodeSteps the reference's {@code --ep-length}: agent steps after which an episode is cut; 0 for none
+ * @param retryFor how long to keep retrying while the parameter server is unreachable
+ */
+public record WorkerConfig(String psTarget, int workerIndex, String workerId, String envName, Path romDir,
+    String authToken, Path tlsCa, LearnerConfig learner, long seed, int maxEpisodeSteps, Duration retryFor) {
+  public WorkerConfig {
+    if (psTarget == null || !psTarget.matches("[^\\s:]+:\\d{1,5}|\\[[0-9a-fA-F:]+\\]:\\d{1,5}")) {
+      throw new IllegalArgumentException("--ps must be HOST:PORT, got '" + psTarget + "'");
+    }
+    if (workerIndex < 0) {
+      throw new IllegalArgumentException("--worker-index must be >= 0, got " + workerIndex);
+    }
+    if (workerId == null || workerId.isBlank() || workerId.length() > 128) {
+      throw new IllegalArgumentException("worker id must be 1..128 non-blank characters, got '" + workerId + "'");
+    }
+    if (maxEpisodeSteps < 0) {
+      throw new IllegalArgumentException("--ep-length must be >= 0 (0: no limit), got " + maxEpisodeSteps);
+    }
+    if (retryFor.isNegative()) {
+      throw new IllegalArgumentException("retry duration must not be negative, got " + retryFor);
+    }
+    if (authToken != null && authToken.isBlank()) {
+      throw new IllegalArgumentException("auth token must not be blank");
+    }
+  }
+
+  /** This worker's own seed: the run's seed plus its index, as the reference seeds each process. */
+  public long workerSeed() {
+    return seed + workerIndex;
+  }
+}
