@@ -70,6 +70,11 @@ public record ServerConfig(String bind, int port, OptimizerConfig optimizer, Str
         keepCheckpoints, token, tlsCert, tlsKey, maxMessageBytes, extra);
   }
 
+  public ServerConfig withTls(Path cert, Path key) {
+    return new ServerConfig(bind, port, optimizer, envName, targetScore, maxSteps, checkpointDir, checkpointEvery,
+        keepCheckpoints, authToken, cert, key, maxMessageBytes, extra);
+  }
+
   public ServerConfig withMaxMessageBytes(int bytes) {
     return new ServerConfig(bind, port, optimizer, envName, targetScore, maxSteps, checkpointDir, checkpointEvery,
         keepCheckpoints, authToken, tlsCert, tlsKey, bytes, extra);

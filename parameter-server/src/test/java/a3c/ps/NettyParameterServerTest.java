@@ -18,6 +18,11 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import a3c.proto.GetStatusRequest;
+import a3c.proto.RegisterRequest;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
@@ -51,6 +56,35 @@ class NettyParameterServerTest extends ParameterServerContractTest {
         () -> client.pushGradients(push("w0", 0, List.of(Tensors.encode("w", new long[] {huge.length}, huge, 0, huge.length)), true)));
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
     assertEquals(0, pull(client).getVersion());
+  }
+
+  @Test
+  void tls_servesClientsThatTrustTheCertificate_andRefusesPlaintext() throws Exception {
+    Path cert = folder.resolve("cert.pem");
+    Path key = folder.resolve("key.pem");
+    Process openssl;
+    try {
+      openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+          "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+          "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      Assumptions.abort("openssl is needed to make a test certificate: " + e.getMessage());
+      return;
+    }
+    openssl.getInputStream().transferTo(OutputStream.nullOutputStream());
+    assertEquals(0, openssl.waitFor());
+    try (ParameterServer server = ParameterServer.start(config().withTls(cert, key), null)) {
+      ManagedChannel secure = Channels.open("127.0.0.1:" + server.port(), null, cert);
+      ManagedChannel plain = Channels.open("127.0.0.1:" + server.port(), null, null);
+      try {
+        assertTrue(client(secure).register(RegisterRequest.newBuilder().setWorkerId("w0").build()).getInitialize());
+        assertEquals(Status.Code.UNAVAILABLE, assertThrows(StatusRuntimeException.class,
+            () -> client(plain).getStatus(GetStatusRequest.getDefaultInstance())).getStatus().getCode());
+      } finally {
+        secure.shutdownNow();
+        plain.shutdownNow();
+      }
+    }
   }
 
   @Test
