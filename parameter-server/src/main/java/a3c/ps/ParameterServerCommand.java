@@ -2,6 +2,7 @@ package a3c.ps;
 
 import a3c.checkpoint.CheckpointException;
 import a3c.checkpoint.CheckpointFolder;
+import a3c.lifecycle.ParentWatch;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
 import a3c.proto.Hyperparameters;
@@ -86,6 +87,9 @@ public final class ParameterServerCommand implements Callable<Integer> {
   @Option(names = "--linger-seconds", description = "after the run stops, keep answering this long so every worker hears it (default: ${DEFAULT-VALUE})")
   double lingerSeconds = 3;
 
+  @Option(names = "--parent-pid", description = "stop (with a final checkpoint) when this process exits; set by the launcher")
+  Long parentPid;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ParameterServerCommand()).execute(args));
   }
@@ -115,6 +119,9 @@ public final class ParameterServerCommand implements Callable<Integer> {
     Runnable stop = server::requestStop;
     Signal.handle(new Signal("TERM"), signal -> stop.run());
     Signal.handle(new Signal("INT"), signal -> stop.run());
+    if (parentPid != null) {
+      ParentWatch.watch(parentPid, stop);
+    }
     out.printf("parameter-server listening on %s:%d (%s, lr %s)%n", bind, server.port(), config.optimizer().kind().flag(),
         config.optimizer().lr());
     out.flush();

@@ -4,6 +4,7 @@ import a3c.env.Environment;
 import a3c.env.Environments;
 import a3c.learner.A3cLearner;
 import a3c.learner.LearnerConfig;
+import a3c.lifecycle.ParentWatch;
 import a3c.model.ActorCritic;
 import a3c.model.AtariActorCritic;
 import a3c.model.MlpActorCritic;
@@ -76,6 +77,9 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--retry-seconds", description = "keep retrying this long while the server is unreachable (default: ${DEFAULT-VALUE})")
   double retrySeconds = 300;
 
+  @Option(names = "--parent-pid", description = "exit when this process exits; set by the launcher")
+  Long parentPid;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new WorkerCommand()).execute(args));
   }
@@ -96,6 +100,13 @@ public final class WorkerCommand implements Callable<Integer> {
     try (env; ActorCritic model = modelFor(env); A3cLearner learner = new A3cLearner(model, config.learner(), config.workerSeed())) {
       Worker worker = new Worker(config, env, model, learner, new PsClient(channel, config.retryFor()));
       Signal.handle(new Signal("TERM"), signal -> worker.requestStop());
+      if (parentPid != null) {
+        ParentWatch.watch(parentPid, () -> {
+          // The launcher is gone, and with it perhaps the server: do not wait out the retries.
+          worker.requestStop();
+          Runtime.getRuntime().halt(0);
+        });
+      }
       StopReason reason = worker.run();
       spec.commandLine().getOut().printf("worker %s stopped: %s%n", config.workerId(), reason);
       return 0;

@@ -1,0 +1,144 @@
+package a3c.supervise;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.IntPredicate;
+import java.util.function.Supplier;
+
+/**
+ * A child process kept alive: its output lines go to a sink with its name in front; when it exits
+ * in a way {@code restartOn} accepts, it is started again (from a fresh spec, so a parameter server
+ * can resume from its newest checkpoint) with backoff, until the policy's restarts are spent.
+ * {@link #finished()} completes with the exit code of the last run once the child is done for good.
+ */
+public final class SupervisedChild {
+  private final Supplier<ChildSpec> spec;
+  private final RestartPolicy policy;
+  private final IntPredicate restartOn;
+  private final Consumer<String> output;
+  private final CompletableFuture<Integer> finished = new CompletableFuture<>();
+  private volatile Process process;
+  private volatile boolean stopping;
+  private volatile int restarts;
+
+  /**
+   * @param restartOn which exit codes call for a restart (e.g. any but 0 for a worker)
+   * @param output receives every line the child prints, and the supervisor's own notes, prefixed
+   */
+  public SupervisedChild(Supplier<ChildSpec> spec, RestartPolicy policy, IntPredicate restartOn, Consumer<String> output) {
+    this.spec = spec;
+    this.policy = policy;
+    this.restartOn = restartOn;
+    this.output = output;
+  }
+
+  public synchronized SupervisedChild start() throws IOException {
+    ChildSpec current = spec.get();
+    Process started = new ProcessBuilder(current.command()).directory(current.directory().toFile())
+        .redirectErrorStream(true).start();
+    process = started;
+    pump(current.name(), started);
+    started.onExit().thenAccept(exited -> onExit(current.name(), exited.exitValue()));
+    return this;
+  }
+
+  /** The process of the current run (changes on restart). */
+  public Process process() {
+    return process;
+  }
+
+  public int restarts() {
+    return restarts;
+  }
+
+  /** Completes with the last exit code once the child will not be restarted again. */
+  public CompletableFuture<Integer> finished() {
+    return finished;
+  }
+
+  /** Asks the child to stop (SIGTERM) and not to be restarted. */
+  public void terminate() {
+    stopping = true;
+    Process current = process;
+    if (current != null) {
+      current.destroy();
+    }
+  }
+
+  /** Kills the child and its descendants at once (SIGKILL) and does not restart it. */
+  public void kill() {
+    stopping = true;
+    Process current = process;
+    if (current != null) {
+      current.descendants().forEach(ProcessHandle::destroyForcibly);
+      current.destroyForcibly();
+    }
+  }
+
+  /** Waits for the child to be done for good; SIGTERM after {@code grace}, SIGKILL after twice that. */
+  public int stop(Duration grace) throws InterruptedException {
+    try {
+      return finished.get(grace.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      terminate();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e);
+    }
+    try {
+      return finished.get(grace.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      kill();
+      return finished.join();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void onExit(String name, int code) {
+    if (stopping || !restartOn.test(code) || restarts >= policy.maxRestarts()) {
+      if (!stopping && restartOn.test(code)) {
+        output.accept("[supervisor] " + name + " exited with " + code + "; no restarts left (" + restarts + " used)");
+      }
+      finished.complete(code);
+      return;
+    }
+    restarts++;
+    Duration wait = policy.backoff(restarts);
+    output.accept("[supervisor] " + name + " exited with " + code + "; restart " + restarts + "/" + policy.maxRestarts()
+        + " in " + wait.toMillis() + " ms");
+    CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+      try {
+        synchronized (this) {
+          if (stopping) {
+            finished.complete(code);
+            return;
+          }
+          start();
+        }
+      } catch (IOException | RuntimeException e) {
+        output.accept("[supervisor] cannot restart " + name + ": " + e);
+        finished.complete(code);
+      }
+    });
+  }
+
+  private void pump(String name, Process started) {
+    Thread pump = new Thread(() -> {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          output.accept("[" + name + "] " + line);
+        }
+      } catch (IOException e) {
+        output.accept("[" + name + "] <output closed: " + e.getMessage() + ">");
+      }
+    }, "output-" + name);
+    pump.setDaemon(true);
+    pump.start();
+  }
+}
