@@ -37,7 +37,7 @@ public final class A3cLearner implements AutoCloseable {
   private final float[] cell;
   private final ByteBuffer scratchObservation;
   private final List<NDArray> gradientArrays = new ArrayList<>();
-  private final List<ByteBuffer> gradientViews = new ArrayList<>();
+  private final List<ByteBuffer> gradientBuffers = new ArrayList<>();
   private boolean awaitingRecord;
   private int pendingAction;
 
@@ -59,7 +59,7 @@ public final class A3cLearner implements AutoCloseable {
       ByteBuffer buffer = ByteBuffer.allocateDirect(spec.elementCount() * Float.BYTES)
           .order(ByteOrder.LITTLE_ENDIAN);
       gradientArrays.add(manager.create(buffer, new Shape(spec.shape()), DataType.FLOAT32));
-      gradientViews.add(buffer.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN));
+      gradientBuffers.add(buffer);
     }
   }
 
@@ -119,9 +119,18 @@ public final class A3cLearner implements AutoCloseable {
       }
       float gradNorm = exportClippedGradients(scope);
       rollout.clear();
-      return new Gradients(gradientViews, new LearnerStats(
+      return new Gradients(readOnlyViews(), new LearnerStats(
           steps, terms.policyLoss(), terms.valueLoss(), -terms.entropyLoss(), gradNorm));
     }
+  }
+
+  /** Fresh views each time, so a caller that moved a position last time reads from the start. */
+  private List<ByteBuffer> readOnlyViews() {
+    List<ByteBuffer> views = new ArrayList<>(gradientBuffers.size());
+    for (ByteBuffer buffer : gradientBuffers) {
+      views.add(buffer.asReadOnlyBuffer().clear().order(ByteOrder.LITTLE_ENDIAN));
+    }
+    return views;
   }
 
   private A3cLoss.Terms loss(NDManager scope, int steps, float[] returns) {
@@ -154,7 +163,8 @@ public final class A3cLearner implements AutoCloseable {
       NDArray gradient = parameter.getGradient();
       gradient.attach(scope);
       gradients.add(gradient);
-      sumOfSquares += gradient.square().sum().getFloat();
+      float norm = gradient.norm().getFloat();
+      sumOfSquares += (double) norm * norm;
     }
     double totalNorm = Math.sqrt(sumOfSquares);
     float scale = GradientClipping.scale(totalNorm, config.maxGradNorm());

@@ -3,14 +3,15 @@ package a3c.learner;
 import a3c.model.ActorCritic;
 import a3c.model.AtariActorCritic;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
 /**
- * Times the learner's hot paths on the Atari network with random observations.
+ * Times the learner's hot paths on the Atari network with random observations, and prints the
+ * median and the fastest of each (medians, because the machines these run on are shared).
  *
- * <p>Run: {@code mvn -q -o -pl worker exec:java}-free, e.g.
- * {@code java -cp <worker classpath> a3c.learner.LearnerBench [rollouts]}.
+ * <p>Run with the worker's runtime class path: {@code java -cp ... a3c.learner.LearnerBench [rollouts]}.
  */
 public final class LearnerBench {
 
@@ -19,6 +20,11 @@ public final class LearnerBench {
   public static void main(String[] args) {
     int rollouts = args.length > 0 ? Integer.parseInt(args[0]) : 200;
     LearnerConfig config = LearnerConfig.defaults();
+    int steps = config.rolloutLength();
+    double[] act = new double[rollouts];
+    double[] finish = new double[rollouts];
+    double[] load = new double[rollouts];
+    double[] export = new double[rollouts];
     try (ActorCritic model = new AtariActorCritic(6);
         A3cLearner learner = new A3cLearner(model, config, 1)) {
       model.initialize(1);
@@ -27,56 +33,49 @@ public final class LearnerBench {
       for (int i = 0; i < observation.length; i++) {
         observation[i] = random.nextFloat();
       }
-      List<ByteBuffer> weights = model.exportWeights().stream()
-          .map(ByteBuffer::asReadOnlyBuffer).toList();
-      long actNanos = 0;
-      long finishNanos = 0;
-      long loadNanos = 0;
-      long exportNanos = 0;
-      long copyGradientsNanos = 0;
-      int warmup = rollouts / 5;
-      for (int r = 0; r < rollouts + warmup; r++) {
-        boolean timed = r >= warmup;
+      // Read-only heap buffers, as the weights arrive from protobuf.
+      List<ByteBuffer> weights =
+          model.exportWeights().stream().map(ByteBuffer::asReadOnlyBuffer).toList();
+      LearnerStats stats = null;
+      for (int r = -rollouts / 5; r < rollouts; r++) {
         long t0 = System.nanoTime();
         learner.loadWeights(weights);
         long t1 = System.nanoTime();
-        for (int t = 0; t < config.rolloutLength(); t++) {
+        for (int t = 0; t < steps; t++) {
           learner.act(observation);
           learner.record(random.nextFloat() - 0.5f, t == 7);
         }
         long t2 = System.nanoTime();
-        Gradients gradients = learner.finishRollout(observation);
+        stats = learner.finishRollout(observation).stats();
         long t3 = System.nanoTime();
-        List<ByteBuffer> exported = model.exportWeights();
+        model.exportWeights();
         long t4 = System.nanoTime();
-        long bytes = 0;
-        for (ByteBuffer tensor : gradients.tensors()) {
-          byte[] copy = new byte[tensor.remaining()];
-          tensor.duplicate().get(copy);
-          bytes += copy.length;
-        }
-        long t5 = System.nanoTime();
-        if (timed) {
-          loadNanos += t1 - t0;
-          actNanos += t2 - t1;
-          finishNanos += t3 - t2;
-          exportNanos += t4 - t3;
-          copyGradientsNanos += t5 - t4;
-        }
-        if (r == rollouts + warmup - 1) {
-          System.out.printf("last stats %s, %d exported tensors, %d gradient bytes%n",
-              gradients.stats(), exported.size(), bytes);
+        if (r >= 0) {
+          load[r] = (t1 - t0) / 1e6;
+          act[r] = (t2 - t1) / 1e6 / steps;
+          finish[r] = (t3 - t2) / 1e6;
+          export[r] = (t4 - t3) / 1e6;
         }
       }
-      double steps = (double) rollouts * config.rolloutLength();
-      System.out.printf("act %.3f ms/step%n", actNanos / 1e6 / steps);
-      System.out.printf("finishRollout %.3f ms/rollout of %d%n", finishNanos / 1e6 / rollouts,
-          config.rolloutLength());
-      System.out.printf("loadWeights %.3f ms%n", loadNanos / 1e6 / rollouts);
-      System.out.printf("exportWeights %.3f ms%n", exportNanos / 1e6 / rollouts);
-      System.out.printf("copy gradients to byte[] %.3f ms%n", copyGradientsNanos / 1e6 / rollouts);
-      System.out.printf("learner steps/s (no env, no RPC) %.0f%n",
-          steps / ((actNanos + finishNanos + loadNanos) / 1e9));
+      System.out.println("last rollout: " + stats);
     }
+    System.out.printf("%d rollouts of %d steps, Atari net, %d actions%n", rollouts, steps, 6);
+    report("act (per step)", act);
+    report("finishRollout", finish);
+    report("loadWeights", load);
+    report("exportWeights", export);
+    double perStep = median(act) + (median(finish) + median(load)) / steps;
+    System.out.printf("learner alone: %.0f steps/s at the medians%n", 1000 / perStep);
+  }
+
+  private static void report(String name, double[] millis) {
+    System.out.printf("%-16s median %.3f ms, fastest %.3f ms%n", name, median(millis),
+        Arrays.stream(millis).min().orElseThrow());
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
   }
 }

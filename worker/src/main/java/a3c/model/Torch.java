@@ -69,6 +69,7 @@ public final class Torch {
       System.setProperty("ai.djl.offline", "true");
       setIfAbsent("ai.djl.pytorch.num_threads", "1");
       setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+      // No TorchScript runs here; turning its graph optimizer off also drops a startup warning.
       setIfAbsent("ai.djl.pytorch.graph_optimizer", "false");
       engine = loadUnderLock(Utils.getEngineCacheDir());
     }
