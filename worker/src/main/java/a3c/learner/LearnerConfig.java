@@ -1,0 +1,29 @@
+package a3c.learner;
+
+/** The learner's hyper-parameters, named as in the paper and the reference. */
+public record LearnerConfig(
+    float gamma, float entropyCoef, float valueLossCoef, float maxGradNorm, int rolloutLength) {
+
+  public LearnerConfig {
+    if (!(gamma >= 0 && gamma <= 1)) {
+      throw new IllegalArgumentException("gamma must be in [0, 1], got " + gamma);
+    }
+    if (!(entropyCoef >= 0)) {
+      throw new IllegalArgumentException("entropyCoef must not be negative, got " + entropyCoef);
+    }
+    if (!(valueLossCoef >= 0)) {
+      throw new IllegalArgumentException("valueLossCoef must not be negative, got " + valueLossCoef);
+    }
+    if (!(maxGradNorm > 0)) {
+      throw new IllegalArgumentException("maxGradNorm must be positive, got " + maxGradNorm);
+    }
+    if (rolloutLength < 1) {
+      throw new IllegalArgumentException("rolloutLength must be positive, got " + rolloutLength);
+    }
+  }
+
+  /** gamma 0.99, entropyCoef 0.01, valueLossCoef 0.5, maxGradNorm 40, rolloutLength 20. */
+  public static LearnerConfig defaults() {
+    return new LearnerConfig(0.99f, 0.01f, 0.5f, 40f, 20);
+  }
+}

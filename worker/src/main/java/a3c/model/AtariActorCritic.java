@@ -1,0 +1,152 @@
+package a3c.model;
+
+import static a3c.model.Weights.Init.KAIMING_NORMAL;
+import static a3c.model.Weights.Init.XAVIER_UNIFORM;
+import static a3c.model.Weights.Init.ZERO;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * The reference Atari network: two convolutions, a 256-unit dense layer, an LSTM cell, and
+ * linear actor and critic heads, on stacked 4x84x84 frames.
+ *
+ * <p>Written as raw tensor ops on the parameter arrays rather than DJL blocks: the LSTM is a single
+ * cell stepped by the caller, and the learner feeds stored per-step states, which blocks do not
+ * model. Gate order is PyTorch's (input, forget, cell, output).
+ */
+public final class AtariActorCritic implements ActorCritic {
+
+  static final int FRAMES = 4;
+  static final int SIZE = 84;
+  static final int FLAT = 32 * 9 * 9;
+  static final int HIDDEN = 256;
+
+  // Positions in parameters(), for the forward pass.
+  private static final int FC = 4;
+  private static final int WEIGHT_IH = 6;
+  private static final int WEIGHT_HH = 7;
+  private static final int BIAS_IH = 8;
+  private static final int BIAS_HH = 9;
+  private static final int ACTOR = 10;
+  private static final int CRITIC = 12;
+
+  private static final Shape CONV1_STRIDE = new Shape(4, 4);
+  private static final Shape CONV2_STRIDE = new Shape(2, 2);
+
+  private final int actionCount;
+  private final NDManager manager;
+  private final Weights weights;
+
+  public AtariActorCritic(int actionCount) {
+    if (actionCount < 1) {
+      throw new IllegalArgumentException("actionCount must be positive, got " + actionCount);
+    }
+    this.actionCount = actionCount;
+    this.manager = Torch.newManager();
+    this.weights = new Weights(manager, specs(actionCount), List.of(
+        KAIMING_NORMAL, ZERO, KAIMING_NORMAL, ZERO,
+        XAVIER_UNIFORM, ZERO,
+        XAVIER_UNIFORM, XAVIER_UNIFORM, ZERO, ZERO,
+        XAVIER_UNIFORM, ZERO, XAVIER_UNIFORM, ZERO));
+  }
+
+  static List<ParameterSpec> specs(int actions) {
+    return List.of(
+        new ParameterSpec("conv1.weight", new long[] {16, FRAMES, 8, 8}),
+        new ParameterSpec("conv1.bias", new long[] {16}),
+        new ParameterSpec("conv2.weight", new long[] {32, 16, 4, 4}),
+        new ParameterSpec("conv2.bias", new long[] {32}),
+        new ParameterSpec("fc.weight", new long[] {HIDDEN, FLAT}),
+        new ParameterSpec("fc.bias", new long[] {HIDDEN}),
+        new ParameterSpec("lstm.weight_ih", new long[] {4 * HIDDEN, HIDDEN}),
+        new ParameterSpec("lstm.weight_hh", new long[] {4 * HIDDEN, HIDDEN}),
+        new ParameterSpec("lstm.bias_ih", new long[] {4 * HIDDEN}),
+        new ParameterSpec("lstm.bias_hh", new long[] {4 * HIDDEN}),
+        new ParameterSpec("actor.weight", new long[] {actions, HIDDEN}),
+        new ParameterSpec("actor.bias", new long[] {actions}),
+        new ParameterSpec("critic.weight", new long[] {1, HIDDEN}),
+        new ParameterSpec("critic.bias", new long[] {1}));
+  }
+
+  @Override
+  public Output forward(NDArray observations, NDArray hidden, NDArray cell) {
+    long batch = observations.getShape().get(0);
+    NDArray x = Activation.relu(
+        Conv2d.conv2d(observations, weights.get(0), weights.get(1), CONV1_STRIDE).singletonOrThrow());
+    x = Activation.relu(Conv2d.conv2d(x, weights.get(2), weights.get(3), CONV2_STRIDE).singletonOrThrow());
+    x = Activation.relu(linear(x.reshape(batch, FLAT), FC, FC + 1));
+    NDArray gates = linear(x, WEIGHT_IH, BIAS_IH).add(linear(hidden, WEIGHT_HH, BIAS_HH));
+    NDList chunks = gates.split(4, 1);
+    NDArray input = Activation.sigmoid(chunks.get(0));
+    NDArray forget = Activation.sigmoid(chunks.get(1));
+    NDArray candidate = chunks.get(2).tanh();
+    NDArray output = Activation.sigmoid(chunks.get(3));
+    NDArray nextCell = forget.mul(cell).add(input.mul(candidate));
+    NDArray nextHidden = output.mul(nextCell.tanh());
+    return new Output(linear(nextHidden, ACTOR, ACTOR + 1), linear(nextHidden, CRITIC, CRITIC + 1),
+        nextHidden, nextCell);
+  }
+
+  /** The linear layer with weight and bias at these positions of {@link #parameters()}. */
+  private NDArray linear(NDArray x, int weight, int bias) {
+    return Linear.linear(x, weights.get(weight), weights.get(bias)).singletonOrThrow();
+  }
+
+  @Override
+  public List<ParameterSpec> parameters() {
+    return weights.specs();
+  }
+
+  @Override
+  public long[] observationShape() {
+    return new long[] {FRAMES, SIZE, SIZE};
+  }
+
+  @Override
+  public int actionCount() {
+    return actionCount;
+  }
+
+  @Override
+  public int recurrentSize() {
+    return HIDDEN;
+  }
+
+  @Override
+  public void initialize(long seed) {
+    weights.initialize(seed);
+  }
+
+  @Override
+  public void loadWeights(List<ByteBuffer> buffers) {
+    weights.load(buffers);
+  }
+
+  @Override
+  public List<ByteBuffer> exportWeights() {
+    return weights.export();
+  }
+
+  @Override
+  public List<NDArray> parameterArrays() {
+    return weights.arrays();
+  }
+
+  @Override
+  public NDManager manager() {
+    return manager;
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

@@ -1,0 +1,97 @@
+package a3c.model;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.util.Utils;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Starts the PyTorch engine once per JVM: offline, one intra-op and one inter-op thread.
+ *
+ * <p>The engine is process-global in DJL, so this is the one static holder. Several worker JVMs
+ * starting together would otherwise race while DJL extracts libtorch into its shared cache
+ * directory, so the first load happens under an inter-process file lock in that directory.
+ */
+public final class Torch {
+
+  static final String LOCK_FILE = ".a3c-engine.lock";
+
+  private static Engine engine;
+
+  private Torch() {}
+
+  /** A new root manager on the CPU; the caller closes it. */
+  public static NDManager newManager() {
+    return engine().newBaseManager();
+  }
+
+  /**
+   * Turns autograd recording off for the calling thread; libtorch keeps grad mode per thread and
+   * defaults to on, so acting threads call this to avoid building graphs nobody reads.
+   */
+  public static void noGrad() {
+    JniUtils.setGradMode(false);
+  }
+
+  /** Turns autograd recording on for the calling thread. */
+  public static void recordGrad() {
+    JniUtils.setGradMode(true);
+  }
+
+  /** Back-propagates a scalar loss into the gradients of the leaves that require them. */
+  public static void backward(NDArray loss) {
+    try (NDArray seed = loss.onesLike()) {
+      JniUtils.backward((PtNDArray) loss, (PtNDArray) seed, false, false);
+    }
+  }
+
+  /** Zeroes a leaf's accumulated gradient, since libtorch adds each backward onto it. */
+  public static void zeroGradient(NDArray parameter) {
+    JniUtils.zeroGrad((PtNDArray) parameter);
+  }
+
+  static synchronized Engine engine() {
+    if (engine == null) {
+      if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+        throw new IllegalStateException("weights are little-endian on the wire; this platform is not");
+      }
+      // The workers are the parallelism: libtorch's own pools would only fight over cores.
+      System.setProperty("ai.djl.offline", "true");
+      setIfAbsent("ai.djl.pytorch.num_threads", "1");
+      setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+      // No TorchScript runs here; turning its graph optimizer off also drops a startup warning.
+      setIfAbsent("ai.djl.pytorch.graph_optimizer", "false");
+      engine = loadUnderLock(Utils.getEngineCacheDir());
+    }
+    return engine;
+  }
+
+  private static Engine loadUnderLock(Path cacheDir) {
+    try {
+      Files.createDirectories(cacheDir);
+      try (FileChannel channel = FileChannel.open(cacheDir.resolve(LOCK_FILE),
+              StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock lock = channel.lock()) {
+        return Engine.getEngine("PyTorch");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot lock the DJL cache " + cacheDir, e);
+    }
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+}

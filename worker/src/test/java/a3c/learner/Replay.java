@@ -1,0 +1,185 @@
+package a3c.learner;
+
+import a3c.model.ActorCritic;
+import a3c.model.Torch;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A rollout driven through a real learner, recomputed here independently as the loss of the
+ * model's current weights, with the LSTM inputs and the bootstrap value held at what the weights
+ * of the recording gave (the learner treats both as constants).
+ */
+final class Replay {
+
+  final float[][] observations;
+  final float[] rewards;
+  final boolean[] dones;
+  final float[] next;
+  final int[] actions;
+  private final float[][] hidden;
+  private final float[][] cell;
+  private final float[] returns;
+  private final float[] advantages;
+
+  /** Drives {@code learner} through the steps, recording the actions it samples. */
+  Replay(A3cLearner learner, ActorCritic model, float gamma, float[][] observations,
+      float[] rewards, boolean[] dones, float[] next) {
+    this.observations = observations;
+    this.rewards = rewards;
+    this.dones = dones;
+    this.next = next;
+    this.actions = new int[observations.length];
+    for (int t = 0; t < observations.length; t++) {
+      actions[t] = learner.act(observations[t]);
+      learner.record(rewards[t], dones[t]);
+    }
+    int size = model.recurrentSize();
+    hidden = new float[observations.length][];
+    cell = new float[observations.length][];
+    float[] h = new float[size];
+    float[] c = new float[size];
+    for (int t = 0; t < observations.length; t++) {
+      hidden[t] = h;
+      cell[t] = c;
+      float[][] state = step(model, observations[t], h, c);
+      if (size > 0) {
+        h = dones[t] ? new float[size] : state[1];
+        c = dones[t] ? new float[size] : state[2];
+      }
+    }
+    float bootstrap = step(model, next, h, c)[3][0];
+    returns = Returns.discounted(clippedRewards(), dones, bootstrap, gamma);
+    advantages = Returns.advantages(returns, outputs(model).values);
+  }
+
+  /** Returns logits, next hidden, next cell and value of one no-grad step. */
+  private static float[][] step(ActorCritic model, float[] observation, float[] h, float[] c) {
+    Torch.noGrad();
+    try (NDManager scope = model.manager().newSubManager()) {
+      ActorCritic.Output out = model.forward(
+          scope.create(observation, batchOf(1, model)), state(scope, h), state(scope, c));
+      return new float[][] {out.logits().toFloatArray(),
+          out.hidden() == null ? null : out.hidden().toFloatArray(),
+          out.cell() == null ? null : out.cell().toFloatArray(), out.values().toFloatArray()};
+    }
+  }
+
+  private static NDArray state(NDManager scope, float[]... rows) {
+    if (rows[0].length == 0) {
+      return null;
+    }
+    float[] flat = new float[rows.length * rows[0].length];
+    for (int t = 0; t < rows.length; t++) {
+      System.arraycopy(rows[t], 0, flat, t * rows[0].length, rows[0].length);
+    }
+    return scope.create(flat, new Shape(rows.length, rows[0].length));
+  }
+
+  static Shape batchOf(int batch, ActorCritic model) {
+    return new Shape(batch).addAll(new Shape(model.observationShape()));
+  }
+
+  /**
+   * The A3C loss of the model's current weights, recomputed in double from the network's outputs.
+   * The policy term uses the advantages of the recording weights: the learner stops their gradient,
+   * so its gradient is the gradient of this surrogate, not of the loss with live advantages.
+   */
+  double loss(ActorCritic model, LearnerConfig config) {
+    Outputs out = outputs(model);
+    int steps = observations.length;
+    double policyLoss = 0;
+    double valueLoss = 0;
+    double entropyLoss = 0;
+    for (int t = 0; t < steps; t++) {
+      double[] logProbs = logSoftmax(out.logits[t]);
+      policyLoss -= logProbs[actions[t]] * advantages[t] / steps;
+      valueLoss += Math.pow(returns[t] - out.values[t], 2) / steps;
+      for (double logProb : logProbs) {
+        entropyLoss += Math.exp(logProb) * logProb / steps;
+      }
+    }
+    return policyLoss + config.valueLossCoef() * valueLoss + config.entropyCoef() * entropyLoss;
+  }
+
+  private record Outputs(float[][] logits, float[] values) {}
+
+  private Outputs outputs(ActorCritic model) {
+    int steps = observations.length;
+    Torch.noGrad();
+    try (NDManager scope = model.manager().newSubManager()) {
+      float[] flat = new float[steps * observations[0].length];
+      for (int t = 0; t < steps; t++) {
+        System.arraycopy(observations[t], 0, flat, t * observations[t].length, observations[t].length);
+      }
+      ActorCritic.Output out = model.forward(scope.create(flat, batchOf(steps, model)),
+          state(scope, hidden), state(scope, cell));
+      float[] logits = out.logits().toFloatArray();
+      int actionCount = model.actionCount();
+      float[][] rows = new float[steps][];
+      for (int t = 0; t < steps; t++) {
+        rows[t] = Arrays.copyOfRange(logits, t * actionCount, (t + 1) * actionCount);
+      }
+      return new Outputs(rows, out.values().toFloatArray());
+    }
+  }
+
+  private static double[] logSoftmax(float[] logits) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float logit : logits) {
+      max = Math.max(max, logit);
+    }
+    double sum = 0;
+    for (float logit : logits) {
+      sum += Math.exp(logit - max);
+    }
+    double[] logProbs = new double[logits.length];
+    for (int a = 0; a < logits.length; a++) {
+      logProbs[a] = logits[a] - max - Math.log(sum);
+    }
+    return logProbs;
+  }
+
+  private float[] clippedRewards() {
+    float[] clipped = Arrays.copyOf(rewards, rewards.length);
+    for (int t = 0; t < clipped.length; t++) {
+      clipped[t] = Math.signum(clipped[t]);
+    }
+    return clipped;
+  }
+
+  static float[][] randomObservations(java.util.Random random, int steps, int size) {
+    float[][] observations = new float[steps][size];
+    for (float[] observation : observations) {
+      for (int i = 0; i < size; i++) {
+        observation[i] = random.nextFloat();
+      }
+    }
+    return observations;
+  }
+
+  static List<float[]> floats(List<java.nio.ByteBuffer> buffers) {
+    List<float[]> arrays = new ArrayList<>();
+    for (java.nio.ByteBuffer buffer : buffers) {
+      float[] values = new float[buffer.remaining() / Float.BYTES];
+      buffer.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+      arrays.add(values);
+    }
+    return arrays;
+  }
+
+  static List<java.nio.ByteBuffer> buffers(List<float[]> arrays) {
+    List<java.nio.ByteBuffer> buffers = new ArrayList<>();
+    for (float[] values : arrays) {
+      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(values.length * Float.BYTES)
+          .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      buffer.asFloatBuffer().put(values);
+      buffers.add(buffer);
+    }
+    return buffers;
+  }
+}
