@@ -3,6 +3,7 @@ package a3c.supervise;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How to start one child process.
@@ -10,14 +11,17 @@ import java.util.List;
  * @param name the prefix of its output lines, e.g. {@code ps} or {@code worker-1}
  * @param command the full command line
  * @param directory its working directory
+ * @param environment variables added to the launcher's own (secrets go here, not on the command line)
  */
-public record ChildSpec(String name, List<String> command, Path directory) {
+public record ChildSpec(String name, List<String> command, Path directory, Map<String, String> environment) {
   public ChildSpec {
     command = List.copyOf(command);
+    environment = Map.copyOf(environment);
   }
 
   /** A JVM running {@code mainClass} with the launcher's own JDK and classpath. */
-  public static ChildSpec jvm(String name, Path directory, List<String> jvmOptions, String mainClass, List<String> args) {
+  public static ChildSpec jvm(String name, Path directory, Map<String, String> environment, List<String> jvmOptions,
+      String mainClass, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
@@ -25,6 +29,6 @@ public record ChildSpec(String name, List<String> command, Path directory) {
     command.add(System.getProperty("java.class.path"));
     command.add(mainClass);
     command.addAll(args);
-    return new ChildSpec(name, command, directory);
+    return new ChildSpec(name, command, directory, environment);
   }
 }

@@ -40,8 +40,10 @@ public final class SupervisedChild {
 
   public synchronized SupervisedChild start() throws IOException {
     ChildSpec current = spec.get();
-    Process started = new ProcessBuilder(current.command()).directory(current.directory().toFile())
-        .redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(current.command()).directory(current.directory().toFile())
+        .redirectErrorStream(true);
+    builder.environment().putAll(current.environment());
+    Process started = builder.start();
     process = started;
     pump(current.name(), started);
     started.onExit().thenAccept(exited -> onExit(current.name(), exited.exitValue()));

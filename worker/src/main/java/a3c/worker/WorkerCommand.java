@@ -101,11 +101,8 @@ public final class WorkerCommand implements Callable<Integer> {
       Worker worker = new Worker(config, env, model, learner, new PsClient(channel, config.retryFor()));
       Signal.handle(new Signal("TERM"), signal -> worker.requestStop());
       if (parentPid != null) {
-        ParentWatch.watch(parentPid, () -> {
-          // The launcher is gone, and with it perhaps the server: do not wait out the retries.
-          worker.requestStop();
-          Runtime.getRuntime().halt(0);
-        });
+        // The launcher is gone, and with it perhaps the server: do not wait out the retries.
+        ParentWatch.watch(parentPid, () -> Runtime.getRuntime().halt(0));
       }
       StopReason reason = worker.run();
       spec.commandLine().getOut().printf("worker %s stopped: %s%n", config.workerId(), reason);
@@ -121,7 +118,7 @@ public final class WorkerCommand implements Callable<Integer> {
   /** The reference network for Atari frames, a small MLP for vector observations such as CartPole's. */
   static ActorCritic modelFor(Environment env) {
     int[] shape = env.observationShape();
-    return shape.length == 3 ? new AtariActorCritic(env.actionCount()) : MlpActorCritic.forObservations(shape[0], env.actionCount());
+    return shape.length == 3 ? new AtariActorCritic(env.actionCount()) : new MlpActorCritic(shape[0], 128, env.actionCount());
   }
 
   private WorkerConfig config() {

@@ -1,0 +1,38 @@
+package a3c.launcher;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A whole run as the launcher starts it, validated.
+ *
+ * @param psArgs the parameter server's hyperparameter and stopping flags (without port, folders or parent)
+ * @param workerArgs the workers' hyperparameter flags (without server address, index or parent)
+ * @param maxRuntime wall-clock bound; null for none
+ * @param resume a checkpoint (file or folder) to start from; null to start fresh
+ */
+public record LaunchConfig(String envName, int workers, Path runDir, String bind, int port, String authToken,
+    List<String> psArgs, List<String> workerArgs, Duration maxRuntime, Path resume, int workerRestarts,
+    int psRestarts, Duration progressEvery) {
+  public LaunchConfig {
+    if (workers < 0) {
+      throw new IllegalArgumentException("--n-workers must be >= 0, got " + workers);
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("--port must be in 0..65535, got " + port);
+    }
+    if (maxRuntime != null && (maxRuntime.isNegative() || maxRuntime.isZero())) {
+      throw new IllegalArgumentException("--max-seconds must be positive, got " + maxRuntime.toMillis() / 1000.0);
+    }
+    if (workerRestarts < 0 || psRestarts < 0) {
+      throw new IllegalArgumentException("restart counts must be >= 0");
+    }
+    psArgs = List.copyOf(psArgs);
+    workerArgs = List.copyOf(workerArgs);
+  }
+
+  public Path checkpointDir() {
+    return runDir.resolve("checkpoints");
+  }
+}

@@ -1,0 +1,229 @@
+package a3c.launcher;
+
+import a3c.checkpoint.CheckpointFolder;
+import a3c.proto.GetStatusRequest;
+import a3c.proto.GetStatusResponse;
+import a3c.proto.StopReason;
+import a3c.ps.ParameterServerCommand;
+import a3c.rpc.Channels;
+import a3c.rpc.ParameterServerGrpc;
+import a3c.supervise.ChildSpec;
+import a3c.supervise.RestartPolicy;
+import a3c.supervise.SupervisedChild;
+import a3c.worker.WorkerCommand;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one training job as the reference's {@code main.py} does, but with processes that are JVMs:
+ * a parameter server, then N workers, all supervised. Workers that die are restarted with backoff;
+ * a parameter server that dies is restarted from its newest checkpoint and the workers reconnect on
+ * their own. The run ends when the server says so (target or step limit), at {@code --max-seconds},
+ * or when the user stops it; then everything is shut down in order and one summary line printed.
+ */
+public final class Launcher {
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
+  private static final List<String> PS_JVM = List.of("-Xmx2g", "-XX:+UseParallelGC", "-Dai.djl.offline=true");
+  private static final List<String> WORKER_JVM = List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:ActiveProcessorCount=1",
+      "-Dai.djl.offline=true");
+
+  private final LaunchConfig config;
+  private final PrintWriter console;
+  private final Object outputLock = new Object();
+  private final List<SupervisedChild> workers = new ArrayList<>();
+  private Writer log;
+  private SupervisedChild ps;
+  private volatile boolean userStop;
+
+  public Launcher(LaunchConfig config, PrintWriter console) {
+    this.config = config;
+    this.console = console;
+  }
+
+  /** First Ctrl-C or SIGTERM: a graceful stop with a final checkpoint. */
+  public void requestStop() {
+    userStop = true;
+    SupervisedChild server = ps;
+    if (server != null) {
+      server.terminate();
+    }
+  }
+
+  /** Second Ctrl-C: everything stops at once. */
+  public void killAll() {
+    workers.forEach(SupervisedChild::kill);
+    if (ps != null) {
+      ps.kill();
+    }
+  }
+
+  public RunOutcome run() throws IOException, InterruptedException {
+    Files.createDirectories(config.runDir());
+    log = Files.newBufferedWriter(config.runDir().resolve("launcher.log"), StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    long startNanos = System.nanoTime();
+    GetStatusResponse last = GetStatusResponse.getDefaultInstance();
+    RunOutcome outcome;
+    ManagedChannel channel = Channels.open("127.0.0.1:" + config.port(), config.authToken(), null);
+    try {
+      say("run directory " + config.runDir().toAbsolutePath());
+      ps = new SupervisedChild(this::psSpec, new RestartPolicy(config.psRestarts(), Duration.ofSeconds(1), Duration.ofSeconds(10)),
+          code -> code != 0 && code != 2, this::say).start();
+      ParameterServerGrpc.BlockingStub stub = ParameterServerGrpc.newBlockingStub(channel);
+      last = awaitReady(stub);
+      say("parameter server ready on " + config.bind() + ":" + config.port());
+      for (int i = 0; i < config.workers(); i++) {
+        int index = i;
+        workers.add(new SupervisedChild(() -> workerSpec(index),
+            new RestartPolicy(config.workerRestarts(), Duration.ofSeconds(1), Duration.ofSeconds(30)),
+            code -> code != 0 && code != 2, this::say).start());
+      }
+      outcome = monitor(stub, startNanos);
+      last = statusOr(stub, last);
+    } finally {
+      for (SupervisedChild worker : workers) {
+        worker.stop(SHUTDOWN_GRACE);
+      }
+      if (ps != null) {
+        ps.terminate();
+        ps.stop(SHUTDOWN_GRACE);
+      }
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    double seconds = (System.nanoTime() - startNanos) / 1e9;
+    say(String.format("run-summary env=%s workers=%d seconds=%.1f agent_steps=%d agent_steps_per_s=%.1f updates_per_s=%.2f "
+        + "episodes=%d mean100=%.2f exit=%s", config.envName(), config.workers(), seconds, last.getGlobalStep(),
+        last.getGlobalStep() / seconds, last.getUpdates() / seconds, last.getEpisodes(), last.getMean100(), outcome.label()));
+    log.close();
+    return outcome;
+  }
+
+  private RunOutcome monitor(ParameterServerGrpc.BlockingStub stub, long startNanos) throws InterruptedException {
+    long nextProgress = System.nanoTime() + config.progressEvery().toNanos();
+    boolean timeUp = false;
+    while (true) {
+      if (ps.finished().isDone()) {
+        // The server ended: after a stop it exits 0 on its own; otherwise its restarts are spent.
+        GetStatusResponse status = lastStatus;
+        return outcomeOf(status.getStop(), timeUp);
+      }
+      GetStatusResponse status = statusOr(stub, null);
+      if (status != null) {
+        lastStatus = status;
+        if (status.getStop() != StopReason.STOP_REASON_NONE) {
+          say("the parameter server ended the run: " + status.getStop());
+          return outcomeOf(status.getStop(), timeUp);
+        }
+        if (System.nanoTime() >= nextProgress) {
+          double seconds = (System.nanoTime() - startNanos) / 1e9;
+          say(String.format("progress seconds=%.0f agent_steps=%d agent_steps_per_s=%.1f updates_per_s=%.2f episodes=%d "
+              + "mean100=%.2f best=%.1f", seconds, status.getGlobalStep(), status.getGlobalStep() / seconds,
+              status.getUpdates() / seconds, status.getEpisodes(), status.getMean100(), status.getBestScore()));
+          nextProgress += config.progressEvery().toNanos();
+        }
+      }
+      if (!workers.isEmpty() && workers.stream().allMatch(worker -> worker.finished().isDone())) {
+        say("every worker has stopped for good");
+        return outcomeOf(lastStatus.getStop(), timeUp);
+      }
+      if (!timeUp && config.maxRuntime() != null && System.nanoTime() - startNanos >= config.maxRuntime().toNanos()) {
+        say("--max-seconds reached: stopping the run");
+        timeUp = true;
+        ps.terminate();
+      }
+      if (userStop) {
+        say("stopping on request");
+        return RunOutcome.STOPPED_BY_USER;
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  private volatile GetStatusResponse lastStatus = GetStatusResponse.getDefaultInstance();
+
+  private RunOutcome outcomeOf(StopReason stop, boolean timeUp) {
+    if (userStop) {
+      return RunOutcome.STOPPED_BY_USER;
+    }
+    if (timeUp) {
+      return RunOutcome.TIME_LIMIT;
+    }
+    return switch (stop) {
+      case STOP_REASON_TARGET_REACHED -> RunOutcome.TARGET_REACHED;
+      case STOP_REASON_MAX_STEPS -> RunOutcome.STEP_LIMIT;
+      default -> RunOutcome.FAILURE;
+    };
+  }
+
+  private GetStatusResponse awaitReady(ParameterServerGrpc.BlockingStub stub) throws InterruptedException {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (ps.finished().isDone()) {
+        throw new IllegalStateException("the parameter server exited with " + ps.finished().join() + " before it was ready");
+      }
+      GetStatusResponse status = statusOr(stub, null);
+      if (status != null) {
+        return status;
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("the parameter server was not ready within " + READY_TIMEOUT);
+  }
+
+  private static GetStatusResponse statusOr(ParameterServerGrpc.BlockingStub stub, GetStatusResponse fallback) {
+    try {
+      return stub.withDeadlineAfter(5, TimeUnit.SECONDS).getStatus(GetStatusRequest.getDefaultInstance());
+    } catch (StatusRuntimeException e) {
+      return fallback;
+    }
+  }
+
+  private ChildSpec psSpec() {
+    List<String> args = new ArrayList<>(List.of("--port", Integer.toString(config.port()), "--bind", config.bind(),
+        "--checkpoint-dir", config.checkpointDir().toString(), "--parent-pid", Long.toString(ProcessHandle.current().pid())));
+    args.addAll(config.psArgs());
+    if (!CheckpointFolder.list(config.checkpointDir()).isEmpty()) {
+      args.addAll(List.of("--resume", config.checkpointDir().toString()));
+    } else if (config.resume() != null) {
+      args.addAll(List.of("--resume", config.resume().toString()));
+    }
+    return ChildSpec.jvm("ps", config.runDir(), secrets(), PS_JVM, ParameterServerCommand.class.getName(), args);
+  }
+
+  private ChildSpec workerSpec(int index) {
+    List<String> args = new ArrayList<>(List.of("--ps", "127.0.0.1:" + config.port(), "--worker-index", Integer.toString(index),
+        "--worker-id", "worker-" + index, "--parent-pid", Long.toString(ProcessHandle.current().pid())));
+    args.addAll(config.workerArgs());
+    return ChildSpec.jvm("worker-" + index, config.runDir(), secrets(), WORKER_JVM, WorkerCommand.class.getName(), args);
+  }
+
+  private Map<String, String> secrets() {
+    return config.authToken() == null ? Map.of() : Map.of("A3C_AUTH_TOKEN", config.authToken());
+  }
+
+  private void say(String line) {
+    synchronized (outputLock) {
+      console.println(line);
+      console.flush();
+      try {
+        log.write(line);
+        log.write(System.lineSeparator());
+        log.flush();
+      } catch (IOException e) {
+        console.println("[launcher] cannot write launcher.log: " + e.getMessage());
+      }
+    }
+  }
+}

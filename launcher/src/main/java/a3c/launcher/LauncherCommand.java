@@ -1,0 +1,201 @@
+package a3c.launcher;
+
+import a3c.env.atari.Roms;
+import a3c.optim.OptimizerConfig;
+import a3c.optim.OptimizerKind;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+
+/** {@code scripts/launcher}: the reference's {@code main.py} flags, validated, then a {@link Launcher} run. */
+@Command(name = "launcher", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Trains A3C: forks a parameter server and N workers (JVMs), supervises them, stops at the target.", ""},
+    footer = {"", "Exit codes: 0 target reached, 1 failure, 2 bad usage, 3 --max-steps reached, 4 --max-seconds reached,",
+        "130 stopped by the user (Ctrl-C or SIGTERM; a second Ctrl-C stops at once)."})
+public final class LauncherCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--lr", description = "learning rate (default: ${DEFAULT-VALUE})")
+  double lr = 0.0001;
+
+  @Option(names = "--gamma", description = "discount factor for rewards (default: ${DEFAULT-VALUE})")
+  double gamma = 0.99;
+
+  @Option(names = "--entropy-coef", description = "entropy term coefficient (default: ${DEFAULT-VALUE})")
+  double entropyCoef = 0.01;
+
+  @Option(names = "--value-loss-coef", description = "value loss coefficient (default: ${DEFAULT-VALUE})")
+  double valueLossCoef = 0.5;
+
+  @Option(names = "--max-grad-norm", description = "clip the gradients' global norm to this (default: ${DEFAULT-VALUE})")
+  double maxGradNorm = 40;
+
+  @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})")
+  long seed = 1;
+
+  @Option(names = "--rs", description = "rollout size before updating (default: ${DEFAULT-VALUE})")
+  int rs = 20;
+
+  @Option(names = "--n-workers", description = "how many worker JVMs to run here; 0 for remote workers only (default: available processors)")
+  Integer nWorkers;
+
+  @Option(names = "--ep-length", description = "maximum episode length in agent steps (default: 4e10)")
+  double epLength = 4e10;
+
+  @Option(names = "--env-name", description = "CartPole-v1 or any <Game>NoFrameskip-v4 (default: ${DEFAULT-VALUE})")
+  String envName = "PongNoFrameskip-v4";
+
+  @Option(names = "--opt", description = "optimizer: adam or rmsprop (default: ${DEFAULT-VALUE})")
+  String opt = "adam";
+
+  @Option(names = "--rom-dir", description = "folder with Atari ROMs such as pong.bin (default: $A3C_ROM_DIR)")
+  Path romDir;
+
+  @Option(names = "--run-dir", description = "where logs and checkpoints go (default: runs/<env>-<timestamp>)")
+  Path runDir;
+
+  @Option(names = "--target-score", description = "stop when the mean of the last 100 scores reaches this "
+      + "(default: 18 Pong, 60 Breakout, 475 CartPole-v1)")
+  Double targetScore;
+
+  @Option(names = "--max-steps", description = "stop at this many global agent steps; 0 for no limit (default: ${DEFAULT-VALUE})")
+  long maxSteps;
+
+  @Option(names = "--max-seconds", description = "stop after this much wall-clock time")
+  Double maxSeconds;
+
+  @Option(names = "--resume", paramLabel = "FILE|DIR", description = "start from this checkpoint (file, or newest in a folder)")
+  Path resume;
+
+  @Option(names = "--port", description = "parameter-server port; 0 picks a free one (default: ${DEFAULT-VALUE})")
+  int port = 50051;
+
+  @Option(names = "--bind", description = "parameter-server address; 0.0.0.0 to let remote workers join (default: ${DEFAULT-VALUE})")
+  String bind = "127.0.0.1";
+
+  @Option(names = "--auth-token", defaultValue = "${env:A3C_AUTH_TOKEN}", description = "shared secret for every call (default: $A3C_AUTH_TOKEN)")
+  String authToken;
+
+  @Option(names = "--checkpoint-every", paramLabel = "SECONDS", description = "seconds between checkpoints (default: ${DEFAULT-VALUE})")
+  double checkpointEvery = 60;
+
+  @Option(names = "--worker-restarts", description = "restarts allowed per worker (default: ${DEFAULT-VALUE})")
+  int workerRestarts = 5;
+
+  @Option(names = "--ps-restarts", description = "parameter-server restarts allowed (default: ${DEFAULT-VALUE})")
+  int psRestarts = 3;
+
+  @Option(names = "--progress-every", paramLabel = "SECONDS", description = "seconds between progress lines (default: ${DEFAULT-VALUE})")
+  double progressEvery = 10;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new LauncherCommand()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    LaunchConfig config;
+    try {
+      config = config();
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("launcher: " + e.getMessage());
+      return 2;
+    }
+    Launcher launcher = new Launcher(config, out);
+    AtomicInteger interrupts = new AtomicInteger();
+    Signal.Handler onSignal = signal -> {
+      if (interrupts.incrementAndGet() == 1) {
+        out.println("[launcher] stopping gracefully (final checkpoint); press Ctrl-C again to stop at once");
+        out.flush();
+        launcher.requestStop();
+      } else {
+        launcher.killAll();
+        Runtime.getRuntime().halt(RunOutcome.STOPPED_BY_USER.exitCode());
+      }
+    };
+    Signal.handle(new Signal("INT"), onSignal);
+    Signal.handle(new Signal("TERM"), onSignal);
+    return launcher.run().exitCode();
+  }
+
+  /** Checks every value before anything starts, so that a bad flag costs nothing. */
+  LaunchConfig config() {
+    OptimizerConfig.defaults(OptimizerKind.parse(opt), lr);
+    if (!(gamma >= 0 && gamma <= 1)) {
+      throw new IllegalArgumentException("--gamma must be in [0, 1], got " + gamma);
+    }
+    if (!(entropyCoef >= 0) || !(valueLossCoef >= 0) || !(maxGradNorm > 0)) {
+      throw new IllegalArgumentException("--entropy-coef and --value-loss-coef must be >= 0 and --max-grad-norm > 0");
+    }
+    if (rs < 1) {
+      throw new IllegalArgumentException("--rs must be >= 1, got " + rs);
+    }
+    if (!(checkpointEvery > 0) || !(progressEvery > 0)) {
+      throw new IllegalArgumentException("--checkpoint-every and --progress-every must be positive");
+    }
+    if (!(epLength >= 0)) {
+      throw new IllegalArgumentException("--ep-length must be >= 0, got " + epLength);
+    }
+    if (!envName.equals("CartPole-v1")) {
+      if (!Roms.isAtari(envName)) {
+        throw new IllegalArgumentException("unknown env '" + envName + "': use CartPole-v1 or <Game>NoFrameskip-v4");
+      }
+      Roms.locate(envName, romDir);
+    }
+    int workers = nWorkers == null ? Runtime.getRuntime().availableProcessors() : nWorkers;
+    int psPort = port == 0 ? freePort() : requireFree(port);
+    Path dir = runDir != null ? runDir
+        : Path.of("runs", envName + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    List<String> psArgs = new ArrayList<>(List.of("--env-name", envName, "--opt", opt, "--lr", Double.toString(lr),
+        "--max-steps", Long.toString(maxSteps), "--checkpoint-every", Double.toString(checkpointEvery)));
+    if (targetScore != null) {
+      psArgs.addAll(List.of("--target-score", Double.toString(targetScore)));
+    }
+    List<String> workerArgs = new ArrayList<>(List.of("--env-name", envName, "--gamma", Double.toString(gamma),
+        "--entropy-coef", Double.toString(entropyCoef), "--value-loss-coef", Double.toString(valueLossCoef),
+        "--max-grad-norm", Double.toString(maxGradNorm), "--seed", Long.toString(seed), "--rs", Integer.toString(rs),
+        "--ep-length", Double.toString(epLength)));
+    if (romDir != null) {
+      workerArgs.addAll(List.of("--rom-dir", romDir.toAbsolutePath().toString()));
+    }
+    return new LaunchConfig(envName, workers, dir.toAbsolutePath(), bind, psPort, authToken, psArgs, workerArgs,
+        maxSeconds == null ? null : Duration.ofMillis((long) (maxSeconds * 1000)), resume == null ? null : resume.toAbsolutePath(),
+        workerRestarts, psRestarts, Duration.ofMillis((long) (progressEvery * 1000)));
+  }
+
+  private int requireFree(int candidate) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.bind(new InetSocketAddress(InetAddress.getByName(bind), candidate));
+      return candidate;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("port " + candidate + " on " + bind + " is not free (" + e.getMessage()
+          + "): pick another with --port, or --port 0 for any free one");
+    }
+  }
+
+  private int freePort() {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.bind(new InetSocketAddress(InetAddress.getByName(bind), 0));
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot find a free port on " + bind + ": " + e.getMessage());
+    }
+  }
+}
