@@ -41,7 +41,6 @@ public final class AtariEnvironment implements Environment {
   private final BytePointer screen;
   private byte[] lastRgb = new byte[RGB_LENGTH];
   private byte[] olderRgb = new byte[RGB_LENGTH];
-  private final byte[] pooledRgb = new byte[RGB_LENGTH];
   private final byte[] frame = new byte[FRAME_SIZE];
   private final AtariPreprocessor preprocessor = new AtariPreprocessor();
   private final FrameStack stack = new FrameStack(STACK_DEPTH, FRAME_SIZE);
@@ -165,8 +164,7 @@ public final class AtariEnvironment implements Environment {
     if (frames == 1) {
       preprocessor.process(lastRgb, frame);
     } else {
-      RgbFrames.max(olderRgb, lastRgb, pooledRgb);
-      preprocessor.process(pooledRgb, frame);
+      preprocessor.processMax(olderRgb, lastRgb, frame);
     }
     stack.push(frame);
     stack.write(observation);

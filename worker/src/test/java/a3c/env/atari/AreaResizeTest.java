@@ -82,13 +82,31 @@ class AreaResizeTest {
   @Test
   void weightsOfEachOutputPixelSumToOne() {
     AreaResize.Axis axis = AreaResize.Axis.of(160, 84);
+    assertEquals(3, axis.taps(), "a cell 1.9 pixels wide touches at most 3 pixels");
     for (int d = 0; d < 84; d++) {
       double sum = 0;
-      for (int k = axis.start()[d]; k < axis.start()[d + 1]; k++) {
+      for (int k = d * axis.taps(); k < (d + 1) * axis.taps(); k++) {
         sum += axis.weight()[k];
       }
       assertEquals(1.0, sum, 1e-6, "column " + d);
     }
+  }
+
+  @Test
+  void resizeRows_equalsTheSameRowsOfTheFullResize() {
+    float[] src = new float[210 * 160];
+    java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+    for (int i = 0; i < src.length; i++) {
+      src[i] = random.nextInt(256) * 0.587f;
+    }
+    AreaResize resize = new AreaResize(160, 210, 84, 110);
+    float[] full = new float[110 * 84];
+    resize.resize(src, full);
+    float[] kept = new float[84 * 84];
+    new AreaResize(160, 210, 84, 110).resizeRows(src, 18, 84, kept);
+    assertArrayEquals(java.util.Arrays.copyOfRange(full, 18 * 84, 102 * 84), kept);
+    assertEquals(34, resize.firstSourceRow(18));
+    assertEquals(195, resize.endSourceRow(102));
   }
 
   @Test

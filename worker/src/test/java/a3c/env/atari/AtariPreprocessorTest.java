@@ -2,6 +2,7 @@ package a3c.env.atari;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
@@ -9,24 +10,36 @@ import org.junit.jupiter.api.Test;
 class AtariPreprocessorTest {
 
   @Test
-  void cropToUint8_keepsTheGivenRowsAndTruncates() {
-    float[] src = new float[2 * 5];
-    for (int i = 0; i < src.length; i++) {
-      src[i] = i * 10 + 0.9f;
-    }
-    byte[] dst = new byte[2 * 2];
-    AtariPreprocessor.cropToUint8(src, 2, 1, 2, dst);
-    assertArrayEquals(new byte[] {20, 30, 40, 50}, dst);
-    float[] large = {254.99f, 255.0f};
-    byte[] two = new byte[2];
-    AtariPreprocessor.cropToUint8(large, 2, 0, 1, two);
-    assertEquals(254, two[0] & 0xFF);
-    assertEquals(255, two[1] & 0xFF);
+  void toUint8_truncatesLikeNumpyAstype() {
+    byte[] dst = new byte[4];
+    AtariPreprocessor.toUint8(new float[] {0.99f, 17.5f, 254.99f, 255f}, dst);
+    assertArrayEquals(new byte[] {0, 17, (byte) 254, (byte) 255}, dst);
+    assertThrows(IllegalArgumentException.class, () -> AtariPreprocessor.toUint8(new float[4], new byte[3]));
   }
 
   @Test
-  void cropToUint8_outOfBounds_rejected() {
-    assertThrows(IllegalArgumentException.class, () -> AtariPreprocessor.cropToUint8(new float[10], 2, 4, 2, new byte[4]));
+  void processMax_poolsTheTwoScreensFirst() {
+    byte[] dark = new byte[210 * 160 * 3];
+    byte[] bright = new byte[210 * 160 * 3];
+    // A white box in the middle of one screen, a white border line in the other; the max holds both.
+    for (int y = 100; y < 120; y++) {
+      for (int x = 60; x < 100; x++) {
+        java.util.Arrays.fill(dark, (y * 160 + x) * 3, (y * 160 + x) * 3 + 3, (byte) 255);
+      }
+    }
+    java.util.Arrays.fill(bright, 60 * 160 * 3, 61 * 160 * 3, (byte) 255);
+    byte[] pooled = dark.clone();
+    for (int i = 0; i < pooled.length; i++) {
+      pooled[i] = (byte) Math.max(dark[i] & 0xFF, bright[i] & 0xFF);
+    }
+    byte[] expected = new byte[84 * 84];
+    new AtariPreprocessor().process(pooled, expected);
+    byte[] frame = new byte[84 * 84];
+    new AtariPreprocessor().processMax(dark, bright, frame);
+    assertArrayEquals(expected, frame);
+    byte[] darkOnly = new byte[84 * 84];
+    new AtariPreprocessor().process(dark, darkOnly);
+    assertFalse(java.util.Arrays.equals(darkOnly, frame));
   }
 
   @Test
