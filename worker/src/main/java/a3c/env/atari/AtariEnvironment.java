@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.bytedeco.ale.ALEInterface;
 import org.bytedeco.ale.global.ale;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 
 /**
@@ -25,7 +24,8 @@ public final class AtariEnvironment implements Environment {
   static final int STACK_DEPTH = 4;
   static final int NOOP_MAX = 30;
   static final int MAX_EPISODE_FRAMES = 100_000;
-  static final int RGB_LENGTH = AtariPreprocessor.SCREEN_HEIGHT * AtariPreprocessor.SCREEN_WIDTH * 3;
+  static final int SCREEN_LENGTH = AtariPreprocessor.SCREEN_HEIGHT * AtariPreprocessor.SCREEN_WIDTH;
+  static final int RGB_LENGTH = 3 * SCREEN_LENGTH;
   private static final int FRAME_SIZE = AtariPreprocessor.SIZE * AtariPreprocessor.SIZE;
 
   // ALE keeps process-wide state while it builds an emulator and loads a ROM, so concurrent
@@ -37,12 +37,12 @@ public final class AtariEnvironment implements Environment {
   private final ALEInterface emulator;
   private final int[] actions;
   private final SplittableRandom noopRandom;
-  /** Native buffer ALE writes the screen into; allocated after ALE's native library is loaded. */
-  private final BytePointer screen;
-  private byte[] lastRgb = new byte[RGB_LENGTH];
-  private byte[] olderRgb = new byte[RGB_LENGTH];
+  private final AleScreen screen;
+  private final AtariPreprocessor preprocessor;
+  /** The last two screens as palette indices. */
+  private byte[] lastScreen = new byte[SCREEN_LENGTH];
+  private byte[] olderScreen = new byte[SCREEN_LENGTH];
   private final byte[] frame = new byte[FRAME_SIZE];
-  private final AtariPreprocessor preprocessor = new AtariPreprocessor();
   private final FrameStack stack = new FrameStack(STACK_DEPTH, FRAME_SIZE);
   private int episodeSteps;
   private boolean episodeOver = true;
@@ -67,7 +67,8 @@ public final class AtariEnvironment implements Environment {
       emulator.setInt("max_num_frames_per_episode", maxEpisodeFrames);
       emulator.loadROM(rom.toString());
     }
-    screen = new BytePointer(RGB_LENGTH);
+    screen = new AleScreen(emulator);
+    preprocessor = new AtariPreprocessor(screen.palette());
     IntPointer minimal = emulator.getMinimalActionSet();
     actions = new int[(int) minimal.limit()];
     minimal.get(actions);
@@ -122,7 +123,7 @@ public final class AtariEnvironment implements Environment {
     if (dst.length != RGB_LENGTH) {
       throw new IllegalArgumentException("dst must hold " + RGB_LENGTH + " bytes, got " + dst.length);
     }
-    System.arraycopy(lastRgb, 0, dst, 0, RGB_LENGTH);
+    preprocessor.toRgb(lastScreen, dst);
   }
 
   @Override
@@ -136,7 +137,7 @@ public final class AtariEnvironment implements Environment {
       }
     }
     grabScreen();
-    preprocessor.process(lastRgb, frame);
+    preprocessor.process(lastScreen, frame);
     stack.fill(frame);
     stack.write(observation);
     episodeSteps = 0;
@@ -162,9 +163,9 @@ public final class AtariEnvironment implements Environment {
       gameOver = emulator.game_over();
     }
     if (frames == 1) {
-      preprocessor.process(lastRgb, frame);
+      preprocessor.process(lastScreen, frame);
     } else {
-      preprocessor.processMax(olderRgb, lastRgb, frame);
+      preprocessor.processMax(olderScreen, lastScreen, frame);
     }
     stack.push(frame);
     stack.write(observation);
@@ -173,18 +174,16 @@ public final class AtariEnvironment implements Environment {
     return new StepResult(reward, episodeOver, frames);
   }
 
-  /** Reads the current screen into {@code lastRgb}, keeping the one before in {@code olderRgb}. */
+  /** Reads the current screen into {@code lastScreen}, keeping the one before in {@code olderScreen}. */
   private void grabScreen() {
-    byte[] swap = olderRgb;
-    olderRgb = lastRgb;
-    lastRgb = swap;
-    emulator.getScreenRGB(screen);
-    screen.get(lastRgb);
+    byte[] swap = olderScreen;
+    olderScreen = lastScreen;
+    lastScreen = swap;
+    screen.read(lastScreen);
   }
 
   @Override
   public void close() {
     emulator.close();
-    screen.close();
   }
 }

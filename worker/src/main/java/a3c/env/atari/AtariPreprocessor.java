@@ -1,12 +1,13 @@
 package a3c.env.atari;
 
 /**
- * Turns one 210x160 RGB screen, or the max of two, into the reference's 84x84 uint8 frame
+ * Turns one 210x160 screen, or the max of two, into the reference's 84x84 uint8 frame
  * (gianluca-maselli/A3C, {@code utils.frame_preprocessing}): grayscale in float32, INTER_AREA resize
  * to 84 wide by 110 high, keep rows 18..101, truncate to uint8 as {@code astype(np.uint8)} does.
  *
- * <p>Only the screen rows that the kept rows are made from are pooled, grayed and resized; the
- * others would be cropped away, and skipping them changes no kept value.
+ * <p>Screens are palette indices (see {@link PaletteFrames}). Only the screen rows that the kept
+ * rows are made from are grayed and resized; the others would be cropped away, and skipping them
+ * changes no kept value.
  */
 final class AtariPreprocessor {
 
@@ -17,6 +18,7 @@ final class AtariPreprocessor {
   static final int FIRST_ROW = 18;
   static final int SIZE = 84;
 
+  private final PaletteFrames colours;
   private final AreaResize resize =
       new AreaResize(SCREEN_WIDTH, SCREEN_HEIGHT, RESIZED_WIDTH, RESIZED_HEIGHT);
   private final int firstPixel = resize.firstSourceRow(FIRST_ROW) * SCREEN_WIDTH;
@@ -24,16 +26,26 @@ final class AtariPreprocessor {
   private final float[] gray = new float[SCREEN_HEIGHT * SCREEN_WIDTH];
   private final float[] kept = new float[SIZE * SIZE];
 
-  /** Writes the 84x84 frame of {@code rgb} (210x160x3) into {@code frame}, one unsigned byte per pixel. */
-  void process(byte[] rgb, byte[] frame) {
-    RgbFrames.grayscale(rgb, gray, firstPixel, endPixel);
+  /** @param palette the 256 packed {@code 0xRRGGBB} colours screen bytes index */
+  AtariPreprocessor(int[] palette) {
+    this.colours = new PaletteFrames(palette);
+  }
+
+  /** Writes the 84x84 frame of {@code screen} into {@code frame}, one unsigned byte per pixel. */
+  void process(byte[] screen, byte[] frame) {
+    colours.grayscale(screen, gray, firstPixel, endPixel);
     resizeAndTruncate(frame);
   }
 
-  /** Like {@link #process} on the pixel-wise max of two screens, as the reference pools the last two frames. */
+  /** Like {@link #process} on the pixel-wise RGB max of two screens, as the reference pools the last two frames. */
   void processMax(byte[] older, byte[] newer, byte[] frame) {
-    RgbFrames.grayscaleOfMax(older, newer, gray, firstPixel, endPixel);
+    colours.grayscaleOfMax(older, newer, gray, firstPixel, endPixel);
     resizeAndTruncate(frame);
+  }
+
+  /** Expands {@code screen} into 210x160x3 RGB bytes. */
+  void toRgb(byte[] screen, byte[] rgb) {
+    colours.toRgb(screen, rgb);
   }
 
   private void resizeAndTruncate(byte[] frame) {

@@ -9,6 +9,15 @@ import org.junit.jupiter.api.Test;
 
 class AtariPreprocessorTest {
 
+  /** Palette index v is the gray colour (v, v, v). */
+  private static final int[] GRAYS = new int[256];
+
+  static {
+    for (int v = 0; v < 256; v++) {
+      GRAYS[v] = v << 16 | v << 8 | v;
+    }
+  }
+
   @Test
   void toUint8_truncatesLikeNumpyAstype() {
     byte[] dst = new byte[4];
@@ -19,43 +28,37 @@ class AtariPreprocessorTest {
 
   @Test
   void processMax_poolsTheTwoScreensFirst() {
-    byte[] dark = new byte[210 * 160 * 3];
-    byte[] bright = new byte[210 * 160 * 3];
-    // A white box in the middle of one screen, a white border line in the other; the max holds both.
+    byte[] box = new byte[210 * 160];
+    byte[] line = new byte[210 * 160];
+    // A white box in the middle of one screen, a white line in the other; the max holds both.
     for (int y = 100; y < 120; y++) {
-      for (int x = 60; x < 100; x++) {
-        java.util.Arrays.fill(dark, (y * 160 + x) * 3, (y * 160 + x) * 3 + 3, (byte) 255);
-      }
+      java.util.Arrays.fill(box, y * 160 + 60, y * 160 + 100, (byte) 255);
     }
-    java.util.Arrays.fill(bright, 60 * 160 * 3, 61 * 160 * 3, (byte) 255);
-    byte[] pooled = dark.clone();
+    java.util.Arrays.fill(line, 60 * 160, 61 * 160, (byte) 255);
+    byte[] pooled = new byte[210 * 160];
     for (int i = 0; i < pooled.length; i++) {
-      pooled[i] = (byte) Math.max(dark[i] & 0xFF, bright[i] & 0xFF);
+      pooled[i] = (byte) Math.max(box[i] & 0xFF, line[i] & 0xFF);
     }
     byte[] expected = new byte[84 * 84];
-    new AtariPreprocessor().process(pooled, expected);
+    new AtariPreprocessor(GRAYS).process(pooled, expected);
     byte[] frame = new byte[84 * 84];
-    new AtariPreprocessor().processMax(dark, bright, frame);
+    new AtariPreprocessor(GRAYS).processMax(box, line, frame);
     assertArrayEquals(expected, frame);
-    byte[] darkOnly = new byte[84 * 84];
-    new AtariPreprocessor().process(dark, darkOnly);
-    assertFalse(java.util.Arrays.equals(darkOnly, frame));
+    byte[] boxOnly = new byte[84 * 84];
+    new AtariPreprocessor(GRAYS).process(box, boxOnly);
+    assertFalse(java.util.Arrays.equals(boxOnly, frame));
   }
 
   @Test
   void process_keepsResizedRows18To101() {
     // Each screen row has the gray level of its resized row: rows of the 110-row image cover 21/11
     // screen rows, so screen row y belongs to resized row floor(y * 110 / 210).
-    byte[] rgb = new byte[210 * 160 * 3];
+    byte[] screen = new byte[210 * 160];
     for (int y = 0; y < 210; y++) {
-      int level = y * 110 / 210;
-      for (int x = 0; x < 160; x++) {
-        int i = (y * 160 + x) * 3;
-        rgb[i] = rgb[i + 1] = rgb[i + 2] = (byte) (2 * level);
-      }
+      java.util.Arrays.fill(screen, y * 160, (y + 1) * 160, (byte) (2 * (y * 110 / 210)));
     }
     byte[] frame = new byte[84 * 84];
-    new AtariPreprocessor().process(rgb, frame);
+    new AtariPreprocessor(GRAYS).process(screen, frame);
     // Resized row 18 mixes screen rows of levels 17, 18 and 19; 101 mixes 100, 101 and 102.
     // Each output row averages to about twice its own index, within one gray level.
     assertEquals(36, frame[0] & 0xFF, 1);
@@ -68,10 +71,10 @@ class AtariPreprocessorTest {
 
   @Test
   void process_whiteScreen_isAll255() {
-    byte[] rgb = new byte[210 * 160 * 3];
-    java.util.Arrays.fill(rgb, (byte) 255);
+    byte[] screen = new byte[210 * 160];
+    java.util.Arrays.fill(screen, (byte) 255);
     byte[] frame = new byte[84 * 84];
-    new AtariPreprocessor().process(rgb, frame);
+    new AtariPreprocessor(GRAYS).process(screen, frame);
     for (byte value : frame) {
       assertEquals(255, value & 0xFF);
     }
