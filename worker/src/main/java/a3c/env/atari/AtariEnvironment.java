@@ -28,8 +28,8 @@ public final class AtariEnvironment implements Environment {
   static final int RGB_LENGTH = 3 * SCREEN_LENGTH;
   private static final int FRAME_SIZE = AtariPreprocessor.SIZE * AtariPreprocessor.SIZE;
 
-  // ALE keeps process-wide state while it builds an emulator and loads a ROM, so concurrent
-  // construction from several worker threads is not safe; stepping separate instances is.
+  // Building an ALE and loading a ROM is not thread-safe (TorchBeast's polybeast_env.py serialises it
+  // too: "Atari isn't threadsafe at construction time"); stepping separate instances is.
   private static final Object CONSTRUCTION_LOCK = new Object();
 
   private final String name;
@@ -72,6 +72,11 @@ public final class AtariEnvironment implements Environment {
     IntPointer minimal = emulator.getMinimalActionSet();
     actions = new int[(int) minimal.limit()];
     minimal.get(actions);
+    if (actions[0] != ale.PLAYER_A_NOOP) {
+      // The reference asserts this too: resets take their no-ops as action 0.
+      throw new IllegalStateException(name + ": minimal action 0 is "
+          + ale.action_to_string(actions[0]).getString() + ", not NOOP");
+    }
   }
 
   /**

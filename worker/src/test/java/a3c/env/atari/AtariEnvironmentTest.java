@@ -85,7 +85,8 @@ class AtariEnvironmentTest {
 
   @Test
   void differentSeeds_startDifferently() {
-    // Seeds are chosen so that the no-op counts differ; the paddles' positions after them then differ too.
+    // Pong itself is deterministic, so only the seeded no-op count (1..30) can tell two seeds apart;
+    // two seeds may draw the same count, hence 3 of 4 pairs rather than all.
     int differing = 0;
     for (long seed = 0; seed < 4; seed++) {
       if (!Arrays.equals(run(seed, 30)[30], run(seed + 100, 30)[30])) {
