@@ -1,0 +1,90 @@
+package a3c.env.atari;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds the ROM file of an Atari environment: {@code --rom-dir} first, then {@code $A3C_ROM_DIR}.
+ *
+ * <p>The file name is the game name in snake_case, as ale-py ships them: SpaceInvaders is
+ * {@code space_invaders.bin}. ROMs are never bundled with this project.
+ */
+public final class Roms {
+
+  /** The environment variable searched after {@code --rom-dir}. */
+  public static final String ROM_DIR_ENV = "A3C_ROM_DIR";
+
+  static final String HOW_TO_GET =
+      "Atari ROMs ship with the ale-py Python package (pip install ale-py; they are in"
+          + " site-packages/ale_py/roms) or can be fetched with AutoROM (pip install autorom;"
+          + " AutoROM --accept-license); point --rom-dir or $" + ROM_DIR_ENV + " at that directory.";
+
+  private static final Pattern ATARI_ID = Pattern.compile("([A-Z][A-Za-z0-9]*)NoFrameskip-v4");
+
+  private Roms() {}
+
+  /** Whether {@code envName} has the form {@code <Game>NoFrameskip-v4}. */
+  public static boolean isAtari(String envName) {
+    return ATARI_ID.matcher(envName).matches();
+  }
+
+  /**
+   * The ROM file of {@code envName}, cheap enough for a launcher to check before starting anything.
+   *
+   * @param romDir searched first; may be null
+   * @throws IllegalArgumentException when {@code envName} is not an Atari id
+   * @throws RomNotFoundException naming every place searched and how to get ROMs
+   */
+  public static Path locate(String envName, Path romDir) {
+    return locate(envName, romDir, System.getenv(ROM_DIR_ENV));
+  }
+
+  static Path locate(String envName, Path romDir, String romDirEnv) {
+    String file = romFileName(envName);
+    List<String> searched = new ArrayList<>();
+    if (romDir == null) {
+      searched.add("--rom-dir (not given)");
+    } else {
+      Path rom = romDir.resolve(file);
+      if (Files.isRegularFile(rom)) {
+        return rom;
+      }
+      searched.add("--rom-dir " + romDir.toAbsolutePath());
+    }
+    if (romDirEnv == null || romDirEnv.isBlank()) {
+      searched.add("$" + ROM_DIR_ENV + " (not set)");
+    } else {
+      Path rom = Path.of(romDirEnv).resolve(file);
+      if (Files.isRegularFile(rom)) {
+        return rom;
+      }
+      searched.add("$" + ROM_DIR_ENV + " " + Path.of(romDirEnv).toAbsolutePath());
+    }
+    throw new RomNotFoundException(
+        "ROM " + file + " for " + envName + " not found; searched: " + String.join(", ", searched)
+            + ". " + HOW_TO_GET);
+  }
+
+  /** The ROM file name of an Atari id: {@code "BeamRiderNoFrameskip-v4"} gives {@code "beam_rider.bin"}. */
+  public static String romFileName(String envName) {
+    Matcher matcher = ATARI_ID.matcher(envName);
+    if (!matcher.matches()) {
+      throw new IllegalArgumentException(
+          "'" + envName + "' is not an Atari id of the form <Game>NoFrameskip-v4");
+    }
+    String game = matcher.group(1);
+    StringBuilder snake = new StringBuilder(game.length() + 8);
+    for (int i = 0; i < game.length(); i++) {
+      char c = game.charAt(i);
+      if (Character.isUpperCase(c) && i > 0 && !Character.isUpperCase(game.charAt(i - 1))) {
+        snake.append('_');
+      }
+      snake.append(Character.toLowerCase(c));
+    }
+    return snake.append(".bin").toString();
+  }
+}
