@@ -34,5 +34,8 @@ ensure_built() {
 run_main() {
   ensure_built
   local main=$1; shift
-  exec "$JAVA_HOME/bin/java" ${A3C_JAVA_OPTS:-} -Dai.djl.offline=true -cp "$A3C_LIB/*" "$main" "$@"
+  local unsafe=""
+  # protobuf and netty still use sun.misc.Unsafe; JDK 23+ would warn about it at every start.
+  [ "$(java_major "$JAVA_HOME/bin/java")" -ge 23 ] && unsafe="--sun-misc-unsafe-memory-access=allow"
+  exec "$JAVA_HOME/bin/java" $unsafe --enable-native-access=ALL-UNNAMED ${A3C_JAVA_OPTS:-} -Dai.djl.offline=true -cp "$A3C_LIB/*" "$main" "$@"
 }

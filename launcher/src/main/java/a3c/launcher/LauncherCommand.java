@@ -120,7 +120,7 @@ public final class LauncherCommand implements Callable<Integer> {
     }
     Launcher launcher = new Launcher(config, out);
     AtomicInteger interrupts = new AtomicInteger();
-    Signal.Handler onSignal = signal -> {
+    sun.misc.SignalHandler onSignal = signal -> {
       if (interrupts.incrementAndGet() == 1) {
         out.println("[launcher] stopping gracefully (final checkpoint); press Ctrl-C again to stop at once");
         out.flush();

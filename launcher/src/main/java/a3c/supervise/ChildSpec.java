@@ -24,6 +24,12 @@ public record ChildSpec(String name, List<String> command, Path directory, Map<S
       String mainClass, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    if (Runtime.version().feature() >= 23) {
+      // protobuf and netty still use sun.misc.Unsafe; JDK 23+ would warn about it in every child.
+      command.add("--sun-misc-unsafe-memory-access=allow");
+    }
+    // DJL and JavaCPP load native libraries (libtorch, ALE).
+    command.add("--enable-native-access=ALL-UNNAMED");
     command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));

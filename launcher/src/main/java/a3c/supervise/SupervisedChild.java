@@ -69,7 +69,8 @@ public final class SupervisedChild {
     stopping = true;
     Process current = process;
     if (current != null) {
-      current.destroy();
+      // Through the handle: Process.destroy() would also close the pipe and lose the child's last words.
+      current.toHandle().destroy();
     }
   }
 
@@ -79,7 +80,7 @@ public final class SupervisedChild {
     Process current = process;
     if (current != null) {
       current.descendants().forEach(ProcessHandle::destroyForcibly);
-      current.destroyForcibly();
+      current.toHandle().destroyForcibly();
     }
   }
 

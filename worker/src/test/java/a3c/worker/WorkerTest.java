@@ -1,0 +1,123 @@
+package a3c.worker;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import a3c.env.Environment;
+import a3c.env.Environments;
+import a3c.env.StepResult;
+import a3c.env.atari.TestRoms;
+import a3c.learner.A3cLearner;
+import a3c.learner.LearnerConfig;
+import a3c.model.ActorCritic;
+import a3c.model.AtariActorCritic;
+import a3c.optim.OptimizerConfig;
+import a3c.optim.OptimizerKind;
+import a3c.proto.GetStatusResponse;
+import a3c.proto.StopReason;
+import a3c.ps.ParameterServer;
+import a3c.ps.ServerConfig;
+import a3c.rpc.Channels;
+import io.grpc.ManagedChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Workers against a real parameter server over a real socket, on real environments. */
+class WorkerTest {
+  private static WorkerConfig config(int port, int index, String env, LearnerConfig learner) {
+    return new WorkerConfig("127.0.0.1:" + port, index, "worker-" + index, env, TestRomsOrNull.dir(env), null, null,
+        learner, 1, 0, Duration.ofSeconds(30));
+  }
+
+  /** Runs one worker to the server's stop; returns the stop reason. */
+  private static StopReason runWorker(WorkerConfig config) throws Exception {
+    ManagedChannel channel = Channels.open(config.psTarget(), null, null);
+    try (Environment env = Environments.create(config.envName(), config.romDir(), config.workerSeed(), config.maxEpisodeSteps());
+        ActorCritic model = WorkerCommand.modelFor(env);
+        A3cLearner learner = new A3cLearner(model, config.learner(), config.workerSeed())) {
+      return new Worker(config, env, model, learner, new PsClient(channel, config.retryFor())).run();
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void pongWorker_completesRolloutsAgainstARealServer_andTheVersionAdvances() throws Exception {
+    ServerConfig serverConfig = ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-4), "PongNoFrameskip-v4")
+        .withStopRule(Double.POSITIVE_INFINITY, 200);
+    try (ParameterServer server = ParameterServer.start(serverConfig, null)) {
+      StopReason reason = runWorker(config(server.port(), 0, "PongNoFrameskip-v4", LearnerConfig.defaults()));
+      assertEquals(StopReason.STOP_REASON_MAX_STEPS, reason);
+      GetStatusResponse status = server.status();
+      assertEquals(10, status.getVersion(), "200 agent steps are 10 rollouts of 20");
+      assertEquals(200, status.getGlobalStep());
+      assertEquals(800, status.getFrames(), "4 emulator frames per agent step");
+      assertTrue(status.getLastStats().getGradNorm() > 0, status.getLastStats().toString());
+    }
+  }
+
+  @Test
+  void cartPole_twoWorkersLearn_farAboveARandomPolicy() throws Exception {
+    // A random policy scores about 22; the bar is far above anything chance can reach.
+    ServerConfig serverConfig = ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-3), "CartPole-v1")
+        .withStopRule(195, 3_000_000);
+    try (ParameterServer server = ParameterServer.start(serverConfig, null)) {
+      LearnerConfig learner = LearnerConfig.defaults();
+      List<CompletableFuture<StopReason>> workers = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        WorkerConfig config = config(server.port(), i, "CartPole-v1", learner);
+        workers.add(CompletableFuture.supplyAsync(() -> {
+          try {
+            return runWorker(config);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }));
+      }
+      for (CompletableFuture<StopReason> worker : workers) {
+        assertEquals(StopReason.STOP_REASON_TARGET_REACHED, worker.get(300, TimeUnit.SECONDS), server.status().toString());
+      }
+      assertTrue(server.status().getMean100() >= 195, server.status().toString());
+    }
+  }
+
+  @Test
+  void sameSeed_sameFirstThousandActionsOnPong_twice() throws Exception {
+    assertArrayEquals(firstActions(7, 1000), firstActions(7, 1000));
+  }
+
+  private static int[] firstActions(long seed, int count) {
+    int[] actions = new int[count];
+    try (Environment env = Environments.create("PongNoFrameskip-v4", TestRoms.dir(), seed, 0);
+        AtariActorCritic model = new AtariActorCritic(env.actionCount());
+        A3cLearner learner = new A3cLearner(model, LearnerConfig.defaults(), seed)) {
+      model.initialize(seed);
+      float[] observation = new float[4 * 84 * 84];
+      env.reset(observation);
+      for (int i = 0; i < count; i++) {
+        actions[i] = learner.act(observation);
+        StepResult result = env.step(actions[i], observation);
+        learner.record((float) result.reward(), result.done());
+        if (result.done()) {
+          env.reset(observation);
+        }
+        if (learner.rolloutFull()) {
+          learner.finishRollout(observation);
+        }
+      }
+    }
+    return actions;
+  }
+
+  /** The ROM folder for Atari envs (skipping or failing as {@link TestRoms} does), none for CartPole. */
+  private static final class TestRomsOrNull {
+    static java.nio.file.Path dir(String env) {
+      return env.startsWith("CartPole") ? null : TestRoms.dir();
+    }
+  }
+}
