@@ -46,6 +46,7 @@ public final class Launcher {
   private Writer log;
   private SupervisedChild ps;
   private volatile boolean userStop;
+  private GetStatusResponse lastStatus = GetStatusResponse.getDefaultInstance();
 
   public Launcher(LaunchConfig config, PrintWriter console) {
     this.config = config;
@@ -74,7 +75,6 @@ public final class Launcher {
     log = Files.newBufferedWriter(config.runDir().resolve("launcher.log"), StandardCharsets.UTF_8,
         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     long startNanos = System.nanoTime();
-    GetStatusResponse last = GetStatusResponse.getDefaultInstance();
     RunOutcome outcome;
     ManagedChannel channel = Channels.open("127.0.0.1:" + config.port(), config.authToken(), null);
     try {
@@ -82,7 +82,7 @@ public final class Launcher {
       ps = new SupervisedChild(this::psSpec, new RestartPolicy(config.psRestarts(), Duration.ofSeconds(1), Duration.ofSeconds(10)),
           code -> code != 0 && code != 2, this::say).start();
       ParameterServerGrpc.BlockingStub stub = ParameterServerGrpc.newBlockingStub(channel);
-      last = awaitReady(stub);
+      lastStatus = awaitReady(stub);
       say("parameter server ready on " + config.bind() + ":" + config.port());
       for (int i = 0; i < config.workers(); i++) {
         int index = i;
@@ -91,7 +91,7 @@ public final class Launcher {
             code -> code != 0 && code != 2, this::say).start());
       }
       outcome = monitor(stub, startNanos);
-      last = statusOr(stub, last);
+      lastStatus = statusOr(stub, lastStatus);
     } finally {
       for (SupervisedChild worker : workers) {
         worker.stop(SHUTDOWN_GRACE);
@@ -104,8 +104,9 @@ public final class Launcher {
     }
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     say(String.format("run-summary env=%s workers=%d seconds=%.1f agent_steps=%d agent_steps_per_s=%.1f updates_per_s=%.2f "
-        + "episodes=%d mean100=%.2f exit=%s", config.envName(), config.workers(), seconds, last.getGlobalStep(),
-        last.getGlobalStep() / seconds, last.getUpdates() / seconds, last.getEpisodes(), last.getMean100(), outcome.label()));
+        + "episodes=%d mean100=%.2f exit=%s", config.envName(), config.workers(), seconds, lastStatus.getGlobalStep(),
+        lastStatus.getGlobalStep() / seconds, lastStatus.getUpdates() / seconds, lastStatus.getEpisodes(),
+        lastStatus.getMean100(), outcome.label()));
     log.close();
     return outcome;
   }
@@ -116,8 +117,7 @@ public final class Launcher {
     while (true) {
       if (ps.finished().isDone()) {
         // The server ended: after a stop it exits 0 on its own; otherwise its restarts are spent.
-        GetStatusResponse status = lastStatus;
-        return outcomeOf(status.getStop(), timeUp);
+        return outcomeOf(lastStatus.getStop(), timeUp);
       }
       GetStatusResponse status = statusOr(stub, null);
       if (status != null) {
@@ -150,8 +150,6 @@ public final class Launcher {
       Thread.sleep(500);
     }
   }
-
-  private volatile GetStatusResponse lastStatus = GetStatusResponse.getDefaultInstance();
 
   private RunOutcome outcomeOf(StopReason stop, boolean timeUp) {
     if (userStop) {

@@ -1,5 +1,6 @@
 package a3c.launcher;
 
+import a3c.env.atari.RomNotFoundException;
 import a3c.env.atari.Roms;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
@@ -114,7 +115,7 @@ public final class LauncherCommand implements Callable<Integer> {
     LaunchConfig config;
     try {
       config = config();
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | RomNotFoundException e) {
       spec.commandLine().getErr().println("launcher: " + e.getMessage());
       return 2;
     }

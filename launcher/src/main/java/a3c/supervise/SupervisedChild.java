@@ -45,6 +45,7 @@ public final class SupervisedChild {
     builder.environment().putAll(current.environment());
     Process started = builder.start();
     process = started;
+    output.accept("[supervisor] started " + current.name() + " (pid " + started.pid() + ")");
     pump(current.name(), started);
     started.onExit().thenAccept(exited -> onExit(current.name(), exited.exitValue()));
     return this;

@@ -21,10 +21,11 @@ public final class ChildJvm implements AutoCloseable {
   private final Process process;
   private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
   private final List<String> transcript = new ArrayList<>();
+  private final Thread reader;
 
   private ChildJvm(Process process) {
     this.process = process;
-    Thread reader = new Thread(() -> {
+    this.reader = new Thread(() -> {
       try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line = in.readLine(); line != null; line = in.readLine()) {
           synchronized (transcript) {
@@ -49,6 +50,9 @@ public final class ChildJvm implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
+    if (Runtime.version().feature() >= 23) {
+      command.add("--sun-misc-unsafe-memory-access=allow");
+    }
     command.add("-Dai.djl.offline=true");
     command.addAll(jvmArgs);
     command.add("-cp");
@@ -81,6 +85,7 @@ public final class ChildJvm implements AutoCloseable {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError("child did not exit within " + timeout + "; output so far:\n" + transcript());
     }
+    reader.join(10_000);
     return process.exitValue();
   }
 
@@ -95,9 +100,9 @@ public final class ChildJvm implements AutoCloseable {
     }
   }
 
-  /** Sends SIGTERM. */
+  /** Sends SIGTERM (through the handle: Process.destroy() would also close the pipe we read). */
   public void terminate() {
-    process.destroy();
+    process.toHandle().destroy();
   }
 
   @Override

@@ -4,6 +4,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
+import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
@@ -37,8 +38,18 @@ final class AliasingMarshaller<T extends Message> implements MethodDescriptor.Ma
   @Override
   public T parse(InputStream stream) {
     try {
-      byte[] bytes = stream instanceof KnownLength ? stream.readNBytes(stream.available()) : stream.readAllBytes();
-      CodedInputStream input = CodedInputStream.newInstance(bytes);
+      byte[] bytes;
+      if (stream instanceof KnownLength) {
+        // Straight into an array of the right size: InputStream.readNBytes(int) would gather 8 KiB chunks and copy again.
+        bytes = new byte[stream.available()];
+        if (stream.readNBytes(bytes, 0, bytes.length) != bytes.length) {
+          throw new IOException("message ended early");
+        }
+      } else {
+        bytes = stream.readAllBytes();
+      }
+      // Only a stream over bytes marked immutable hands out aliases; a plain newInstance(byte[]) copies.
+      CodedInputStream input = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
       input.enableAliasing(true);
       input.setSizeLimit(Integer.MAX_VALUE);
       return parser.parseFrom(input);

@@ -26,6 +26,11 @@ public interface Environment extends AutoCloseable {
   /** Takes one agent step and writes the next observation. */
   StepResult step(int action, float[] observation);
 
+  /** Time spent so far turning emulator screens into observations, for benchmarks; 0 if not measured. */
+  default long preprocessNanos() {
+    return 0;
+  }
+
   @Override
   void close();
 }

@@ -1,22 +1,14 @@
 package a3c.worker;
 
-import a3c.env.Environment;
-import a3c.env.Environments;
-import a3c.learner.A3cLearner;
+import a3c.env.atari.RomNotFoundException;
 import a3c.learner.LearnerConfig;
 import a3c.lifecycle.ParentWatch;
-import a3c.model.ActorCritic;
-import a3c.model.AtariActorCritic;
-import a3c.model.MlpActorCritic;
 import a3c.proto.StopReason;
-import a3c.rpc.Channels;
-import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -88,37 +80,27 @@ public final class WorkerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     WorkerConfig config;
-    Environment env;
+    WorkerRunner runner;
     try {
       config = config();
-      env = Environments.create(config.envName(), config.romDir(), config.workerSeed(), config.maxEpisodeSteps());
-    } catch (IllegalArgumentException e) {
+      runner = new WorkerRunner(config);
+    } catch (IllegalArgumentException | RomNotFoundException e) {
       err.println("worker: " + e.getMessage());
       return 2;
     }
-    ManagedChannel channel = Channels.open(config.psTarget(), config.authToken(), config.tlsCa());
-    try (env; ActorCritic model = modelFor(env); A3cLearner learner = new A3cLearner(model, config.learner(), config.workerSeed())) {
-      Worker worker = new Worker(config, env, model, learner, new PsClient(channel, config.retryFor()));
-      Signal.handle(new Signal("TERM"), signal -> worker.requestStop());
+    try (runner) {
+      Signal.handle(new Signal("TERM"), signal -> runner.requestStop());
       if (parentPid != null) {
         // The launcher is gone, and with it perhaps the server: do not wait out the retries.
         ParentWatch.watch(parentPid, () -> Runtime.getRuntime().halt(0));
       }
-      StopReason reason = worker.run();
+      StopReason reason = runner.run();
       spec.commandLine().getOut().printf("worker %s stopped: %s%n", config.workerId(), reason);
       return 0;
     } catch (StatusRuntimeException e) {
       err.println("worker: parameter server at " + config.psTarget() + " failed the call: " + e.getStatus());
       return 1;
-    } finally {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
-  }
-
-  /** The reference network for Atari frames, a small MLP for vector observations such as CartPole's. */
-  static ActorCritic modelFor(Environment env) {
-    int[] shape = env.observationShape();
-    return shape.length == 3 ? new AtariActorCritic(env.actionCount()) : new MlpActorCritic(shape[0], 128, env.actionCount());
   }
 
   private WorkerConfig config() {

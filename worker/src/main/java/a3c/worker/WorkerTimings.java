@@ -1,14 +1,14 @@
 package a3c.worker;
 
-/** Where a worker's time goes, accumulated by its loop thread; read by the benchmark after the run. */
+/** Where a worker's time goes, written by its loop thread only; volatile so a benchmark can read it live. */
 public final class WorkerTimings {
-  long actNanos;
-  long envNanos;
-  long learnNanos;
-  long rpcNanos;
-  long steps;
-  long frames;
-  long updates;
+  volatile long actNanos;
+  volatile long envNanos;
+  volatile long learnNanos;
+  volatile long rpcNanos;
+  volatile long steps;
+  volatile long frames;
+  volatile long updates;
 
   public long actNanos() {
     return actNanos;

@@ -10,7 +10,6 @@ import a3c.env.StepResult;
 import a3c.env.atari.TestRoms;
 import a3c.learner.A3cLearner;
 import a3c.learner.LearnerConfig;
-import a3c.model.ActorCritic;
 import a3c.model.AtariActorCritic;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
@@ -18,8 +17,6 @@ import a3c.proto.GetStatusResponse;
 import a3c.proto.StopReason;
 import a3c.ps.ParameterServer;
 import a3c.ps.ServerConfig;
-import a3c.rpc.Channels;
-import io.grpc.ManagedChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,13 +33,8 @@ class WorkerTest {
 
   /** Runs one worker to the server's stop; returns the stop reason. */
   private static StopReason runWorker(WorkerConfig config) throws Exception {
-    ManagedChannel channel = Channels.open(config.psTarget(), null, null);
-    try (Environment env = Environments.create(config.envName(), config.romDir(), config.workerSeed(), config.maxEpisodeSteps());
-        ActorCritic model = WorkerCommand.modelFor(env);
-        A3cLearner learner = new A3cLearner(model, config.learner(), config.workerSeed())) {
-      return new Worker(config, env, model, learner, new PsClient(channel, config.retryFor())).run();
-    } finally {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    try (WorkerRunner runner = new WorkerRunner(config)) {
+      return runner.run();
     }
   }
 

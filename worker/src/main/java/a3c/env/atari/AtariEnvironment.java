@@ -46,6 +46,7 @@ public final class AtariEnvironment implements Environment {
   private final FrameStack stack = new FrameStack(STACK_DEPTH, FRAME_SIZE);
   private int episodeSteps;
   private boolean episodeOver = true;
+  private long preprocessNanos;
 
   private AtariEnvironment(String name, Path rom, long seed, int maxEpisodeSteps, int maxEpisodeFrames) {
     if (!Files.isRegularFile(rom)) {
@@ -167,6 +168,7 @@ public final class AtariEnvironment implements Environment {
       grabScreen();
       gameOver = emulator.game_over();
     }
+    long start = System.nanoTime();
     if (frames == 1) {
       preprocessor.process(lastScreen, frame);
     } else {
@@ -174,6 +176,7 @@ public final class AtariEnvironment implements Environment {
     }
     stack.push(frame);
     stack.write(observation);
+    preprocessNanos += System.nanoTime() - start;
     episodeSteps++;
     episodeOver = gameOver || (maxEpisodeSteps > 0 && episodeSteps >= maxEpisodeSteps);
     return new StepResult(reward, episodeOver, frames);
@@ -185,6 +188,11 @@ public final class AtariEnvironment implements Environment {
     olderScreen = lastScreen;
     lastScreen = swap;
     screen.read(lastScreen);
+  }
+
+  @Override
+  public long preprocessNanos() {
+    return preprocessNanos;
   }
 
   @Override

@@ -1,0 +1,147 @@
+package a3c.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import a3c.checkpoint.CheckpointFolder;
+import a3c.proto.GetStatusRequest;
+import a3c.proto.GetStatusResponse;
+import a3c.proto.WorkerStatus;
+import a3c.rpc.Channels;
+import a3c.rpc.ParameterServerGrpc;
+import a3c.testing.ChildJvm;
+import a3c.worker.WorkerCommand;
+import io.grpc.ManagedChannel;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher as users run it: a child JVM that forks real parameter-server and worker JVMs, on CartPole. */
+class LauncherTest {
+  private static final Duration START = Duration.ofSeconds(120);
+  private static final Duration RUN = Duration.ofSeconds(300);
+  private static final String READY = "parameter server ready on 127\\.0\\.0\\.1:(\\d+)";
+
+  @TempDir Path folder;
+
+  private ChildJvm launch(String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--env-name", "CartPole-v1", "--port", "0", "--run-dir", folder.resolve("run").toString(),
+        "--lr", "0.001", "--progress-every", "2"));
+    args.addAll(List.of(extra));
+    return ChildJvm.start(folder, LauncherCommand.class.getName(), args);
+  }
+
+  /** The process the launcher reports it started as {@code name}, the newest if restarted. */
+  private static ProcessHandle started(ChildJvm launcher, String name) throws InterruptedException {
+    long pid = Long.parseLong(launcher.awaitLine("\\[supervisor\\] started " + name + " \\(pid (\\d+)\\)", START).group(1));
+    return ProcessHandle.of(pid).orElseThrow(() -> new AssertionError(name + " (pid " + pid + ") is not running"));
+  }
+
+  @Test
+  void run_reachesTheTarget_afterAWorkerAndTheServerAreKilled_andExitsZero() throws Exception {
+    try (ChildJvm launcher = launch("--n-workers", "2", "--target-score", "150", "--checkpoint-every", "1")) {
+      ProcessHandle ps = started(launcher, "ps");
+      ProcessHandle worker = started(launcher, "worker-0");
+      launcher.awaitLine("progress .* episodes=[1-9]", START);
+      worker.destroyForcibly();
+      launcher.awaitLine("\\[supervisor\\] worker-\\d exited with 137; restart 1/5", START);
+      launcher.awaitLine("checkpoint .* written", START);
+      ps.destroyForcibly();
+      launcher.awaitLine("\\[supervisor\\] ps exited with 137; restart 1/3", START);
+      Matcher resumed = launcher.awaitLine("resumed from .*: version (\\d+), global step (\\d+)", START);
+      long checkpointStep = Long.parseLong(resumed.group(2));
+      Matcher summary = launcher.awaitLine("run-summary env=CartPole-v1 workers=2 .* agent_steps=(\\d+) .* exit=(\\w+)", RUN);
+      assertEquals("target_reached", summary.group(2), launcher.transcript());
+      assertTrue(Long.parseLong(summary.group(1)) >= checkpointStep, launcher.transcript());
+      assertEquals(0, launcher.awaitExit(START), launcher.transcript());
+      assertTrue(CheckpointFolder.load(folder.resolve("run/checkpoints")).checkpoint().getGlobalStep() >= checkpointStep);
+      assertTrue(launcher.process().descendants().findAny().isEmpty(), "no child outlives the launcher");
+    }
+  }
+
+  @Test
+  void sigtermOfTheLauncher_stopsGracefully_andLeavesNoChild() throws Exception {
+    try (ChildJvm launcher = launch("--n-workers", "2")) {
+      launcher.awaitLine("progress .* episodes=[1-9]", START);
+      List<ProcessHandle> before = launcher.process().descendants().toList();
+      assertEquals(3, before.size(), launcher.transcript());
+      launcher.terminate();
+      assertEquals(130, launcher.awaitExit(START), launcher.transcript());
+      assertTrue(launcher.transcript().contains("exit=stopped_by_user"), launcher.transcript());
+      assertTrue(launcher.transcript().contains("checkpoint"), "a final checkpoint is written");
+      for (ProcessHandle child : before) {
+        child.onExit().get(30, TimeUnit.SECONDS);
+        assertFalse(child.isAlive());
+      }
+    }
+  }
+
+  @Test
+  void sigkillOfTheLauncher_childrenNoticeAndExit() throws Exception {
+    try (ChildJvm launcher = launch("--n-workers", "1")) {
+      launcher.awaitLine("progress .* episodes=[1-9]", START);
+      List<ProcessHandle> before = launcher.process().descendants().toList();
+      assertEquals(2, before.size(), launcher.transcript());
+      launcher.process().destroyForcibly();
+      for (ProcessHandle child : before) {
+        child.onExit().get(60, TimeUnit.SECONDS);
+        assertFalse(child.isAlive(), child.info().toString());
+      }
+    }
+  }
+
+  @Test
+  void workerStartedByHand_joinsARunningLaunchersServer() throws Exception {
+    try (ChildJvm launcher = launch("--n-workers", "1")) {
+      int port = Integer.parseInt(launcher.awaitLine(READY, START).group(1));
+      try (ChildJvm worker = ChildJvm.start(folder, WorkerCommand.class.getName(), List.of("--ps", "127.0.0.1:" + port,
+          "--env-name", "CartPole-v1", "--worker-index", "7", "--worker-id", "by-hand"))) {
+        ManagedChannel channel = Channels.open("127.0.0.1:" + port, null, null);
+        try {
+          ParameterServerGrpc.BlockingStub stub = ParameterServerGrpc.newBlockingStub(channel);
+          long deadline = System.nanoTime() + START.toNanos();
+          WorkerStatus byHand = null;
+          while (System.nanoTime() < deadline && (byHand == null || byHand.getUpdates() < 10)) {
+            GetStatusResponse status = stub.withDeadlineAfter(10, TimeUnit.SECONDS).getStatus(GetStatusRequest.getDefaultInstance());
+            byHand = status.getWorkersList().stream().filter(w -> w.getWorkerId().equals("by-hand")).findFirst().orElse(null);
+            Thread.sleep(200);
+          }
+          assertTrue(byHand != null && byHand.getUpdates() >= 10, worker.transcript());
+        } finally {
+          channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        launcher.terminate();
+        assertEquals(130, launcher.awaitExit(START), launcher.transcript());
+        assertEquals(0, worker.awaitExit(START), "the hand-started worker hears the stop: " + worker.transcript());
+      }
+    }
+  }
+
+  @Test
+  void badFlags_failFast_withAMessageThatSaysWhatToChange() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0)) {
+      String[][] cases = {
+          {"--lr", "-1"}, {"--opt", "sgd"}, {"--env-name", "Nope-v0"}, {"--env-name", "PongNoFrameskip-v4", "--rom-dir", "/no/such/dir"},
+          {"--env-name", "CartPole-v1", "--port", Integer.toString(taken.getLocalPort())},
+          {"--env-name", "CartPole-v1", "--n-workers", "-2"}};
+      String[] expected = {"lr must be in (0.0, 1.0], got -1.0", "unknown optimizer 'sgd'", "unknown env 'Nope-v0'",
+          "/no/such/dir", "port " + taken.getLocalPort() + " on 127.0.0.1 is not free", "--n-workers must be >= 0, got -2"};
+      for (int i = 0; i < cases.length; i++) {
+        List<String> args = new ArrayList<>(List.of("--run-dir", folder.resolve("bad").toString()));
+        args.addAll(List.of(cases[i]));
+        try (ChildJvm launcher = ChildJvm.start(folder, LauncherCommand.class.getName(), args)) {
+          assertEquals(2, launcher.awaitExit(Duration.ofSeconds(60)), launcher.transcript());
+          assertTrue(launcher.transcript().contains(expected[i]), launcher.transcript());
+        }
+      }
+      assertFalse(folder.resolve("bad").toFile().exists(), "nothing starts on bad flags");
+    }
+  }
+}

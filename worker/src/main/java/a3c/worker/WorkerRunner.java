@@ -1,0 +1,73 @@
+package a3c.worker;
+
+import a3c.env.Environment;
+import a3c.env.Environments;
+import a3c.learner.A3cLearner;
+import a3c.model.ActorCritic;
+import a3c.model.AtariActorCritic;
+import a3c.model.MlpActorCritic;
+import a3c.proto.StopReason;
+import a3c.rpc.Channels;
+import io.grpc.ManagedChannel;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A worker with everything it owns: the channel to the server, its environment, its network and
+ * its learner. The command line and the benchmarks both start workers through it.
+ */
+public final class WorkerRunner implements AutoCloseable {
+  private final ManagedChannel channel;
+  private final Environment env;
+  private final ActorCritic model;
+  private final A3cLearner learner;
+  private final Worker worker;
+
+  /**
+   * Opens the environment (checking its ROM) and the network, and a channel to the server.
+   *
+   * @throws IllegalArgumentException for an unknown env or a missing ROM
+   */
+  public WorkerRunner(WorkerConfig config) throws IOException {
+    this.env = Environments.create(config.envName(), config.romDir(), config.workerSeed(), config.maxEpisodeSteps());
+    this.channel = Channels.open(config.psTarget(), config.authToken(), config.tlsCa());
+    this.model = modelFor(env);
+    this.learner = new A3cLearner(model, config.learner(), config.workerSeed());
+    this.worker = new Worker(config, env, model, learner, new PsClient(channel, config.retryFor()));
+  }
+
+  /** The reference network for Atari frames, a small MLP for vector observations such as CartPole's. */
+  static ActorCritic modelFor(Environment env) {
+    int[] shape = env.observationShape();
+    return shape.length == 3 ? new AtariActorCritic(env.actionCount()) : new MlpActorCritic(shape[0], 128, env.actionCount());
+  }
+
+  /** Runs until the server says stop; see {@link Worker#run}. */
+  public StopReason run() {
+    return worker.run();
+  }
+
+  public void requestStop() {
+    worker.requestStop();
+  }
+
+  public WorkerTimings timings() {
+    return worker.timings();
+  }
+
+  /** Time the environment spent preprocessing screens so far. */
+  public long preprocessNanos() {
+    return env.preprocessNanos();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    try {
+      learner.close();
+      model.close();
+      env.close();
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+}
