@@ -46,8 +46,8 @@ public final class WorkerBench implements Callable<Integer> {
   @Option(names = "--until-score", description = "run until the mean of the last 100 scores reaches this; print the time")
   Double untilScore;
 
-  @Option(names = "--lr", description = "learning rate (default: ${DEFAULT-VALUE})")
-  double lr = 1e-4;
+  @Option(names = "--lr", description = "learning rate (default: 1e-3 for CartPole-v1, else the reference's 1e-4)")
+  Double lr;
 
   @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})")
   long seed = 1;
@@ -59,7 +59,9 @@ public final class WorkerBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     double target = untilScore == null ? Double.POSITIVE_INFINITY : untilScore;
-    ServerConfig serverConfig = ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.ADAM, lr), envName).withStopRule(target, 0);
+    // The reference's 1e-4 is tuned for Atari; CartPole, our addition, learns faster at 1e-3.
+    double rate = lr != null ? lr : envName.equals("CartPole-v1") ? 1e-3 : 1e-4;
+    ServerConfig serverConfig = ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.ADAM, rate), envName).withStopRule(target, 0);
     try (ParameterServer server = ParameterServer.start(serverConfig, null)) {
       List<WorkerRunner> runners = new ArrayList<>();
       List<CompletableFuture<StopReason>> running = new ArrayList<>();

@@ -80,7 +80,9 @@ public final class ParameterServer implements AutoCloseable {
   /** Starts a server on the address in the config (Netty, with TLS when configured). */
   public static ParameterServer start(ServerConfig config, CheckpointFolder.Loaded resume) throws IOException {
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.bind(), config.port()))
-        .flowControlWindow(Channels.FLOW_CONTROL_WINDOW);
+        .flowControlWindow(Channels.FLOW_CONTROL_WINDOW)
+        // Handlers never block (a waiting pull parks its observer), so they may run on the event loop.
+        .directExecutor();
     if (config.tlsCert() != null) {
       builder.sslContext(GrpcSslContexts.forServer(config.tlsCert().toFile(), config.tlsKey().toFile()).build());
     }
