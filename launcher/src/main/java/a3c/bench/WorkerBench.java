@@ -7,6 +7,7 @@ import a3c.proto.GetStatusResponse;
 import a3c.proto.StopReason;
 import a3c.ps.ParameterServer;
 import a3c.ps.ServerConfig;
+import a3c.supervise.SharedMemoryDirs;
 import a3c.worker.WorkerConfig;
 import a3c.worker.WorkerRunner;
 import a3c.worker.WorkerTimings;
@@ -52,6 +53,10 @@ public final class WorkerBench implements Callable<Integer> {
   @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})")
   long seed = 1;
 
+  @Option(names = "--shared-memory", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "move tensors through shared memory as the launcher does on one host; --no-shared-memory for gRPC (default: ${DEFAULT-VALUE})")
+  boolean sharedMemoryOn;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new WorkerBench()).execute(args));
   }
@@ -61,14 +66,16 @@ public final class WorkerBench implements Callable<Integer> {
     double target = untilScore == null ? Double.POSITIVE_INFINITY : untilScore;
     // The reference's 1e-4 is tuned for Atari; CartPole, our addition, learns faster at 1e-3.
     double rate = lr != null ? lr : envName.equals("CartPole-v1") ? 1e-3 : 1e-4;
-    ServerConfig serverConfig = ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.ADAM, rate), envName).withStopRule(target, 0);
+    Path sharedMemory = sharedMemoryOn ? SharedMemoryDirs.create("bench") : null;
+    ServerConfig serverConfig = ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.ADAM, rate), envName)
+        .withStopRule(target, 0).withSharedMemory(sharedMemory);
     try (ParameterServer server = ParameterServer.start(serverConfig, null)) {
       List<WorkerRunner> runners = new ArrayList<>();
       List<CompletableFuture<StopReason>> running = new ArrayList<>();
       long start = System.nanoTime();
       for (int i = 0; i < workers; i++) {
         WorkerRunner runner = new WorkerRunner(new WorkerConfig("127.0.0.1:" + server.port(), i, "bench-" + i, envName, romDir,
-            null, null, LearnerConfig.defaults(), seed, 0, Duration.ofSeconds(30)));
+            null, null, LearnerConfig.defaults(), seed, 0, Duration.ofSeconds(30), sharedMemory));
         runners.add(runner);
         running.add(CompletableFuture.supplyAsync(runner::run));
       }
@@ -89,6 +96,7 @@ public final class WorkerBench implements Callable<Integer> {
         for (WorkerRunner runner : runners) {
           runner.close();
         }
+        SharedMemoryDirs.delete(sharedMemory);
       }
     }
     return 0;
@@ -109,6 +117,7 @@ public final class WorkerBench implements Callable<Integer> {
     double wall = System.nanoTime() - t0;
     long pre = runner.preprocessNanos() - pre0;
     double stepsPerSecond = (timings.steps() - steps0) / (wall / 1e9);
+    System.out.printf("transport: %s%n", sharedMemoryOn ? "shared memory" : "gRPC");
     System.out.printf("worker-bench env=%s agent_steps_per_s=%.1f frames_per_s=%.1f emulate_pct=%.1f preprocess_pct=%.1f "
         + "forward_pct=%.1f backward_pct=%.1f rpc_pct=%.1f%n", envName, stepsPerSecond,
         (timings.frames() - frames0) / (wall / 1e9), 100 * (timings.envNanos() - env0 - pre) / wall, 100 * pre / wall,

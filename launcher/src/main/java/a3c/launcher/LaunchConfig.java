@@ -11,10 +11,11 @@ import java.util.List;
  * @param workerArgs the workers' hyperparameter flags (without server address, index or parent)
  * @param maxRuntime wall-clock bound; null for none
  * @param resume a checkpoint (file or folder) to start from; null to start fresh
+ * @param sharedMemory whether local workers exchange tensors with the server through shared memory
  */
 public record LaunchConfig(String envName, int workers, Path runDir, String bind, int port, String authToken,
     List<String> psArgs, List<String> workerArgs, Duration maxRuntime, Path resume, int workerRestarts,
-    int psRestarts, Duration progressEvery) {
+    int psRestarts, Duration progressEvery, boolean sharedMemory) {
   public LaunchConfig {
     if (workers < 0) {
       throw new IllegalArgumentException("--n-workers must be >= 0, got " + workers);

@@ -9,6 +9,7 @@ import a3c.rpc.Channels;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.supervise.ChildSpec;
 import a3c.supervise.RestartPolicy;
+import a3c.supervise.SharedMemoryDirs;
 import a3c.supervise.SupervisedChild;
 import a3c.worker.WorkerCommand;
 import io.grpc.ManagedChannel;
@@ -18,6 +19,7 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +49,7 @@ public final class Launcher {
   private SupervisedChild ps;
   private volatile boolean userStop;
   private GetStatusResponse lastStatus = GetStatusResponse.getDefaultInstance();
+  private Path sharedMemory;
 
   public Launcher(LaunchConfig config, PrintWriter console) {
     this.config = config;
@@ -77,6 +80,7 @@ public final class Launcher {
     long startNanos = System.nanoTime();
     RunOutcome outcome;
     ManagedChannel channel = Channels.open("127.0.0.1:" + config.port(), config.authToken(), null);
+    sharedMemory = config.sharedMemory() ? SharedMemoryDirs.create(config.runDir().getFileName().toString()) : null;
     try {
       say("run directory " + config.runDir().toAbsolutePath());
       ps = new SupervisedChild(this::psSpec, new RestartPolicy(config.psRestarts(), Duration.ofSeconds(1), Duration.ofSeconds(10)),
@@ -101,6 +105,7 @@ public final class Launcher {
         ps.stop(SHUTDOWN_GRACE);
       }
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      SharedMemoryDirs.delete(sharedMemory);
     }
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     say(String.format("run-summary env=%s workers=%d seconds=%.1f agent_steps=%d agent_steps_per_s=%.1f updates_per_s=%.2f "
@@ -192,6 +197,9 @@ public final class Launcher {
     List<String> args = new ArrayList<>(List.of("--port", Integer.toString(config.port()), "--bind", config.bind(),
         "--checkpoint-dir", config.checkpointDir().toString(), "--parent-pid", Long.toString(ProcessHandle.current().pid())));
     args.addAll(config.psArgs());
+    if (sharedMemory != null) {
+      args.addAll(List.of("--shared-memory-dir", sharedMemory.toString()));
+    }
     if (!CheckpointFolder.list(config.checkpointDir()).isEmpty()) {
       args.addAll(List.of("--resume", config.checkpointDir().toString()));
     } else if (config.resume() != null) {
@@ -204,6 +212,9 @@ public final class Launcher {
     List<String> args = new ArrayList<>(List.of("--ps", "127.0.0.1:" + config.port(), "--worker-index", Integer.toString(index),
         "--worker-id", "worker-" + index, "--parent-pid", Long.toString(ProcessHandle.current().pid())));
     args.addAll(config.workerArgs());
+    if (sharedMemory != null) {
+      args.addAll(List.of("--shared-memory-dir", sharedMemory.toString()));
+    }
     return ChildSpec.jvm("worker-" + index, config.runDir(), secrets(), WORKER_JVM, WorkerCommand.class.getName(), args);
   }
 

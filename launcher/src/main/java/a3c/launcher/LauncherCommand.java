@@ -105,6 +105,11 @@ public final class LauncherCommand implements Callable<Integer> {
   @Option(names = "--progress-every", paramLabel = "SECONDS", description = "seconds between progress lines (default: ${DEFAULT-VALUE})")
   double progressEvery = 10;
 
+  @Option(names = "--shared-memory", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "local workers exchange tensors with the server through shared memory instead of the socket; "
+          + "--no-shared-memory sends them over gRPC as remote workers do (default: ${DEFAULT-VALUE})")
+  boolean sharedMemory;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new LauncherCommand()).execute(args));
   }
@@ -178,7 +183,7 @@ public final class LauncherCommand implements Callable<Integer> {
     }
     return new LaunchConfig(envName, workers, dir.toAbsolutePath(), bind, psPort, authToken, psArgs, workerArgs,
         maxSeconds == null ? null : Duration.ofMillis((long) (maxSeconds * 1000)), resume == null ? null : resume.toAbsolutePath(),
-        workerRestarts, psRestarts, Duration.ofMillis((long) (progressEvery * 1000)));
+        workerRestarts, psRestarts, Duration.ofMillis((long) (progressEvery * 1000)), sharedMemory);
   }
 
   private int requireFree(int candidate) {

@@ -74,7 +74,7 @@ public final class ParameterServer implements AutoCloseable {
     StopRule stopRule = new StopRule(config.targetScore(), config.maxSteps(), this::onStop);
     this.service = new ParameterServerService(config.optimizer(), config.envName(), Clock.systemUTC(),
         new WorkerRegistry(Clock.systemUTC(), Duration.ofSeconds(30), Duration.ofSeconds(60)), scores, stopRule,
-        restored, elapsed);
+        restored, elapsed, config.sharedMemoryDir());
   }
 
   /** Starts a server on the address in the config (Netty, with TLS when configured). */

@@ -87,6 +87,9 @@ public final class ParameterServerCommand implements Callable<Integer> {
   @Option(names = "--linger-seconds", description = "after the run stops, keep answering this long so every worker hears it (default: ${DEFAULT-VALUE})")
   double lingerSeconds = 3;
 
+  @Option(names = "--shared-memory-dir", description = "publish weights here too, for workers on this host (e.g. under /dev/shm)")
+  Path sharedMemoryDir;
+
   @Option(names = "--parent-pid", description = "stop (with a final checkpoint) when this process exits; set by the launcher")
   Long parentPid;
 
@@ -155,6 +158,6 @@ public final class ParameterServerCommand implements Callable<Integer> {
     }
     return new ServerConfig(bind, port, optimizer, env, target, steps, checkpointDir,
         Duration.ofMillis((long) (checkpointEvery * 1000)), keepCheckpoints, authToken, tlsCert, tlsKey,
-        maxMessageMb << 20, saved == null ? Map.of() : saved.getExtraMap());
+        maxMessageMb << 20, saved == null ? Map.of() : saved.getExtraMap(), sharedMemoryDir);
   }
 }

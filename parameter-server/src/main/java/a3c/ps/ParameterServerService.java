@@ -19,6 +19,13 @@ import a3c.rpc.ParameterServerGrpc;
 import a3c.store.Gradients;
 import a3c.store.ParameterStore;
 import a3c.store.Snapshot;
+import a3c.shm.SharedGradients;
+import a3c.shm.SharedWeights;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -49,9 +56,11 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
   private final AtomicReference<ParameterStore> store = new AtomicReference<>();
   private final AtomicReference<LearnerStats> lastStats = new AtomicReference<>(LearnerStats.getDefaultInstance());
   private final List<PendingPull> pendingPulls = new ArrayList<>();
+  private final Path sharedMemoryDir;
+  private final Map<String, SharedGradients> gradientFiles = new ConcurrentHashMap<>();
 
   ParameterServerService(OptimizerConfig optimizerConfig, String envName, Clock clock, WorkerRegistry workers,
-      ScoreBoard scores, StopRule stopRule, ParameterStore restored, double elapsedSeconds) {
+      ScoreBoard scores, StopRule stopRule, ParameterStore restored, double elapsedSeconds, Path sharedMemoryDir) {
     this.optimizerConfig = optimizerConfig;
     this.envName = envName;
     this.clock = clock;
@@ -59,7 +68,24 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     this.scores = scores;
     this.stopRule = stopRule;
     this.startMs = clock.millis() - (long) (elapsedSeconds * 1000);
+    this.sharedMemoryDir = sharedMemoryDir;
+    if (restored != null) {
+      share(restored);
+    }
     this.store.set(restored);
+  }
+
+  /** Publishes the store's weights into the shared-memory folder too, when there is one. */
+  private void share(ParameterStore target) {
+    if (sharedMemoryDir == null) {
+      return;
+    }
+    try {
+      target.share(SharedWeights.create(sharedMemoryDir, target.layout().totalSize(), 4)).join();
+      log.info("weights shared with workers on this host through {}", sharedMemoryDir.resolve(SharedWeights.FILE_NAME));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create shared weights in " + sharedMemoryDir, e);
+    }
   }
 
   ParameterStore store() {
@@ -127,7 +153,9 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
         return;
       }
       try {
-        store.set(ParameterStore.initialize(request.getWeightsList(), optimizerConfig));
+        ParameterStore created = ParameterStore.initialize(request.getWeightsList(), optimizerConfig);
+        share(created);
+        store.set(created);
       } catch (IllegalArgumentException e) {
         response.onError(Status.INVALID_ARGUMENT.withDescription("initial weights rejected: " + e.getMessage()).asRuntimeException());
         return;
@@ -192,9 +220,13 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     }
     Gradients gradients;
     try {
-      gradients = current.decode(request.getGradientsList());
+      gradients = request.getGradientsFile().isEmpty() ? current.decode(request.getGradientsList())
+          : current.decodeAll(sharedGradients(request.getGradientsFile(), current).values());
     } catch (IllegalArgumentException e) {
       response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    } catch (IllegalStateException e) {
+      response.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
       return;
     }
     if (request.hasStats()) {
@@ -268,6 +300,19 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
           .setFrames(snapshot.frames());
     }
     return status.build();
+  }
+
+  private SharedGradients sharedGradients(String name, ParameterStore current) {
+    if (sharedMemoryDir == null) {
+      throw new IllegalStateException("this server has no --shared-memory-dir: send the gradients in the request");
+    }
+    return gradientFiles.computeIfAbsent(name, file -> {
+      try {
+        return SharedGradients.open(sharedMemoryDir, file, current.layout().totalSize());
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot open shared gradients file " + file + ": " + e.getMessage());
+      }
+    });
   }
 
   private void respondPull(StreamObserver<PullWeightsResponse> response, Snapshot snapshot) {

@@ -4,6 +4,7 @@ import a3c.optim.Optimizer;
 import a3c.optim.OptimizerConfig;
 import a3c.proto.Tensor;
 import a3c.rpc.Tensors;
+import a3c.shm.SharedWeights;
 import com.google.protobuf.UnsafeByteOperations;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -45,6 +46,7 @@ public final class ParameterStore implements AutoCloseable {
   private long frames;
   private long stalenessSum;
   private volatile Snapshot snapshot;
+  private volatile SharedWeights shared;
   private final LongAdder serverNanos = new LongAdder();
   private final LongAdder appliedHere = new LongAdder();
 
@@ -145,6 +147,41 @@ public final class ParameterStore implements AutoCloseable {
     return new Gradients(values, present);
   }
 
+  /**
+   * Validates and decodes gradients for every tensor from one little-endian buffer in layout order
+   * (a worker's shared-memory file), on the caller's thread.
+   */
+  public Gradients decodeAll(ByteBuffer littleEndianFloats) {
+    long start = System.nanoTime();
+    if (littleEndianFloats.remaining() != layout.totalSize() * Float.BYTES) {
+      throw new IllegalArgumentException("shared gradients hold " + littleEndianFloats.remaining() + " bytes, the model needs "
+          + (long) layout.totalSize() * Float.BYTES);
+    }
+    float[] values = pool.poll();
+    if (values == null) {
+      values = new float[layout.totalSize()];
+    }
+    littleEndianFloats.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+    boolean[] present = new boolean[layout.size()];
+    Arrays.fill(present, true);
+    try {
+      requireFinite(layout, values, present, "gradients");
+    } catch (IllegalArgumentException e) {
+      pool.offer(values);
+      throw e;
+    }
+    serverNanos.add(System.nanoTime() - start);
+    return new Gradients(values, present);
+  }
+
+  /** Also publishes every version from now on into {@code file}, for workers on this host. */
+  public CompletableFuture<Void> share(SharedWeights file) {
+    return CompletableFuture.runAsync(() -> {
+      shared = file;
+      file.publish(version, weights);
+    }, applier);
+  }
+
   /** Returns a decoded push's buffer without applying it. */
   public void discard(Gradients gradients) {
     pool.offer(gradients.values);
@@ -206,6 +243,10 @@ public final class ParameterStore implements AutoCloseable {
   }
 
   private Snapshot publish() {
+    SharedWeights file = shared;
+    if (file != null) {
+      file.publish(version, weights);
+    }
     byte[] bytes = new byte[Math.multiplyExact(layout.totalSize(), Float.BYTES)];
     ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(weights);
     List<Tensor> tensors = new ArrayList<>(layout.size());

@@ -18,12 +18,16 @@ import a3c.proto.StopReason;
 import a3c.proto.Tensor;
 import a3c.rpc.Tensors;
 import com.google.protobuf.UnsafeByteOperations;
+import a3c.shm.SharedGradients;
+import a3c.shm.SharedWeights;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +48,9 @@ public final class Worker {
   private final PsClient client;
   private final WorkerTimings timings = new WorkerTimings();
   private final String[] names;
+  private final int[] sizes;
+  private SharedWeights sharedWeights;
+  private SharedGradients sharedGradients;
   private long version;
   private volatile boolean stopRequested;
 
@@ -54,6 +61,7 @@ public final class Worker {
     this.learner = learner;
     this.client = client;
     this.names = model.parameters().stream().map(ParameterSpec::name).toArray(String[]::new);
+    this.sizes = model.parameters().stream().mapToInt(ParameterSpec::elementCount).toArray();
   }
 
   public WorkerTimings timings() {
@@ -140,17 +148,39 @@ public final class Worker {
     PullWeightsResponse pulled = client.pullWeights(config.workerId());
     load(pulled.getWeightsList());
     version = pulled.getVersion();
+    openSharedMemory();
     return pulled.getStop();
+  }
+
+  /** Switches to the shared-memory files when configured and the server's file is there; else stays on gRPC. */
+  private void openSharedMemory() {
+    if (config.sharedMemoryDir() == null || sharedWeights != null) {
+      return;
+    }
+    int floats = Arrays.stream(sizes).sum();
+    try {
+      sharedWeights = SharedWeights.open(config.sharedMemoryDir(), floats);
+      sharedGradients = SharedGradients.create(config.sharedMemoryDir(), config.workerId(), floats);
+      log.info("worker {} exchanges tensors through shared memory in {}", config.workerId(), config.sharedMemoryDir());
+    } catch (IOException e) {
+      log.warn("worker {}: no shared memory ({}); tensors go over gRPC", config.workerId(), e.getMessage());
+      sharedWeights = null;
+    }
   }
 
   private StopReason push(Gradients gradients, int steps, int frames) {
     PushGradientsRequest.Builder request = PushGradientsRequest.newBuilder().setWorkerId(config.workerId())
-        .setBaseVersion(version).setAgentSteps(steps).setFrames(frames).setReturnWeights(true);
+        .setBaseVersion(version).setAgentSteps(steps).setFrames(frames).setReturnWeights(sharedWeights == null);
     List<ByteBuffer> tensors = gradients.tensors();
-    for (int t = 0; t < names.length; t++) {
-      // The learner reuses these buffers for the next rollout, which starts only after the reply.
-      request.addGradients(Tensors.of(names[t], model.parameters().get(t).shape(),
-          UnsafeByteOperations.unsafeWrap(tensors.get(t).duplicate().clear())));
+    if (sharedGradients != null) {
+      sharedGradients.write(tensors);
+      request.setGradientsFile(sharedGradients.name());
+    } else {
+      for (int t = 0; t < names.length; t++) {
+        // The learner reuses these buffers for the next rollout, which starts only after the reply.
+        request.addGradients(Tensors.of(names[t], model.parameters().get(t).shape(),
+            UnsafeByteOperations.unsafeWrap(tensors.get(t).duplicate().clear())));
+      }
     }
     LearnerStats stats = gradients.stats();
     request.getStatsBuilder().setPolicyLoss(stats.policyLoss()).setValueLoss(stats.valueLoss())
@@ -168,8 +198,13 @@ public final class Worker {
       return join();
     }
     if (reply.getStop() == StopReason.STOP_REASON_NONE) {
-      load(reply.getWeightsList());
-      version = reply.getVersion();
+      if (sharedWeights != null) {
+        // The newest published version, which is this reply's or a later one.
+        version = Math.max(reply.getVersion(), sharedWeights.read(sizes, learner::loadWeights));
+      } else {
+        load(reply.getWeightsList());
+        version = reply.getVersion();
+      }
     }
     return reply.getStop();
   }

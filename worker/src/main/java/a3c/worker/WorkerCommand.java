@@ -69,6 +69,10 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--retry-seconds", description = "keep retrying this long while the server is unreachable (default: ${DEFAULT-VALUE})")
   double retrySeconds = 300;
 
+  @Option(names = "--shared-memory-dir", description = "the server's --shared-memory-dir, when it runs on this host: "
+      + "tensors then move through shared memory instead of the socket")
+  Path sharedMemoryDir;
+
   @Option(names = "--parent-pid", description = "exit when this process exits; set by the launcher")
   Long parentPid;
 
@@ -114,6 +118,6 @@ public final class WorkerCommand implements Callable<Integer> {
     String id = workerId != null ? workerId : Worker.hostname() + "-" + workerIndex;
     return new WorkerConfig(ps, workerIndex, id, envName, romDir, authToken, tlsCa,
         new LearnerConfig(gamma, entropyCoef, valueLossCoef, maxGradNorm, rolloutLength), seed, maxEpisodeSteps,
-        Duration.ofMillis((long) (retrySeconds * 1000)));
+        Duration.ofMillis((long) (retrySeconds * 1000)), sharedMemoryDir);
   }
 }

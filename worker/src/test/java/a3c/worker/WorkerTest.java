@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class WorkerTest {
   private static WorkerConfig config(int port, int index, String env, LearnerConfig learner) {
     return new WorkerConfig("127.0.0.1:" + port, index, "worker-" + index, env, TestRomsOrNull.dir(env), null, null,
-        learner, 1, 0, Duration.ofSeconds(30));
+        learner, 1, 0, Duration.ofSeconds(30), null);
   }
 
   /** Runs one worker to the server's stop; returns the stop reason. */

@@ -1,0 +1,90 @@
+package a3c.shm;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * One worker's gradients in a memory-mapped file: the worker writes them, then names the file in
+ * its push; the server reads them while answering. The worker waits for the reply before writing
+ * again, so the two never overlap.
+ */
+public final class SharedGradients implements AutoCloseable {
+  private static final Pattern NAME = Pattern.compile("gradients-[A-Za-z0-9._-]{1,128}\\.a3cshm");
+
+  private final FileChannel channel;
+  private final MappedByteBuffer map;
+  private final String name;
+
+  private SharedGradients(FileChannel channel, MappedByteBuffer map, String name) {
+    this.channel = channel;
+    this.map = map;
+    this.name = name;
+    map.order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /** The file name for a worker, or an exception when the id has characters a file name must not. */
+  public static String fileName(String workerId) {
+    String name = "gradients-" + workerId + ".a3cshm";
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("worker id '" + workerId + "' cannot name a shared-memory file: use letters, digits, '.', '_', '-'");
+    }
+    return name;
+  }
+
+  /** Creates the worker's file for {@code floats} gradient values. */
+  public static SharedGradients create(Path folder, String workerId, int floats) throws IOException {
+    String name = fileName(workerId);
+    Files.createDirectories(folder);
+    FileChannel channel = FileChannel.open(folder.resolve(name), StandardOpenOption.CREATE, StandardOpenOption.READ,
+        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+    return new SharedGradients(channel, channel.map(FileChannel.MapMode.READ_WRITE, 0, (long) floats * Float.BYTES), name);
+  }
+
+  /**
+   * Opens a file a worker named in its push.
+   *
+   * @throws IllegalArgumentException when the name is not a gradients file name or the size is wrong
+   */
+  public static SharedGradients open(Path folder, String name, int floats) throws IOException {
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("'" + name + "' is not a shared gradients file name");
+    }
+    FileChannel channel = FileChannel.open(folder.resolve(name), StandardOpenOption.READ);
+    if (channel.size() != (long) floats * Float.BYTES) {
+      channel.close();
+      throw new IllegalArgumentException("shared gradients file " + name + " holds " + channel.size() + " bytes, the model needs "
+          + (long) floats * Float.BYTES);
+    }
+    return new SharedGradients(channel, channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size()), name);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Writes the tensors (little-endian float32 bytes) one after another. */
+  public void write(List<ByteBuffer> tensors) {
+    ByteBuffer out = map.duplicate().clear();
+    for (ByteBuffer tensor : tensors) {
+      out.put(tensor.duplicate().clear());
+    }
+  }
+
+  /** A read-only little-endian view of all values. */
+  public ByteBuffer values() {
+    return map.asReadOnlyBuffer().clear().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+}

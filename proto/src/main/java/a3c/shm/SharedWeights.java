@@ -1,0 +1,135 @@
+package a3c.shm;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The latest weights in a memory-mapped file, for workers on the parameter server's host.
+ *
+ * <p>Over gRPC every rollout moves the whole model twice (gradients in, weights out); on one host
+ * that is mostly memory copies and kernel work, and it cost more than acting and learning together.
+ * Here the server writes each published version into one of a few slots and workers read the
+ * newest one directly. Each slot has a sequence number (odd while being written): a reader copies
+ * the slot, then checks the number did not move, and otherwise copies again (a seqlock).
+ *
+ * <p>Layout, little-endian: magic, slot count, floats per slot, latest version, then per slot its
+ * sequence number and version, then the slots' floats, 64-byte aligned.
+ */
+public final class SharedWeights implements AutoCloseable {
+  public static final String FILE_NAME = "weights.a3cshm";
+  private static final long MAGIC = 0x31574d4853433341L; // "A3CSHMW1"
+  private static final int LATEST = 16;
+  private static final int SLOT_HEADERS = 32;
+  private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private final FileChannel channel;
+  private final MappedByteBuffer map;
+  private final int slots;
+  private final int floats;
+  private final int dataOffset;
+
+  private SharedWeights(FileChannel channel, MappedByteBuffer map, int slots, int floats) {
+    this.channel = channel;
+    this.map = map;
+    this.slots = slots;
+    this.floats = floats;
+    this.dataOffset = align(SLOT_HEADERS + slots * 16);
+    map.order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /** Creates (or replaces) the file for a model of {@code floats} parameters. */
+  public static SharedWeights create(Path folder, int floats, int slots) throws IOException {
+    Files.createDirectories(folder);
+    Path file = folder.resolve(FILE_NAME);
+    Files.deleteIfExists(file);
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    long size = align(SLOT_HEADERS + slots * 16) + (long) slots * floats * Float.BYTES;
+    MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
+    SharedWeights weights = new SharedWeights(channel, map, slots, floats);
+    map.putInt(8, slots).putInt(12, floats);
+    LONGS.setRelease(map, LATEST, -1L);
+    LONGS.setRelease(map, 0, MAGIC);
+    return weights;
+  }
+
+  /**
+   * Opens the server's file in {@code folder}.
+   *
+   * @throws IOException when there is none, or it is not a weights file for a model of {@code floats}
+   */
+  public static SharedWeights open(Path folder, int floats) throws IOException {
+    Path file = folder.resolve(FILE_NAME);
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size());
+    map.order(ByteOrder.LITTLE_ENDIAN);
+    if ((long) LONGS.getAcquire(map, 0) != MAGIC || map.getInt(12) != floats) {
+      channel.close();
+      throw new IOException(file + " is not a shared weights file for a model of " + floats + " floats");
+    }
+    return new SharedWeights(channel, map, map.getInt(8), floats);
+  }
+
+  /** Writes a version; called by the server's single writer only. */
+  public void publish(long version, float[] weights) {
+    int slot = (int) (version % slots);
+    int seq = SLOT_HEADERS + slot * 16;
+    long sequence = (long) LONGS.getAcquire(map, seq);
+    LONGS.setRelease(map, seq, sequence + 1);
+    map.slice(dataOffset + slot * floats * Float.BYTES, floats * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN)
+        .asFloatBuffer().put(weights);
+    map.putLong(seq + 8, version);
+    LONGS.setRelease(map, seq, sequence + 2);
+    LONGS.setRelease(map, LATEST, version);
+  }
+
+  /**
+   * Hands the newest version, as little-endian tensor slices of the given sizes, to {@code load},
+   * again if a writer overwrote the slot meanwhile; returns the version loaded, or -1 if none yet.
+   */
+  public long read(int[] tensorSizes, Consumer<List<ByteBuffer>> load) {
+    while (true) {
+      long version = (long) LONGS.getAcquire(map, LATEST);
+      if (version < 0) {
+        return -1;
+      }
+      int slot = (int) (version % slots);
+      int seq = SLOT_HEADERS + slot * 16;
+      long before = (long) LONGS.getAcquire(map, seq);
+      if ((before & 1) != 0 || map.getLong(seq + 8) != version) {
+        Thread.onSpinWait();
+        continue;
+      }
+      List<ByteBuffer> tensors = new ArrayList<>(tensorSizes.length);
+      int offset = dataOffset + slot * floats * Float.BYTES;
+      for (int size : tensorSizes) {
+        tensors.add(map.slice(offset, size * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN));
+        offset += size * Float.BYTES;
+      }
+      load.accept(tensors);
+      VarHandle.acquireFence();
+      if ((long) LONGS.getAcquire(map, seq) == before) {
+        return version;
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+
+  private static int align(int bytes) {
+    return (bytes + 63) & ~63;
+  }
+}
