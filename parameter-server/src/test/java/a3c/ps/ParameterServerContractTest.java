@@ -26,6 +26,8 @@ import a3c.proto.Tensor;
 import a3c.rpc.Channels;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.rpc.Tensors;
+import a3c.shm.SharedGradients;
+import a3c.shm.SharedWeights;
 import a3c.testing.TestModels;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
@@ -275,6 +277,46 @@ abstract class ParameterServerContractTest {
     Path last = server.lastCheckpoint();
     assertEquals(StopReason.STOP_REASON_TARGET_REACHED, CheckpointFolder.load(last).checkpoint().getStop());
     assertEquals(100, CheckpointFolder.load(last).checkpoint().getEpisodesCount());
+  }
+
+  @Test
+  void sharedMemoryPush_appliesTheFilesGradients_andPublishesTheWeightsToo() throws Exception {
+    Path shm = folder.resolve("shm");
+    ParameterServer server = start(config().withSharedMemory(shm), null);
+    ParameterServerGrpc.BlockingStub client = client(server);
+    initialize(client);
+    try (SharedGradients gradients = SharedGradients.create(shm, "w0", 9);
+        SharedWeights weights = SharedWeights.open(shm, 9)) {
+      gradients.write(TestModels.constant(NAMES, SHAPES, 1f).stream().map(t -> t.getData().asReadOnlyByteBuffer()).toList());
+      PushGradientsResponse reply = client.pushGradients(PushGradientsRequest.newBuilder().setWorkerId("w0")
+          .setGradientsFile(gradients.name()).setAgentSteps(20).build());
+      assertEquals(1, reply.getVersion());
+      assertEquals(0, reply.getWeightsCount());
+      List<Tensor> pulled = pull(client).getWeightsList();
+      long version = weights.read(new int[] {6, 3}, tensors -> {
+        for (int t = 0; t < 2; t++) {
+          assertEquals(pulled.get(t).getData(), com.google.protobuf.ByteString.copyFrom(tensors.get(t).duplicate()));
+        }
+      });
+      assertEquals(1, version);
+      gradients.write(List.of(java.nio.ByteBuffer.wrap(new byte[36]).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+          .putFloat(8, Float.NaN).rewind()));
+      StatusRuntimeException nan = assertThrows(StatusRuntimeException.class, () -> client.pushGradients(
+          PushGradientsRequest.newBuilder().setWorkerId("w0").setGradientsFile(gradients.name()).build()));
+      assertEquals(Status.Code.INVALID_ARGUMENT, nan.getStatus().getCode());
+      assertEquals(1, pull(client).getVersion());
+    }
+    assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> client.pushGradients(
+        PushGradientsRequest.newBuilder().setWorkerId("w0").setGradientsFile("../../etc/passwd").build())));
+  }
+
+  @Test
+  void sharedMemoryPush_toAServerWithout_isFailedPrecondition() throws Exception {
+    ParameterServer server = start(config(), null);
+    ParameterServerGrpc.BlockingStub client = client(server);
+    initialize(client);
+    assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> client.pushGradients(
+        PushGradientsRequest.newBuilder().setWorkerId("w0").setGradientsFile("gradients-w0.a3cshm").build())));
   }
 
   @Test

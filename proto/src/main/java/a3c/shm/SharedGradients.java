@@ -58,9 +58,10 @@ public final class SharedGradients implements AutoCloseable {
       throw new IllegalArgumentException("'" + name + "' is not a shared gradients file name");
     }
     FileChannel channel = FileChannel.open(folder.resolve(name), StandardOpenOption.READ);
-    if (channel.size() != (long) floats * Float.BYTES) {
+    long size = channel.size();
+    if (size != (long) floats * Float.BYTES) {
       channel.close();
-      throw new IllegalArgumentException("shared gradients file " + name + " holds " + channel.size() + " bytes, the model needs "
+      throw new IllegalArgumentException("shared gradients file " + name + " holds " + size + " bytes, the model needs "
           + (long) floats * Float.BYTES);
     }
     return new SharedGradients(channel, channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size()), name);

@@ -17,7 +17,10 @@ import a3c.proto.GetStatusResponse;
 import a3c.proto.StopReason;
 import a3c.ps.ParameterServer;
 import a3c.ps.ServerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.io.TempDir;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,9 +29,15 @@ import org.junit.jupiter.api.Test;
 
 /** Workers against a real parameter server over a real socket, on real environments. */
 class WorkerTest {
+  @TempDir Path folder;
+
   private static WorkerConfig config(int port, int index, String env, LearnerConfig learner) {
+    return config(port, index, env, learner, null);
+  }
+
+  private static WorkerConfig config(int port, int index, String env, LearnerConfig learner, Path sharedMemory) {
     return new WorkerConfig("127.0.0.1:" + port, index, "worker-" + index, env, TestRomsOrNull.dir(env), null, null,
-        learner, 1, 0, Duration.ofSeconds(30), null);
+        learner, 1, 0, Duration.ofSeconds(30), sharedMemory);
   }
 
   /** Runs one worker to the server's stop; returns the stop reason. */
@@ -50,6 +59,18 @@ class WorkerTest {
       assertEquals(200, status.getGlobalStep());
       assertEquals(800, status.getFrames(), "4 emulator frames per agent step");
       assertTrue(status.getLastStats().getGradNorm() > 0, status.getLastStats().toString());
+    }
+  }
+
+  @Test
+  void pongWorker_throughSharedMemory_advancesTheVersionLikeOverGrpc() throws Exception {
+    Path shm = folder.resolve("shm");
+    ServerConfig serverConfig = ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-4), "PongNoFrameskip-v4")
+        .withStopRule(Double.POSITIVE_INFINITY, 200).withSharedMemory(shm);
+    try (ParameterServer server = ParameterServer.start(serverConfig, null)) {
+      assertEquals(StopReason.STOP_REASON_MAX_STEPS, runWorker(config(server.port(), 0, "PongNoFrameskip-v4", LearnerConfig.defaults(), shm)));
+      assertEquals(10, server.status().getVersion());
+      assertTrue(Files.exists(shm.resolve("gradients-worker-0.a3cshm")), "the worker used its shared gradients file");
     }
   }
 

@@ -1,0 +1,101 @@
+package a3c.shm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SharedMemoryTest {
+  @TempDir Path folder;
+
+  private static float[] read(SharedWeights weights, int[] sizes, long[] version) {
+    List<float[]> parts = new ArrayList<>();
+    version[0] = weights.read(sizes, tensors -> {
+      parts.clear();
+      for (ByteBuffer tensor : tensors) {
+        float[] values = new float[tensor.remaining() / 4];
+        tensor.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+        parts.add(values);
+      }
+    });
+    float[] all = new float[parts.stream().mapToInt(p -> p.length).sum()];
+    int offset = 0;
+    for (float[] part : parts) {
+      System.arraycopy(part, 0, all, offset, part.length);
+      offset += part.length;
+    }
+    return all;
+  }
+
+  @Test
+  void weights_readerSeesTheNewestPublishedVersion_splitIntoTensors() throws IOException {
+    int[] sizes = {2, 3};
+    try (SharedWeights writer = SharedWeights.create(folder, 5, 4); SharedWeights reader = SharedWeights.open(folder, 5)) {
+      long[] version = new long[1];
+      assertEquals(-1, reader.read(sizes, tensors -> { }));
+      for (int v = 0; v < 6; v++) {
+        writer.publish(v, new float[] {v, v + 0.5f, -v, 1, 2});
+      }
+      assertArrayEquals(new float[] {5, 5.5f, -5, 1, 2}, read(reader, sizes, version));
+      assertEquals(5, version[0]);
+    }
+  }
+
+  @Test
+  void weights_aReaderRacingTheWriterNeverSeesATornVersion() throws Exception {
+    int floats = 100_000;
+    int[] sizes = {floats};
+    try (SharedWeights writer = SharedWeights.create(folder, floats, 2); SharedWeights reader = SharedWeights.open(folder, floats)) {
+      writer.publish(0, new float[floats]);
+      CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+        float[] values = new float[floats];
+        for (int v = 1; v <= 2000; v++) {
+          java.util.Arrays.fill(values, v);
+          writer.publish(v, values);
+        }
+      });
+      long[] version = new long[1];
+      while (!writing.isDone()) {
+        float[] seen = read(reader, sizes, version);
+        for (float value : seen) {
+          assertEquals(version[0], (long) value, "every value of one read belongs to the version it reports");
+        }
+      }
+      writing.join();
+    }
+  }
+
+  @Test
+  void open_checksTheFileAndTheModelSize() throws IOException {
+    assertThrows(IOException.class, () -> SharedWeights.open(folder, 5));
+    try (SharedWeights writer = SharedWeights.create(folder, 5, 4)) {
+      assertThrows(IOException.class, () -> SharedWeights.open(folder, 6));
+    }
+  }
+
+  @Test
+  void gradients_roundTrip_andBadNamesAndSizesAreRejected() throws IOException {
+    try (SharedGradients worker = SharedGradients.create(folder, "worker-0", 5)) {
+      ByteBuffer a = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(1).putFloat(2);
+      ByteBuffer b = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putFloat(3).putFloat(4).putFloat(5);
+      worker.write(List.of(a, b));
+      try (SharedGradients server = SharedGradients.open(folder, worker.name(), 5)) {
+        float[] values = new float[5];
+        server.values().asFloatBuffer().get(values);
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5}, values);
+      }
+      assertThrows(IllegalArgumentException.class, () -> SharedGradients.open(folder, worker.name(), 6));
+    }
+    assertThrows(IllegalArgumentException.class, () -> SharedGradients.open(folder, "../etc/passwd", 5));
+    assertThrows(IllegalArgumentException.class, () -> SharedGradients.fileName("a/b"));
+  }
+}
