@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Recipe for runs across rented Linux VMs; see scripts/remote/README.md.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/../.." && pwd)
+run_dir=${A3C_RUN_DIR:-$HOME/a3c-run}
+
+case "${1:-}" in
+  setup)
+    # A JDK >= 21 and Maven from the distribution, then the build.
+    if ! command -v mvn >/dev/null || ! ls -d /usr/lib/jvm/*2[1-9]* /usr/lib/jvm/*-2[1-9]-* >/dev/null 2>&1; then
+      sudo apt-get update -q
+      sudo apt-get install -y -q openjdk-21-jdk-headless maven || sudo apt-get install -y -q openjdk-25-jdk-headless maven
+    fi
+    (cd "$here" && scripts/test -DskipTests -q)
+    echo "built; copy your ROMs (pong.bin, breakout.bin, ...) to ~/roms"
+    ;;
+  server)
+    shift
+    mkdir -p "$run_dir"
+    nohup "$here/scripts/launcher" --bind 0.0.0.0 --run-dir "$run_dir" "$@" > "$run_dir/console.log" 2>&1 &
+    echo "launcher pid $! ; log: $run_dir/console.log"
+    ;;
+  workers)
+    shift
+    server=$1 count=$2 first=$3
+    shift 3
+    mkdir -p "$run_dir"
+    for ((i = first; i < first + count; i++)); do
+      nohup "$here/scripts/worker" --ps "$server:${A3C_PORT:-50051}" --worker-index "$i" --worker-id "$(hostname)-$i" "$@" \
+        > "$run_dir/worker-$i.log" 2>&1 &
+      echo "worker $i pid $! ; log: $run_dir/worker-$i.log"
+    done
+    ;;
+  fetch)
+    shift
+    remote=$1 target=$2
+    mkdir -p "$target"
+    scp -r "$remote:${A3C_RUN_DIR:-a3c-run}/." "$target/"
+    echo "copied to $target"
+    ;;
+  *)
+    echo "usage: $0 setup | server LAUNCHER_FLAGS... | workers SERVER COUNT FIRST_INDEX WORKER_FLAGS... | fetch USER@HOST DIR" >&2
+    exit 2
+    ;;
+esac
