@@ -44,8 +44,6 @@ class EnvironmentsTest {
 
   @Test
   void create_missingRom_namesTheDirectory(@TempDir Path empty) {
-    // Only meaningful when $A3C_ROM_DIR does not hold the ROM: the fallback would find it.
-    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("A3C_ROM_DIR") == null);
     RomNotFoundException missing = assertThrows(
         RomNotFoundException.class, () -> Environments.create("PongNoFrameskip-v4", empty, 1, 0));
     assertTrue(missing.getMessage().contains(empty.toAbsolutePath().toString()), missing.getMessage());

@@ -35,7 +35,7 @@ public final class Roms {
   /**
    * The ROM file of {@code envName}, cheap enough for a launcher to check before starting anything.
    *
-   * @param romDir searched first; may be null
+   * @param romDir the folder to look in; when null, {@code $A3C_ROM_DIR}
    * @throws IllegalArgumentException when {@code envName} is not an Atari id
    * @throws RomNotFoundException naming every place searched and how to get ROMs
    */
@@ -45,28 +45,25 @@ public final class Roms {
 
   static Path locate(String envName, Path romDir, String romDirEnv) {
     String file = romFileName(envName);
-    List<String> searched = new ArrayList<>();
-    if (romDir == null) {
-      searched.add("--rom-dir (not given)");
+    // A folder given on the command line is the only place looked: a typo there must not be
+    // papered over by whatever $A3C_ROM_DIR happens to hold.
+    Path folder;
+    String where;
+    if (romDir != null) {
+      folder = romDir;
+      where = "--rom-dir " + romDir.toAbsolutePath();
+    } else if (romDirEnv != null && !romDirEnv.isBlank()) {
+      folder = Path.of(romDirEnv);
+      where = "$" + ROM_DIR_ENV + " " + folder.toAbsolutePath() + " (no --rom-dir given)";
     } else {
-      Path rom = romDir.resolve(file);
-      if (Files.isRegularFile(rom)) {
-        return rom;
-      }
-      searched.add("--rom-dir " + romDir.toAbsolutePath());
+      throw new RomNotFoundException("ROM " + file + " for " + envName + " not found: --rom-dir (not given), $"
+          + ROM_DIR_ENV + " (not set). " + HOW_TO_GET);
     }
-    if (romDirEnv == null || romDirEnv.isBlank()) {
-      searched.add("$" + ROM_DIR_ENV + " (not set)");
-    } else {
-      Path rom = Path.of(romDirEnv).resolve(file);
-      if (Files.isRegularFile(rom)) {
-        return rom;
-      }
-      searched.add("$" + ROM_DIR_ENV + " " + Path.of(romDirEnv).toAbsolutePath());
+    Path rom = folder.resolve(file);
+    if (!Files.isRegularFile(rom)) {
+      throw new RomNotFoundException("ROM " + file + " for " + envName + " not found in " + where + ". " + HOW_TO_GET);
     }
-    throw new RomNotFoundException(
-        "ROM " + file + " for " + envName + " not found; searched: " + String.join(", ", searched)
-            + ". " + HOW_TO_GET);
+    return rom;
   }
 
   /** The ROM file name of an Atari id: {@code "BeamRiderNoFrameskip-v4"} gives {@code "beam_rider.bin"}. */

@@ -33,21 +33,22 @@ class RomsTest {
   }
 
   @Test
-  void locate_fallsBackToEnvironmentVariable(@TempDir Path empty) {
+  void locate_usesTheEnvironmentVariable_onlyWithoutRomDir(@TempDir Path empty) {
     Path dir = TestRoms.dir();
-    assertEquals(dir.resolve("pong.bin"), Roms.locate("PongNoFrameskip-v4", empty, dir.toString()));
     assertEquals(dir.resolve("pong.bin"), Roms.locate("PongNoFrameskip-v4", null, dir.toString()));
+    RomNotFoundException wrongDir = assertThrows(
+        RomNotFoundException.class, () -> Roms.locate("PongNoFrameskip-v4", empty, dir.toString()));
+    assertTrue(wrongDir.getMessage().contains("--rom-dir " + empty.toAbsolutePath()), wrongDir.getMessage());
   }
 
   @Test
-  void locate_missing_namesEveryPlaceSearchedAndHowToGetRoms(@TempDir Path empty) {
+  void locate_missing_namesWhereItLookedAndHowToGetRoms(@TempDir Path empty) {
     Path other = empty.resolve("other");
     RomNotFoundException missing = assertThrows(
-        RomNotFoundException.class, () -> Roms.locate("PongNoFrameskip-v4", empty, other.toString()));
+        RomNotFoundException.class, () -> Roms.locate("PongNoFrameskip-v4", null, other.toString()));
     String message = missing.getMessage();
     assertTrue(message.contains("pong.bin"), message);
-    assertTrue(message.contains(empty.toAbsolutePath().toString()), message);
-    assertTrue(message.contains(other.toAbsolutePath().toString()), message);
+    assertTrue(message.contains("$A3C_ROM_DIR " + other.toAbsolutePath()), message);
     assertTrue(message.contains("pip install ale-py"), message);
     assertTrue(message.contains("AutoROM"), message);
   }
