@@ -167,8 +167,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     log.info("weights initialised by worker {}: {} tensors, {} parameters", request.getWorkerId(),
         initialized.layout().size(), initialized.layout().totalSize());
     respond(response, InitializeWeightsResponse.newBuilder().setVersion(0).build());
-    Snapshot snapshot = initialized.snapshot();
-    waiting.forEach(pull -> respondPull(pull.response, snapshot));
+    waiting.forEach(pull -> respondPull(pull.response, initialized));
   }
 
   @Override
@@ -192,7 +191,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
         return;
       }
     }
-    respondPull(response, store.get().snapshot());
+    respondPull(response, store.get());
   }
 
   @Override
@@ -232,7 +231,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     if (request.hasStats()) {
       lastStats.set(request.getStats());
     }
-    current.apply(gradients, request.getBaseVersion(), request.getAgentSteps(), request.getFrames())
+    current.apply(gradients, request.getBaseVersion(), request.getAgentSteps(), request.getFrames(), request.getReturnWeights())
         .whenComplete((snapshot, failure) -> {
           if (failure != null) {
             log.error("applying an update failed", failure);
@@ -315,13 +314,19 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     });
   }
 
-  private void respondPull(StreamObserver<PullWeightsResponse> response, Snapshot snapshot) {
-    try {
-      respond(response, PullWeightsResponse.newBuilder().setVersion(snapshot.version())
-          .setGlobalStep(snapshot.globalStep()).setStop(stopRule.reason()).addAllWeights(snapshot.weights()).build());
-    } catch (StatusRuntimeException e) {
-      log.debug("a waiting pull went away: {}", e.getStatus());
-    }
+  private void respondPull(StreamObserver<PullWeightsResponse> response, ParameterStore current) {
+    current.withWeights().whenComplete((snapshot, failure) -> {
+      if (failure != null) {
+        response.onError(Status.INTERNAL.withDescription("cannot copy the weights: " + failure).asRuntimeException());
+        return;
+      }
+      try {
+        respond(response, PullWeightsResponse.newBuilder().setVersion(snapshot.version())
+            .setGlobalStep(snapshot.globalStep()).setStop(stopRule.reason()).addAllWeights(snapshot.weights()).build());
+      } catch (StatusRuntimeException e) {
+        log.debug("a waiting pull went away: {}", e.getStatus());
+      }
+    });
   }
 
   private static <T> void respond(StreamObserver<T> response, T value) {

@@ -26,9 +26,9 @@ import java.util.concurrent.atomic.LongAdder;
  * applier thread owns the weights and the optimizer state and applies pushes one at a time, in
  * arrival order ({@link #apply}). Every step is therefore applied whole, none is lost, and the hot
  * loops need no locks or atomics. After each step the applier publishes an immutable
- * {@link Snapshot} (a little-endian copy of all weights) through a volatile field: readers never
- * block the writer, never see a half-applied step, and every reply of one version shares the same
- * bytes. One writer suffices: a step over 1.2M parameters takes a few milliseconds, well above what
+ * {@link Snapshot} through a volatile field, with a little-endian copy of all weights when the push
+ * asked for them back ({@link #withWeights} makes one on demand otherwise): readers never block
+ * the writer, never see a half-applied step, and every reply of one version shares the same bytes. One writer suffices: a step over 1.2M parameters takes a few milliseconds, well above what
  * the workers of one host can push, and the reference's Hogwild-style shared Adam (racy by design)
  * is exactly what the issue rules out.
  */
@@ -63,7 +63,7 @@ public final class ParameterStore implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     });
-    publish();
+    publish(true);
   }
 
   /** A store over freshly initialised weights (checked: names, shapes, byte lengths, finite values). */
@@ -87,9 +87,18 @@ public final class ParameterStore implements AutoCloseable {
     return layout;
   }
 
-  /** The latest published weights and counters. */
+  /** The latest counters; its weights may be null. */
   public Snapshot snapshot() {
     return snapshot;
+  }
+
+  /** The latest snapshot with its weights, copied out on the applier if no push asked for them. */
+  public CompletableFuture<Snapshot> withWeights() {
+    Snapshot latest = snapshot;
+    if (latest.weights() != null) {
+      return CompletableFuture.completedFuture(latest);
+    }
+    return CompletableFuture.supplyAsync(() -> snapshot.weights() != null ? snapshot : publish(true), applier);
   }
 
   /** The mean of (version when applied - version the gradients were computed on), over all updates. */
@@ -193,8 +202,11 @@ public final class ParameterStore implements AutoCloseable {
    * @param baseVersion the version the gradients were computed on, for the staleness statistic
    * @param agentSteps agent steps the push covers, added to the global step
    * @param pushFrames emulator frames the push covers
+   * @param returnWeights whether the snapshot should carry the new weights (workers on this host
+   *     read them from shared memory instead, which saves a copy of the model per update)
    */
-  public CompletableFuture<Snapshot> apply(Gradients gradients, long baseVersion, long agentSteps, long pushFrames) {
+  public CompletableFuture<Snapshot> apply(Gradients gradients, long baseVersion, long agentSteps, long pushFrames,
+      boolean returnWeights) {
     return CompletableFuture.supplyAsync(() -> {
       long start = System.nanoTime();
       try {
@@ -213,7 +225,7 @@ public final class ParameterStore implements AutoCloseable {
         globalStep += agentSteps;
         frames += pushFrames;
       }
-      Snapshot published = publish();
+      Snapshot published = publish(returnWeights);
       serverNanos.add(System.nanoTime() - start);
       appliedHere.increment();
       return published;
@@ -242,11 +254,22 @@ public final class ParameterStore implements AutoCloseable {
     }
   }
 
-  private Snapshot publish() {
+  private Snapshot publish(boolean withWeights) {
     SharedWeights file = shared;
-    if (file != null) {
+    if (file != null && (snapshot == null || snapshot.version() != version)) {
       file.publish(version, weights);
     }
+    List<Tensor> tensors = withWeights ? copyWeights() : null;
+    Snapshot published;
+    synchronized (this) {
+      published = new Snapshot(version, globalStep, updates, frames, tensors);
+    }
+    snapshot = published;
+    return published;
+  }
+
+  /** The weights as tensors over one new little-endian array. */
+  private List<Tensor> copyWeights() {
     byte[] bytes = new byte[Math.multiplyExact(layout.totalSize(), Float.BYTES)];
     ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(weights);
     List<Tensor> tensors = new ArrayList<>(layout.size());
@@ -254,12 +277,7 @@ public final class ParameterStore implements AutoCloseable {
       tensors.add(Tensors.of(layout.name(t), layout.shape(t),
           UnsafeByteOperations.unsafeWrap(bytes, layout.offset(t) * Float.BYTES, layout.numel(t) * Float.BYTES)));
     }
-    Snapshot published;
-    synchronized (this) {
-      published = new Snapshot(version, globalStep, updates, frames, List.copyOf(tensors));
-    }
-    snapshot = published;
-    return published;
+    return List.copyOf(tensors);
   }
 
   /** Rejects NaN and infinities, naming the first tensor that holds one. */

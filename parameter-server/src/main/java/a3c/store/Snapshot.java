@@ -4,11 +4,12 @@ import a3c.proto.Tensor;
 import java.util.List;
 
 /**
- * The weights as one update left them, immutable, with the counters at that moment.
+ * The counters after one update and, when someone asked for them, the weights as it left them.
  *
  * @param version the number of updates applied since the weights were initialised
  * @param globalStep agent steps summed over every applied push
  * @param frames emulator frames summed over every applied push
- * @param weights the tensors, whose bytes no one writes again
+ * @param weights the tensors, whose bytes no one writes again; null when not copied out (see
+ *     {@link ParameterStore#withWeights})
  */
 public record Snapshot(long version, long globalStep, long updates, long frames, List<Tensor> weights) {}

@@ -50,7 +50,7 @@ class ParameterStoreTest {
       done.add(pool.submit(() -> {
         start.await();
         for (int i = 0; i < pushesEach; i++) {
-          store.apply(store.decode(gradients), store.snapshot().version(), 20, 80).join();
+          store.apply(store.decode(gradients), store.snapshot().version(), 20, 80, i % 2 == 0).join();
         }
         return null;
       }));
@@ -60,7 +60,7 @@ class ParameterStoreTest {
       future.get(60, TimeUnit.SECONDS);
     }
     pool.shutdown();
-    Snapshot after = store.snapshot();
+    Snapshot after = store.withWeights().join();
     assertEquals(threads * pushesEach, after.version());
     assertEquals(threads * pushesEach, after.updates());
     assertEquals(threads * pushesEach * 20L, after.globalStep());
@@ -79,9 +79,9 @@ class ParameterStoreTest {
   @Test
   void snapshots_areImmutable_laterUpdatesDoNotChangeThem() {
     ParameterStore store = small();
-    Snapshot before = store.snapshot();
+    Snapshot before = store.withWeights().join();
     float[] beforeValues = flatten(before.weights());
-    store.apply(store.decode(TestModels.constant(TestModels.SMALL_NAMES, TestModels.SMALL_SHAPES, 1f)), 0, 1, 1).join();
+    store.apply(store.decode(TestModels.constant(TestModels.SMALL_NAMES, TestModels.SMALL_SHAPES, 1f)), 0, 1, 1, true).join();
     assertArrayEquals(beforeValues, flatten(before.weights()), 0f);
     assertEquals(1, store.snapshot().version());
   }
@@ -89,10 +89,11 @@ class ParameterStoreTest {
   @Test
   void subsetPush_updatesOnlyThoseTensors() {
     ParameterStore store = small();
-    float[] before = flatten(store.snapshot().weights());
+    float[] before = flatten(store.withWeights().join().weights());
     List<Tensor> onlyBias = List.of(TestModels.constant(TestModels.SMALL_NAMES, TestModels.SMALL_SHAPES, 1f).get(1));
-    store.apply(store.decode(onlyBias), 0, 1, 1).join();
-    float[] after = flatten(store.snapshot().weights());
+    store.apply(store.decode(onlyBias), 0, 1, 1, false).join();
+    assertEquals(null, store.snapshot().weights(), "no copy of the weights unless asked");
+    float[] after = flatten(store.withWeights().join().weights());
     for (int i = 0; i < 6; i++) {
       assertEquals(before[i], after[i], 0f);
     }
