@@ -139,21 +139,11 @@ public final class ParameterStore implements AutoCloseable {
       }
       layout.requireBytes(t, tensor.getData().size());
     }
-    float[] values = pool.poll();
-    if (values == null) {
-      values = new float[layout.totalSize()];
-    }
+    float[] values = pooledBuffer();
     for (Tensor tensor : tensors) {
       Tensors.decode(tensor.getData(), values, layout.offset(layout.indexOf(tensor.getName())));
     }
-    try {
-      requireFinite(layout, values, present, "gradients");
-    } catch (IllegalArgumentException e) {
-      pool.offer(values);
-      throw e;
-    }
-    serverNanos.add(System.nanoTime() - start);
-    return new Gradients(values, present);
+    return finiteOrRejected(values, present, start);
   }
 
   /**
@@ -166,13 +156,20 @@ public final class ParameterStore implements AutoCloseable {
       throw new IllegalArgumentException("shared gradients hold " + littleEndianFloats.remaining() + " bytes, the model needs "
           + (long) layout.totalSize() * Float.BYTES);
     }
-    float[] values = pool.poll();
-    if (values == null) {
-      values = new float[layout.totalSize()];
-    }
+    float[] values = pooledBuffer();
     littleEndianFloats.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
     boolean[] present = new boolean[layout.size()];
     Arrays.fill(present, true);
+    return finiteOrRejected(values, present, start);
+  }
+
+  private float[] pooledBuffer() {
+    float[] values = pool.poll();
+    return values != null ? values : new float[layout.totalSize()];
+  }
+
+  /** The decoded push, once every value in it is finite; otherwise the buffer goes back and the push is refused. */
+  private Gradients finiteOrRejected(float[] values, boolean[] present, long start) {
     try {
       requireFinite(layout, values, present, "gradients");
     } catch (IllegalArgumentException e) {
