@@ -1,5 +1,6 @@
 package a3c.ps;
 
+import a3c.rpc.Channels;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -14,8 +15,6 @@ import java.security.MessageDigest;
  * and without echoing it. Health checks are exempt so that ordinary probes work; they reveal nothing.
  */
 final class AuthInterceptor implements ServerInterceptor {
-  static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-
   private final byte[] expected;
 
   AuthInterceptor(String token) {
@@ -27,7 +26,7 @@ final class AuthInterceptor implements ServerInterceptor {
     if (HealthGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName())) {
       return next.startCall(call, headers);
     }
-    String given = headers.get(AUTHORIZATION);
+    String given = headers.get(Channels.AUTHORIZATION);
     if (given == null || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
       call.close(Status.UNAUTHENTICATED.withDescription(given == null
           ? "this server requires an auth token (--auth-token or A3C_AUTH_TOKEN)" : "wrong auth token"), new Metadata());

@@ -296,7 +296,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     if (current != null) {
       Snapshot snapshot = current.snapshot();
       status.setVersion(snapshot.version()).setGlobalStep(snapshot.globalStep()).setUpdates(snapshot.updates())
-          .setFrames(snapshot.frames());
+          .setFrames(snapshot.frames()).setMeanStaleness(current.meanStaleness());
     }
     return status.build();
   }

@@ -188,11 +188,6 @@ public final class ParameterStore implements AutoCloseable {
     }, applier);
   }
 
-  /** Returns a decoded push's buffer without applying it. */
-  public void discard(Gradients gradients) {
-    pool.offer(gradients.values);
-  }
-
   /**
    * Queues one optimizer step; the future completes with the snapshot of the weights after it.
    *

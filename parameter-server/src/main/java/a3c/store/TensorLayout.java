@@ -66,10 +66,6 @@ public final class TensorLayout {
     return layout;
   }
 
-  public static TensorLayout ofSpecs(String[] names, long[][] shapes) {
-    return new TensorLayout(names.clone(), shapes.clone());
-  }
-
   public int size() {
     return names.length;
   }

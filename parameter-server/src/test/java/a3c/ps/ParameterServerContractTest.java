@@ -163,13 +163,16 @@ abstract class ParameterServerContractTest {
     PushGradientsResponse withoutWeights = client.pushGradients(push("w0", 1, TestModels.constant(NAMES, SHAPES, 1f), false));
     assertEquals(2, withoutWeights.getVersion());
     assertEquals(0, withoutWeights.getWeightsCount());
+    client.pushGradients(push("w0", 0, TestModels.constant(NAMES, SHAPES, 1f), false));
     GetStatusResponse status = client.getStatus(GetStatusRequest.getDefaultInstance());
-    assertEquals(2, status.getUpdates());
-    assertEquals(40, status.getGlobalStep());
-    assertEquals(160, status.getFrames());
+    assertEquals(3, status.getUpdates());
+    assertEquals(60, status.getGlobalStep());
+    assertEquals(240, status.getFrames());
+    // Staleness: 0, 0, then 2 for the push computed on version 0 and applied at version 2.
+    assertEquals(2.0 / 3, status.getMeanStaleness(), 1e-9);
     assertEquals("w0", status.getWorkers(0).getWorkerId());
     assertTrue(status.getWorkers(0).getAlive());
-    assertEquals(2, status.getWorkers(0).getUpdates());
+    assertEquals(3, status.getWorkers(0).getUpdates());
   }
 
   @Test

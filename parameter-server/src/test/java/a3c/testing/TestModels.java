@@ -8,13 +8,6 @@ import java.util.SplittableRandom;
 
 /** Tensor lists shaped like real models, for tests and benchmarks of the parameter server. */
 public final class TestModels {
-  /** The reference network's layout (conv 16@8x8/4, conv 32@4x4/2, linear 256, LSTM cell 256, 6 actions). */
-  public static final String[] REFERENCE_NAMES = {"conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias",
-      "fc.weight", "fc.bias", "lstm.weight_ih", "lstm.weight_hh", "lstm.bias_ih", "lstm.bias_hh",
-      "actor.weight", "actor.bias", "critic.weight", "critic.bias"};
-  public static final long[][] REFERENCE_SHAPES = {{16, 4, 8, 8}, {16}, {32, 16, 4, 4}, {32}, {256, 2592}, {256},
-      {1024, 256}, {1024, 256}, {1024}, {1024}, {6, 256}, {6}, {1, 256}, {1}};
-
   /** A small model: two tensors. */
   public static final String[] SMALL_NAMES = {"w", "b"};
   public static final long[][] SMALL_SHAPES = {{2, 3}, {3}};

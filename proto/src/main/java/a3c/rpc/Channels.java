@@ -24,7 +24,8 @@ public final class Channels {
    */
   public static final int FLOW_CONTROL_WINDOW = 16 << 20;
 
-  static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+  /** The header that carries {@code Bearer <token>}. */
+  public static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private Channels() {}
 

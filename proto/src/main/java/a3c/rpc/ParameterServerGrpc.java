@@ -24,11 +24,9 @@ import io.grpc.protobuf.ProtoFileDescriptorSupplier;
 import io.grpc.protobuf.ProtoMethodDescriptorSupplier;
 import io.grpc.protobuf.ProtoServiceDescriptorSupplier;
 import io.grpc.stub.AbstractBlockingStub;
-import io.grpc.stub.AbstractFutureStub;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
-import com.google.common.util.concurrent.ListenableFuture;
 
 /**
  * The ParameterServer service of {@code a3c.proto}, written by hand.
@@ -102,10 +100,6 @@ public final class ParameterServerGrpc {
     return new BlockingStub(channel, CallOptions.DEFAULT);
   }
 
-  public static FutureStub newFutureStub(Channel channel) {
-    return new FutureStub(channel, CallOptions.DEFAULT);
-  }
-
   /** Blocking client; set a deadline per call with {@code withDeadlineAfter}. */
   public static final class BlockingStub extends AbstractBlockingStub<BlockingStub> {
     private BlockingStub(Channel channel, CallOptions options) {
@@ -139,26 +133,6 @@ public final class ParameterServerGrpc {
 
     public GetStatusResponse getStatus(GetStatusRequest request) {
       return ClientCalls.blockingUnaryCall(getChannel(), GET_STATUS, getCallOptions(), request);
-    }
-  }
-
-  /** Asynchronous client returning futures; used where a worker overlaps a call with acting. */
-  public static final class FutureStub extends AbstractFutureStub<FutureStub> {
-    private FutureStub(Channel channel, CallOptions options) {
-      super(channel, options);
-    }
-
-    @Override
-    protected FutureStub build(Channel channel, CallOptions options) {
-      return new FutureStub(channel, options);
-    }
-
-    public ListenableFuture<PushGradientsResponse> pushGradients(PushGradientsRequest request) {
-      return ClientCalls.futureUnaryCall(getChannel().newCall(PUSH_GRADIENTS, getCallOptions()), request);
-    }
-
-    public ListenableFuture<ReportEpisodeResponse> reportEpisode(ReportEpisodeRequest request) {
-      return ClientCalls.futureUnaryCall(getChannel().newCall(REPORT_EPISODE, getCallOptions()), request);
     }
   }
 

@@ -6,24 +6,10 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
-import java.util.List;
 
 /** Converts between float arrays and {@link Tensor} messages (raw little-endian float32 bytes). */
 public final class Tensors {
   private Tensors() {}
-
-  /** The number of elements a shape describes, or -1 when a dimension is negative or it overflows. */
-  public static long numel(List<Long> shape) {
-    long count = 1;
-    for (long dim : shape) {
-      if (dim < 0) {
-        return -1;
-      }
-      count = Math.multiplyExact(count, dim);
-    }
-    return count;
-  }
 
   /** A tensor holding {@code values[offset, offset + length)}, copied into new little-endian bytes. */
   public static Tensor encode(String name, long[] shape, float[] values, int offset, int length) {
@@ -68,13 +54,5 @@ public final class Tensors {
       spec.addShape(dim);
     }
     return spec.build();
-  }
-
-  public static String shapeString(List<Long> shape) {
-    return shape.toString();
-  }
-
-  public static String shapeString(long[] shape) {
-    return Arrays.toString(shape);
   }
 }
