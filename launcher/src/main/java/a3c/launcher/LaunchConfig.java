@@ -12,10 +12,12 @@ import java.util.List;
  * @param maxRuntime wall-clock bound; null for none
  * @param resume a checkpoint (file or folder) to start from; null to start fresh
  * @param sharedMemory whether local workers exchange tensors with the server through shared memory
+ * @param romDir where the test games find their ROM; null for {@code $A3C_ROM_DIR}
+ * @param testGames greedy games played once the target is reached, as the reference does
  */
 public record LaunchConfig(String envName, int workers, Path runDir, String bind, int port, String authToken,
     List<String> psArgs, List<String> workerArgs, Duration maxRuntime, Path resume, int workerRestarts,
-    int psRestarts, Duration progressEvery, boolean sharedMemory) {
+    int psRestarts, Duration progressEvery, boolean sharedMemory, Path romDir, int testGames) {
   public LaunchConfig {
     if (workers < 0) {
       throw new IllegalArgumentException("--n-workers must be >= 0, got " + workers);

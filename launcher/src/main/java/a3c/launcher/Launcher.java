@@ -112,6 +112,11 @@ public final class Launcher {
         + "episodes=%d mean100=%.2f exit=%s", config.envName(), config.workers(), seconds, lastStatus.getGlobalStep(),
         lastStatus.getGlobalStep() / seconds, lastStatus.getUpdates() / seconds, lastStatus.getEpisodes(),
         lastStatus.getMean100(), outcome.label()));
+    if (outcome == RunOutcome.TARGET_REACHED && config.testGames() > 0) {
+      CheckpointFolder.Loaded trained = CheckpointFolder.load(config.checkpointDir());
+      say("test phase: " + config.testGames() + " greedy games with " + trained.file());
+      TestGames.play(config.envName(), config.romDir(), trained.checkpoint(), config.testGames(), 0, console);
+    }
     log.close();
     return outcome;
   }

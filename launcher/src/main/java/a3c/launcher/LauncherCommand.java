@@ -1,5 +1,7 @@
 package a3c.launcher;
 
+import a3c.checkpoint.CheckpointException;
+import a3c.checkpoint.CheckpointFolder;
 import a3c.env.atari.RomNotFoundException;
 import a3c.env.atari.Roms;
 import a3c.optim.OptimizerConfig;
@@ -9,7 +11,9 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -110,6 +114,17 @@ public final class LauncherCommand implements Callable<Integer> {
           + "--no-shared-memory sends them over gRPC as remote workers do (default: ${DEFAULT-VALUE})")
   boolean sharedMemory;
 
+  @Option(names = "--use-trained", arity = "0..1", fallbackValue = "true",
+      description = "play greedy test games with a trained model instead of training (default: ${DEFAULT-VALUE})")
+  boolean useTrained;
+
+  @Option(names = "--checkpoint", paramLabel = "FILE|DIR", description = "the model --use-trained plays "
+      + "(default: the newest checkpoint of --run-dir, else of the newest runs/<env>-*)")
+  Path checkpoint;
+
+  @Option(names = "--test-games", description = "greedy games played with --use-trained and after reaching the target (default: ${DEFAULT-VALUE})")
+  int testGames = 3;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new LauncherCommand()).execute(args));
   }
@@ -117,6 +132,9 @@ public final class LauncherCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    if (useTrained) {
+      return playTrained(out);
+    }
     LaunchConfig config;
     try {
       config = config();
@@ -141,6 +159,50 @@ public final class LauncherCommand implements Callable<Integer> {
     return launcher.run().exitCode();
   }
 
+  /** {@code --use-trained}: the reference's test phase on its own. */
+  private int playTrained(PrintWriter out) {
+    try {
+      if (testGames < 1) {
+        throw new IllegalArgumentException("--test-games must be >= 1, got " + testGames);
+      }
+      if (!envName.equals("CartPole-v1")) {
+        Roms.locate(envName, romDir);
+      }
+      CheckpointFolder.Loaded trained = CheckpointFolder.load(trainedModel());
+      String trainedOn = trained.checkpoint().getHyperparameters().getEnvName();
+      if (!trainedOn.isEmpty() && !trainedOn.equals(envName)) {
+        throw new IllegalArgumentException(trained.file() + " was trained on " + trainedOn + ", not " + envName);
+      }
+      out.println("playing " + testGames + " greedy games of " + envName + " with " + trained.file());
+      TestGames.play(envName, romDir, trained.checkpoint(), testGames, seed, out);
+      return 0;
+    } catch (IllegalArgumentException | RomNotFoundException | CheckpointException e) {
+      spec.commandLine().getErr().println("launcher: " + e.getMessage());
+      return 2;
+    }
+  }
+
+  /** Where the trained model is: --checkpoint, else the run directory's checkpoints, else the newest run's. */
+  private Path trainedModel() {
+    if (checkpoint != null) {
+      return checkpoint;
+    }
+    if (runDir != null) {
+      return runDir.resolve("checkpoints");
+    }
+    Path runs = Path.of("runs");
+    try (var entries = Files.list(runs)) {
+      return entries.filter(run -> run.getFileName().toString().startsWith(envName + "-"))
+          .max(Comparator.comparing(run -> run.getFileName().toString()))
+          .map(run -> run.resolve("checkpoints"))
+          .orElseThrow(() -> new IllegalArgumentException("no trained model for " + envName + " under " + runs.toAbsolutePath()
+              + ": pass --checkpoint FILE or --run-dir DIR"));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("no trained model for " + envName + ": " + runs.toAbsolutePath()
+          + " cannot be read (" + e.getMessage() + "); pass --checkpoint FILE or --run-dir DIR");
+    }
+  }
+
   /** Checks every value before anything starts, so that a bad flag costs nothing. */
   LaunchConfig config() {
     OptimizerConfig.defaults(OptimizerKind.parse(opt), lr);
@@ -152,6 +214,9 @@ public final class LauncherCommand implements Callable<Integer> {
     }
     if (rs < 1) {
       throw new IllegalArgumentException("--rs must be >= 1, got " + rs);
+    }
+    if (testGames < 0) {
+      throw new IllegalArgumentException("--test-games must be >= 0, got " + testGames);
     }
     if (!(checkpointEvery > 0) || !(progressEvery > 0)) {
       throw new IllegalArgumentException("--checkpoint-every and --progress-every must be positive");
@@ -183,7 +248,8 @@ public final class LauncherCommand implements Callable<Integer> {
     }
     return new LaunchConfig(envName, workers, dir.toAbsolutePath(), bind, psPort, authToken, psArgs, workerArgs,
         maxSeconds == null ? null : Duration.ofMillis((long) (maxSeconds * 1000)), resume == null ? null : resume.toAbsolutePath(),
-        workerRestarts, psRestarts, Duration.ofMillis((long) (progressEvery * 1000)), sharedMemory);
+        workerRestarts, psRestarts, Duration.ofMillis((long) (progressEvery * 1000)), sharedMemory,
+        romDir == null ? null : romDir.toAbsolutePath(), testGames);
   }
 
   private int requireFree(int candidate) {

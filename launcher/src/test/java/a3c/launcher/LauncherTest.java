@@ -11,7 +11,14 @@ import a3c.proto.WorkerStatus;
 import a3c.rpc.Channels;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.testing.ChildJvm;
+import a3c.learner.LearnerConfig;
+import a3c.optim.OptimizerConfig;
+import a3c.optim.OptimizerKind;
+import a3c.ps.ParameterServer;
+import a3c.ps.ServerConfig;
 import a3c.worker.WorkerCommand;
+import a3c.worker.WorkerConfig;
+import a3c.worker.WorkerRunner;
 import io.grpc.ManagedChannel;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -60,6 +67,7 @@ class LauncherTest {
       Matcher summary = launcher.awaitLine("run-summary env=CartPole-v1 workers=2 .* agent_steps=(\\d+) .* exit=(\\w+)", RUN);
       assertEquals("target_reached", summary.group(2), launcher.transcript());
       assertTrue(Long.parseLong(summary.group(1)) >= checkpointStep, launcher.transcript());
+      launcher.awaitLine("test-game 3 env=CartPole-v1 score=\\d+\\.0 length=\\d+", START);
       assertEquals(0, launcher.awaitExit(START), launcher.transcript());
       assertTrue(CheckpointFolder.load(folder.resolve("run/checkpoints")).checkpoint().getGlobalStep() >= checkpointStep);
       assertTrue(launcher.process().descendants().findAny().isEmpty(), "no child outlives the launcher");
@@ -121,6 +129,54 @@ class LauncherTest {
         assertEquals(130, launcher.awaitExit(START), launcher.transcript());
         assertEquals(0, worker.awaitExit(START), "the hand-started worker hears the stop: " + worker.transcript());
       }
+    }
+  }
+
+  @Test
+  void useTrained_playsGreedyGamesWithACheckpoint_andRefusesABadOne() throws Exception {
+    Path checkpoints = folder.resolve("trained");
+    ServerConfig serverConfig = ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-3), "CartPole-v1")
+        .withStopRule(Double.POSITIVE_INFINITY, 400).withCheckpoints(checkpoints, Duration.ofHours(1));
+    try (ParameterServer server = ParameterServer.start(serverConfig, null);
+        WorkerRunner worker = new WorkerRunner(new WorkerConfig("127.0.0.1:" + server.port(), 0, "w0", "CartPole-v1", null,
+            null, null, LearnerConfig.defaults(), 1, 0, Duration.ofSeconds(30), null))) {
+      worker.run();
+      assertTrue(server.awaitStop(Duration.ofSeconds(30)));
+    }
+    try (ChildJvm play = ChildJvm.start(folder, LauncherCommand.class.getName(),
+        List.of("--use-trained", "--env-name", "CartPole-v1", "--checkpoint", checkpoints.toString()))) {
+      assertEquals(0, play.awaitExit(START), play.transcript());
+      for (int game = 1; game <= 3; game++) {
+        assertTrue(play.transcript().matches("(?s).*test-game " + game + " env=CartPole-v1 score=\\d+\\.0 length=\\d+.*"),
+            play.transcript());
+      }
+    }
+    Path corrupt = folder.resolve("corrupt.a3c");
+    java.nio.file.Files.write(corrupt, new byte[] {'A', '3', 'C'});
+    String[][] bad = {
+        {"--use-trained", "--env-name", "CartPole-v1", "--checkpoint", corrupt.toString()},
+        {"--use-trained", "--env-name", "CartPole-v1", "--checkpoint", folder.resolve("missing.a3c").toString()},
+        {"--use-trained", "--env-name", "PongNoFrameskip-v4", "--rom-dir", TestRomDir.path(), "--checkpoint", checkpoints.toString()}};
+    String[] expected = {"checkpoint " + corrupt + " is truncated", "missing.a3c cannot be read", "was trained on CartPole-v1"};
+    for (int i = 0; i < bad.length; i++) {
+      try (ChildJvm play = ChildJvm.start(folder, LauncherCommand.class.getName(), List.of(bad[i]))) {
+        assertEquals(2, play.awaitExit(START), play.transcript());
+        assertTrue(play.transcript().contains(expected[i]), play.transcript());
+      }
+    }
+  }
+
+  /** The shared ROM folder, or the environment's, as a string for a command line. */
+  private static final class TestRomDir {
+    static String path() {
+      String shared = System.getProperty("a3c.shared.dir");
+      Path roms = shared == null ? null : Path.of(shared, "roms");
+      if (roms != null && java.nio.file.Files.isRegularFile(roms.resolve("pong.bin"))) {
+        return roms.toString();
+      }
+      String env = System.getenv("A3C_ROM_DIR");
+      org.junit.jupiter.api.Assumptions.assumeTrue(env != null || "true".equals(System.getenv("CI")), "no ROMs here");
+      return env;
     }
   }
 

@@ -213,8 +213,10 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
       return;
     }
     if (request.getBaseVersion() > current.snapshot().version()) {
-      response.onError(Status.INVALID_ARGUMENT.withDescription("base version " + request.getBaseVersion()
-          + " is newer than the server's version " + current.snapshot().version()).asRuntimeException());
+      // A server restarted from a checkpoint is behind its workers: they must pull again.
+      response.onError(Status.FAILED_PRECONDITION.withDescription("base version " + request.getBaseVersion()
+          + " is newer than the server's version " + current.snapshot().version() + ": pull the weights again")
+          .asRuntimeException());
       return;
     }
     Gradients gradients;

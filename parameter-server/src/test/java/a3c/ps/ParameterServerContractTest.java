@@ -202,7 +202,7 @@ abstract class ParameterServerContractTest {
         List.of(Tensors.encode("w", new long[] {2, 3}, new float[] {0, 0, 0, 0, 0, Float.NEGATIVE_INFINITY}, 0, 6)));
     StatusRuntimeException noWorker = assertThrows(StatusRuntimeException.class, () -> client.pushGradients(push("", 0, good, true)));
     assertEquals(Status.Code.INVALID_ARGUMENT, noWorker.getStatus().getCode());
-    assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> client.pushGradients(push("w0", 99, good, true))));
+    assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> client.pushGradients(push("w0", 99, good, true))));
     assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> client.reportEpisode(
         ReportEpisodeRequest.newBuilder().setWorkerId("w0").setScore(Double.NaN).build())));
     PullWeightsResponse after = pull(client);

@@ -48,13 +48,28 @@ public final class SharedWeights implements AutoCloseable {
     map.order(ByteOrder.LITTLE_ENDIAN);
   }
 
-  /** Creates (or replaces) the file for a model of {@code floats} parameters. */
+  /**
+   * Creates the file for a model of {@code floats} parameters, or takes over the one a previous
+   * server left there if it has the same geometry: workers that mapped it keep reading the right
+   * file after a server restart.
+   */
   public static SharedWeights create(Path folder, int floats, int slots) throws IOException {
     Files.createDirectories(folder);
     Path file = folder.resolve(FILE_NAME);
-    Files.deleteIfExists(file);
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
     long size = align(SLOT_HEADERS + slots * 16) + (long) slots * floats * Float.BYTES;
+    if (Files.exists(file)) {
+      try {
+        SharedWeights previous = open(folder, floats);
+        if (previous.slots == slots && previous.channel.size() == size) {
+          return previous;
+        }
+        previous.close();
+      } catch (IOException notOurs) {
+        // Not a weights file of this geometry: replace it.
+      }
+      Files.delete(file);
+    }
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
     MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
     SharedWeights weights = new SharedWeights(channel, map, slots, floats);
     map.putInt(8, slots).putInt(12, floats);

@@ -75,6 +75,21 @@ class SharedMemoryTest {
   }
 
   @Test
+  void aRestartedServer_takesOverTheFile_soWorkersMappingsStayLive() throws IOException {
+    int[] sizes = {3};
+    try (SharedWeights first = SharedWeights.create(folder, 3, 4); SharedWeights reader = SharedWeights.open(folder, 3)) {
+      first.publish(40, new float[] {4, 4, 4});
+      try (SharedWeights restarted = SharedWeights.create(folder, 3, 4)) {
+        // Resumed from an older checkpoint: the version goes back, and the reader follows.
+        restarted.publish(30, new float[] {3, 3, 3});
+        long[] version = new long[1];
+        assertArrayEquals(new float[] {3, 3, 3}, read(reader, sizes, version));
+        assertEquals(30, version[0]);
+      }
+    }
+  }
+
+  @Test
   void open_checksTheFileAndTheModelSize() throws IOException {
     assertThrows(IOException.class, () -> SharedWeights.open(folder, 5));
     try (SharedWeights writer = SharedWeights.create(folder, 5, 4)) {

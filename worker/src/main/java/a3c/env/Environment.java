@@ -14,6 +14,15 @@ public interface Environment extends AutoCloseable {
   /** The observation shape: {@code {4, 84, 84}} for Atari, {@code {4}} for CartPole. */
   int[] observationShape();
 
+  /** The number of floats in one observation. */
+  default int observationSize() {
+    int size = 1;
+    for (int dim : observationShape()) {
+      size *= dim;
+    }
+    return size;
+  }
+
   /** The number of discrete actions; actions are {@code 0 .. actionCount() - 1}. */
   int actionCount();
 

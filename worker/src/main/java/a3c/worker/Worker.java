@@ -76,7 +76,7 @@ public final class Worker {
   /** Runs until the server says stop (or {@link #requestStop}); returns the server's reason. */
   public StopReason run() {
     StopReason stop = join();
-    float[] observation = new float[Math.toIntExact(observationSize())];
+    float[] observation = new float[env.observationSize()];
     env.reset(observation);
     double score = 0;
     long length = 0;
@@ -154,9 +154,10 @@ public final class Worker {
 
   /** Switches to the shared-memory files when configured and the server's file is there; else stays on gRPC. */
   private void openSharedMemory() {
-    if (config.sharedMemoryDir() == null || sharedWeights != null) {
+    if (config.sharedMemoryDir() == null) {
       return;
     }
+    closeSharedMemory();
     int floats = Arrays.stream(sizes).sum();
     try {
       sharedWeights = SharedWeights.open(config.sharedMemoryDir(), floats);
@@ -166,6 +167,21 @@ public final class Worker {
       log.warn("worker {}: no shared memory ({}); tensors go over gRPC", config.workerId(), e.getMessage());
       sharedWeights = null;
     }
+  }
+
+  private void closeSharedMemory() {
+    try {
+      if (sharedWeights != null) {
+        sharedWeights.close();
+      }
+      if (sharedGradients != null) {
+        sharedGradients.close();
+      }
+    } catch (IOException e) {
+      log.warn("worker {}: closing the shared-memory files failed: {}", config.workerId(), e.getMessage());
+    }
+    sharedWeights = null;
+    sharedGradients = null;
   }
 
   private StopReason push(Gradients gradients, int steps, int frames) {
@@ -189,18 +205,26 @@ public final class Worker {
     try {
       reply = client.pushGradients(request.build());
     } catch (StatusRuntimeException e) {
-      if (!PsClient.unavailable(e)) {
+      boolean restarted = e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION;
+      if (!PsClient.unavailable(e) && !restarted) {
         throw e;
       }
-      // The server went away (a restart from its checkpoint, say): drop this rollout, rejoin.
-      log.warn("worker {}: parameter server unreachable during a push; rejoining", config.workerId());
+      // The server went away or came back from an older checkpoint: drop this rollout, rejoin.
+      log.warn("worker {}: {}; rejoining", config.workerId(), restarted ? e.getStatus().getDescription()
+          : "parameter server unreachable during a push");
       client.awaitReachable(config.workerId());
       return join();
     }
     if (reply.getStop() == StopReason.STOP_REASON_NONE) {
       if (sharedWeights != null) {
-        // The newest published version, which is this reply's or a later one.
-        version = Math.max(reply.getVersion(), sharedWeights.read(sizes, learner::loadWeights));
+        long read = sharedWeights.read(sizes, learner::loadWeights);
+        if (read < reply.getVersion()) {
+          // Not the file this server publishes to: rejoin, which maps it afresh (or falls back to gRPC).
+          log.warn("worker {}: shared weights at version {} behind the server's {}; rejoining", config.workerId(), read,
+              reply.getVersion());
+          return join();
+        }
+        version = read;
       } else {
         load(reply.getWeightsList());
         version = reply.getVersion();
@@ -228,14 +252,6 @@ public final class Worker {
       buffers.add(tensor.getData().asReadOnlyByteBuffer());
     }
     learner.loadWeights(buffers);
-  }
-
-  private long observationSize() {
-    long size = 1;
-    for (int dim : env.observationShape()) {
-      size *= dim;
-    }
-    return size;
   }
 
   static String hostname() {

@@ -37,7 +37,7 @@ public final class WorkerRunner implements AutoCloseable {
   }
 
   /** The reference network for Atari frames, a small MLP for vector observations such as CartPole's. */
-  static ActorCritic modelFor(Environment env) {
+  public static ActorCritic modelFor(Environment env) {
     int[] shape = env.observationShape();
     return shape.length == 3 ? new AtariActorCritic(env.actionCount()) : new MlpActorCritic(shape[0], 128, env.actionCount());
   }

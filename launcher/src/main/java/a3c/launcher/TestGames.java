@@ -1,0 +1,82 @@
+package a3c.launcher;
+
+import a3c.env.Environment;
+import a3c.env.Environments;
+import a3c.env.StepResult;
+import a3c.learner.A3cLearner;
+import a3c.learner.LearnerConfig;
+import a3c.model.ActorCritic;
+import a3c.model.ParameterSpec;
+import a3c.proto.Checkpoint;
+import a3c.proto.Tensor;
+import a3c.worker.WorkerRunner;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The reference's test phase: a trained network plays whole games greedily (the most probable
+ * action at every step), and each game's raw score and length are printed.
+ */
+final class TestGames {
+  /** One finished test game. */
+  record Result(double score, long length) {}
+
+  private TestGames() {}
+
+  /**
+   * Plays {@code games} games with the weights of {@code checkpoint}.
+   *
+   * @throws IllegalArgumentException when the checkpoint's model does not fit the env's network
+   */
+  static List<Result> play(String envName, Path romDir, Checkpoint checkpoint, int games, long seed, PrintWriter out) {
+    List<Result> results = new ArrayList<>();
+    try (Environment env = Environments.create(envName, romDir, seed, 0);
+        ActorCritic model = WorkerRunner.modelFor(env);
+        A3cLearner learner = new A3cLearner(model, LearnerConfig.defaults(), seed)) {
+      learner.loadWeights(weightsFor(model, checkpoint));
+      float[] observation = new float[env.observationSize()];
+      for (int game = 1; game <= games; game++) {
+        env.reset(observation);
+        learner.resetRecurrentState();
+        double score = 0;
+        long length = 0;
+        boolean done = false;
+        while (!done) {
+          StepResult step = env.step(learner.greedyAction(observation), observation);
+          score += step.reward();
+          length++;
+          done = step.done();
+        }
+        out.printf("test-game %d env=%s score=%.1f length=%d%n", game, envName, score, length);
+        out.flush();
+        results.add(new Result(score, length));
+      }
+    }
+    return results;
+  }
+
+  /** The checkpoint's tensors in the network's order, checked by name and size. */
+  private static List<ByteBuffer> weightsFor(ActorCritic model, Checkpoint checkpoint) {
+    List<ParameterSpec> specs = model.parameters();
+    List<Tensor> tensors = checkpoint.getWeightsList();
+    if (tensors.size() != specs.size()) {
+      throw new IllegalArgumentException("the checkpoint holds " + tensors.size() + " tensors, this env's network has "
+          + specs.size() + ": was it trained on another env?");
+    }
+    List<ByteBuffer> weights = new ArrayList<>();
+    for (int t = 0; t < specs.size(); t++) {
+      Tensor tensor = tensors.get(t);
+      ParameterSpec spec = specs.get(t);
+      if (!tensor.getName().equals(spec.name()) || tensor.getData().size() != spec.elementCount() * Float.BYTES) {
+        throw new IllegalArgumentException("the checkpoint's tensor '" + tensor.getName() + "' (" + tensor.getShapeList()
+            + ") does not fit this env's network, which expects '" + spec.name() + "' " + Arrays.toString(spec.shape()));
+      }
+      weights.add(tensor.getData().asReadOnlyByteBuffer());
+    }
+    return weights;
+  }
+}
