@@ -86,16 +86,21 @@ public final class Launcher {
       ps = new SupervisedChild(this::psSpec, new RestartPolicy(config.psRestarts(), Duration.ofSeconds(1), Duration.ofSeconds(10)),
           code -> code != 0 && code != 2, this::say).start();
       ParameterServerGrpc.BlockingStub stub = ParameterServerGrpc.newBlockingStub(channel);
-      lastStatus = awaitReady(stub);
-      say("parameter server ready on " + config.bind() + ":" + config.port());
-      for (int i = 0; i < config.workers(); i++) {
-        int index = i;
-        workers.add(new SupervisedChild(() -> workerSpec(index),
-            new RestartPolicy(config.workerRestarts(), Duration.ofSeconds(1), Duration.ofSeconds(30)),
-            code -> code != 0 && code != 2, this::say).start());
+      GetStatusResponse ready = awaitReady(stub);
+      if (ready == null) {
+        outcome = RunOutcome.FAILURE;
+      } else {
+        lastStatus = ready;
+        say("parameter server ready on " + config.bind() + ":" + config.port());
+        for (int i = 0; i < config.workers(); i++) {
+          int index = i;
+          workers.add(new SupervisedChild(() -> workerSpec(index),
+              new RestartPolicy(config.workerRestarts(), Duration.ofSeconds(1), Duration.ofSeconds(30)),
+              code -> code != 0 && code != 2, this::say).start());
+        }
+        outcome = monitor(stub, startNanos);
+        lastStatus = statusOr(stub, lastStatus);
       }
-      outcome = monitor(stub, startNanos);
-      lastStatus = statusOr(stub, lastStatus);
     } finally {
       for (SupervisedChild worker : workers) {
         worker.stop(SHUTDOWN_GRACE);
@@ -175,11 +180,13 @@ public final class Launcher {
     };
   }
 
+  /** The server's first status, or null (said why) when it exited or did not answer in time. */
   private GetStatusResponse awaitReady(ParameterServerGrpc.BlockingStub stub) throws InterruptedException {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (ps.finished().isDone()) {
-        throw new IllegalStateException("the parameter server exited with " + ps.finished().join() + " before it was ready");
+        say("the parameter server exited with " + ps.finished().join() + " before it was ready; see its lines above");
+        return null;
       }
       GetStatusResponse status = statusOr(stub, null);
       if (status != null) {
@@ -187,7 +194,8 @@ public final class Launcher {
       }
       Thread.sleep(200);
     }
-    throw new IllegalStateException("the parameter server was not ready within " + READY_TIMEOUT);
+    say("the parameter server was not ready within " + READY_TIMEOUT.toSeconds() + " s");
+    return null;
   }
 
   private static GetStatusResponse statusOr(ParameterServerGrpc.BlockingStub stub, GetStatusResponse fallback) {
@@ -200,7 +208,8 @@ public final class Launcher {
 
   private ChildSpec psSpec() {
     List<String> args = new ArrayList<>(List.of("--port", Integer.toString(config.port()), "--bind", config.bind(),
-        "--checkpoint-dir", config.checkpointDir().toString(), "--parent-pid", Long.toString(ProcessHandle.current().pid())));
+        "--checkpoint-dir", config.checkpointDir().toString(), "--episodes-csv", config.runDir().resolve("episodes.csv").toString(),
+        "--parent-pid", Long.toString(ProcessHandle.current().pid())));
     args.addAll(config.psArgs());
     if (sharedMemory != null) {
       args.addAll(List.of("--shared-memory-dir", sharedMemory.toString()));

@@ -138,7 +138,7 @@ public final class LauncherCommand implements Callable<Integer> {
     LaunchConfig config;
     try {
       config = config();
-    } catch (IllegalArgumentException | RomNotFoundException e) {
+    } catch (IllegalArgumentException | RomNotFoundException | CheckpointException e) {
       spec.commandLine().getErr().println("launcher: " + e.getMessage());
       return 2;
     }
@@ -229,6 +229,9 @@ public final class LauncherCommand implements Callable<Integer> {
         throw new IllegalArgumentException("unknown env '" + envName + "': use CartPole-v1 or <Game>NoFrameskip-v4");
       }
       Roms.locate(envName, romDir);
+    }
+    if (resume != null) {
+      CheckpointFolder.load(resume);
     }
     int workers = nWorkers == null ? Runtime.getRuntime().availableProcessors() : nWorkers;
     int psPort = port == 0 ? freePort() : requireFree(port);

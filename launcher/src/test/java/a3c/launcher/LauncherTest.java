@@ -186,9 +186,11 @@ class LauncherTest {
       String[][] cases = {
           {"--lr", "-1"}, {"--opt", "sgd"}, {"--env-name", "Nope-v0"}, {"--env-name", "PongNoFrameskip-v4", "--rom-dir", "/no/such/dir"},
           {"--env-name", "CartPole-v1", "--port", Integer.toString(taken.getLocalPort())},
-          {"--env-name", "CartPole-v1", "--n-workers", "-2"}};
+          {"--env-name", "CartPole-v1", "--n-workers", "-2"},
+          {"--env-name", "CartPole-v1", "--resume", folder.resolve("nothing-here.a3c").toString()}};
       String[] expected = {"lr must be in (0.0, 1.0], got -1.0", "unknown optimizer 'sgd'", "unknown env 'Nope-v0'",
-          "/no/such/dir", "port " + taken.getLocalPort() + " on 127.0.0.1 is not free", "--n-workers must be >= 0, got -2"};
+          "/no/such/dir", "port " + taken.getLocalPort() + " on 127.0.0.1 is not free", "--n-workers must be >= 0, got -2",
+          "nothing-here.a3c cannot be read"};
       for (int i = 0; i < cases.length; i++) {
         List<String> args = new ArrayList<>(List.of("--run-dir", folder.resolve("bad").toString()));
         args.addAll(List.of(cases[i]));

@@ -51,6 +51,7 @@ public final class ParameterServer implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private Server server;
   private volatile Path lastCheckpoint;
+  private final EpisodeLog episodeLog;
 
   private ParameterServer(ServerConfig config, CheckpointFolder.Loaded resume) {
     this.config = config;
@@ -72,9 +73,10 @@ public final class ParameterServer implements AutoCloseable {
           state.globalStep(), scores.count());
     }
     StopRule stopRule = new StopRule(config.targetScore(), config.maxSteps(), this::onStop);
+    this.episodeLog = config.episodesCsv() == null ? null : new EpisodeLog(config.episodesCsv());
     this.service = new ParameterServerService(config.optimizer(), config.envName(), Clock.systemUTC(),
         new WorkerRegistry(Clock.systemUTC(), Duration.ofSeconds(30), Duration.ofSeconds(60)), scores, stopRule,
-        restored, elapsed, config.sharedMemoryDir());
+        restored, elapsed, config.sharedMemoryDir(), episodeLog);
   }
 
   /** Starts a server on the address in the config (Netty, with TLS when configured). */
@@ -175,6 +177,13 @@ public final class ParameterServer implements AutoCloseable {
       server.shutdownNow();
     }
     scheduler.shutdownNow();
+    if (episodeLog != null) {
+      try {
+        episodeLog.close();
+      } catch (IOException e) {
+        log.warn("closing the episode log failed", e);
+      }
+    }
     ParameterStore store = service.store();
     if (store != null) {
       store.close();

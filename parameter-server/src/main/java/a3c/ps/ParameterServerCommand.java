@@ -90,6 +90,9 @@ public final class ParameterServerCommand implements Callable<Integer> {
   @Option(names = "--shared-memory-dir", description = "publish weights here too, for workers on this host (e.g. under /dev/shm)")
   Path sharedMemoryDir;
 
+  @Option(names = "--episodes-csv", description = "append one line per finished episode to this CSV file")
+  Path episodesCsv;
+
   @Option(names = "--parent-pid", description = "stop (with a final checkpoint) when this process exits; set by the launcher")
   Long parentPid;
 
@@ -158,6 +161,6 @@ public final class ParameterServerCommand implements Callable<Integer> {
     }
     return new ServerConfig(bind, port, optimizer, env, target, steps, checkpointDir,
         Duration.ofMillis((long) (checkpointEvery * 1000)), keepCheckpoints, authToken, tlsCert, tlsKey,
-        maxMessageMb << 20, saved == null ? Map.of() : saved.getExtraMap(), sharedMemoryDir);
+        maxMessageMb << 20, saved == null ? Map.of() : saved.getExtraMap(), sharedMemoryDir, episodesCsv);
   }
 }

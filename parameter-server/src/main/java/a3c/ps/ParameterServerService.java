@@ -58,9 +58,11 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
   private final List<PendingPull> pendingPulls = new ArrayList<>();
   private final Path sharedMemoryDir;
   private final Map<String, SharedGradients> gradientFiles = new ConcurrentHashMap<>();
+  private final EpisodeLog episodeLog;
 
   ParameterServerService(OptimizerConfig optimizerConfig, String envName, Clock clock, WorkerRegistry workers,
-      ScoreBoard scores, StopRule stopRule, ParameterStore restored, double elapsedSeconds, Path sharedMemoryDir) {
+      ScoreBoard scores, StopRule stopRule, ParameterStore restored, double elapsedSeconds, Path sharedMemoryDir,
+      EpisodeLog episodeLog) {
     this.optimizerConfig = optimizerConfig;
     this.envName = envName;
     this.clock = clock;
@@ -69,6 +71,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     this.stopRule = stopRule;
     this.startMs = clock.millis() - (long) (elapsedSeconds * 1000);
     this.sharedMemoryDir = sharedMemoryDir;
+    this.episodeLog = episodeLog;
     if (restored != null) {
       share(restored);
     }
@@ -265,9 +268,14 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     ParameterStore current = store.get();
     long globalStep = current == null ? 0 : current.snapshot().globalStep();
     if (!stopRule.stopped()) {
-      scores.add(EpisodeRecord.newBuilder().setWorkerId(request.getWorkerId()).setScore(request.getScore())
-          .setLength(request.getLength()).setGlobalStep(globalStep).setUnixMs(clock.millis()).build(),
-          workers.count());
+      EpisodeRecord episode = EpisodeRecord.newBuilder().setWorkerId(request.getWorkerId()).setScore(request.getScore())
+          .setLength(request.getLength()).setGlobalStep(globalStep).setUnixMs(clock.millis()).build();
+      synchronized (scores) {
+        scores.add(episode, workers.count());
+        if (episodeLog != null) {
+          episodeLog.append(episode, elapsedSeconds(), scores.mean100(), scores.roundMean100());
+        }
+      }
       workers.countEpisode(request.getWorkerId());
       stopRule.checkScores(scores);
     }

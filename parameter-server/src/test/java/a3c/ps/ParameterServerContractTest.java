@@ -333,8 +333,9 @@ abstract class ParameterServerContractTest {
   }
 
   @Test
-  void status_reportsBothRunningMeans() throws Exception {
-    ParameterServer server = start(config(), null);
+  void status_reportsBothRunningMeans_andTheEpisodeLogHasEveryEpisode() throws Exception {
+    Path csv = folder.resolve("episodes.csv");
+    ParameterServer server = start(config().withEpisodesCsv(csv), null);
     ParameterServerGrpc.BlockingStub client = client(server);
     initialize(client);
     client.register(RegisterRequest.newBuilder().setWorkerId("b").build());
@@ -347,6 +348,12 @@ abstract class ParameterServerContractTest {
     // Two workers, so one round so far: w0's first episode with b's first, (1 + 5) / 2.
     assertEquals(3.0, status.getRoundMean100(), 1e-9);
     assertEquals(5.0, status.getBestScore(), 1e-9);
+    List<String> lines = java.nio.file.Files.readAllLines(csv);
+    assertEquals(EpisodeLog.HEADER, lines.get(0));
+    assertEquals(4, lines.size(), lines.toString());
+    String[] last = lines.get(3).split(",", -1);
+    assertEquals(List.of("b", "5", "0", "3.0000", "3.0000"), List.of(last[3], last[4], last[5], last[6], last[7]));
+    assertEquals("", lines.get(1).split(",", -1)[7], "no round is complete after the first episode");
   }
 
   @Test
