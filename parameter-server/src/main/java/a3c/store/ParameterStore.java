@@ -8,6 +8,7 @@ import a3c.shm.SharedWeights;
 import com.google.protobuf.UnsafeByteOperations;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,6 +35,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class ParameterStore implements AutoCloseable {
   private static final int POOLED_BUFFERS = 16;
+  private static final int CHUNK = 4096;
 
   private final TensorLayout layout;
   private final float[] weights;
@@ -157,10 +159,31 @@ public final class ParameterStore implements AutoCloseable {
           + (long) layout.totalSize() * Float.BYTES);
     }
     float[] values = pooledBuffer();
-    littleEndianFloats.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+    FloatBuffer source = littleEndianFloats.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    // Copy and check a cache-sized chunk at a time: the check then reads what the copy just wrote
+    // from L1 rather than the whole model again from memory.
+    for (int from = 0; from < values.length; from += CHUNK) {
+      int length = Math.min(CHUNK, values.length - from);
+      source.get(values, from, length);
+      if (!allFinite(values, from, from + length)) {
+        boolean[] all = new boolean[layout.size()];
+        Arrays.fill(all, true);
+        return finiteOrRejected(values, all, start);
+      }
+    }
     boolean[] present = new boolean[layout.size()];
     Arrays.fill(present, true);
-    return finiteOrRejected(values, present, start);
+    serverNanos.add(System.nanoTime() - start);
+    return new Gradients(values, present);
+  }
+
+  private static boolean allFinite(float[] values, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (!Float.isFinite(values[i])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private float[] pooledBuffer() {
