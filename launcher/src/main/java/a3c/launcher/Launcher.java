@@ -4,6 +4,7 @@ import a3c.checkpoint.CheckpointFolder;
 import a3c.proto.GetStatusRequest;
 import a3c.proto.GetStatusResponse;
 import a3c.proto.StopReason;
+import a3c.plot.ScorePlot;
 import a3c.ps.ParameterServerCommand;
 import a3c.rpc.Channels;
 import a3c.rpc.ParameterServerGrpc;
@@ -37,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 public final class Launcher {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
+  private static final int EPISODES_HEADER_BYTES = 80;
   private static final List<String> PS_JVM = List.of("-Xmx2g", "-XX:+UseParallelGC", "-Dai.djl.offline=true");
   private static final List<String> WORKER_JVM = List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:ActiveProcessorCount=1",
       "-Dai.djl.offline=true");
@@ -117,6 +119,7 @@ public final class Launcher {
         + "episodes=%d mean100=%.2f exit=%s", config.envName(), config.workers(), seconds, lastStatus.getGlobalStep(),
         lastStatus.getGlobalStep() / seconds, lastStatus.getUpdates() / seconds, lastStatus.getEpisodes(),
         lastStatus.getMean100(), outcome.label()));
+    drawScores();
     if (outcome == RunOutcome.TARGET_REACHED && config.testGames() > 0) {
       CheckpointFolder.Loaded trained = CheckpointFolder.load(config.checkpointDir());
       say("test phase: " + config.testGames() + " greedy games with " + trained.file());
@@ -147,6 +150,7 @@ public final class Launcher {
               + "mean100=%.2f best=%.1f", seconds, status.getGlobalStep(), status.getGlobalStep() / seconds,
               status.getUpdates() / seconds, status.getEpisodes(), status.getMean100(), status.getBestScore()));
           nextProgress += config.progressEvery().toNanos();
+          drawScores();
         }
       }
       if (!workers.isEmpty() && workers.stream().allMatch(worker -> worker.finished().isDone())) {
@@ -181,6 +185,18 @@ public final class Launcher {
   }
 
   /** The server's first status, or null (said why) when it exited or did not answer in time. */
+  /** Redraws {@code scores.png} from {@code episodes.csv}, once there are episodes; a failure is only logged. */
+  private void drawScores() {
+    Path episodes = config.runDir().resolve("episodes.csv");
+    try {
+      if (Files.exists(episodes) && Files.size(episodes) > EPISODES_HEADER_BYTES) {
+        ScorePlot.draw(List.of(config.runDir()), ScorePlot.Axis.EPISODES, config.runDir().resolve("scores.png"));
+      }
+    } catch (IOException | RuntimeException e) {
+      say("[launcher] cannot draw scores.png: " + e.getMessage());
+    }
+  }
+
   private GetStatusResponse awaitReady(ParameterServerGrpc.BlockingStub stub) throws InterruptedException {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {

@@ -69,6 +69,9 @@ class LauncherTest {
       assertTrue(Long.parseLong(summary.group(1)) >= checkpointStep, launcher.transcript());
       launcher.awaitLine("test-game 3 env=CartPole-v1 score=\\d+\\.0 length=\\d+", START);
       assertEquals(0, launcher.awaitExit(START), launcher.transcript());
+      List<String> episodes = java.nio.file.Files.readAllLines(folder.resolve("run/episodes.csv"));
+      assertTrue(episodes.size() > 100, "episodes.csv has a line per episode: " + episodes.size());
+      assertEquals(1000, javax.imageio.ImageIO.read(folder.resolve("run/scores.png").toFile()).getWidth());
       assertTrue(CheckpointFolder.load(folder.resolve("run/checkpoints")).checkpoint().getGlobalStep() >= checkpointStep);
       assertTrue(launcher.process().descendants().findAny().isEmpty(), "no child outlives the launcher");
     }
