@@ -123,7 +123,7 @@ public final class Launcher {
     if (outcome == RunOutcome.TARGET_REACHED && config.testGames() > 0) {
       CheckpointFolder.Loaded trained = CheckpointFolder.load(config.checkpointDir());
       say("test phase: " + config.testGames() + " greedy games with " + trained.file());
-      TestGames.play(config.envName(), config.romDir(), trained.checkpoint(), config.testGames(), 0, console);
+      TestGames.play(config.envName(), config.romDir(), trained.checkpoint(), config.testGames(), 0, config.runDir(), console);
     }
     log.close();
     return outcome;
@@ -225,6 +225,7 @@ public final class Launcher {
   private ChildSpec psSpec() {
     List<String> args = new ArrayList<>(List.of("--port", Integer.toString(config.port()), "--bind", config.bind(),
         "--checkpoint-dir", config.checkpointDir().toString(), "--episodes-csv", config.runDir().resolve("episodes.csv").toString(),
+        "--tensorboard-dir", config.runDir().toString(),
         "--parent-pid", Long.toString(ProcessHandle.current().pid())));
     args.addAll(config.psArgs());
     if (sharedMemory != null) {

@@ -122,6 +122,10 @@ public final class LauncherCommand implements Callable<Integer> {
       + "(default: the newest checkpoint of --run-dir, else of the newest runs/<env>-*)")
   Path checkpoint;
 
+  @Option(names = "--gif-dir", description = "where --use-trained saves test-game-N.gif (default: the run folder of "
+      + "the checkpoint, else the current folder)")
+  Path gifDir;
+
   @Option(names = "--test-games", description = "greedy games played with --use-trained and after reaching the target (default: ${DEFAULT-VALUE})")
   int testGames = 3;
 
@@ -174,12 +178,24 @@ public final class LauncherCommand implements Callable<Integer> {
         throw new IllegalArgumentException(trained.file() + " was trained on " + trainedOn + ", not " + envName);
       }
       out.println("playing " + testGames + " greedy games of " + envName + " with " + trained.file());
-      TestGames.play(envName, romDir, trained.checkpoint(), testGames, seed, out);
+      TestGames.play(envName, romDir, trained.checkpoint(), testGames, seed, gifFolder(trained.file()), out);
       return 0;
+    } catch (IOException e) {
+      spec.commandLine().getErr().println("launcher: cannot write the test games' GIFs: " + e.getMessage());
+      return 1;
     } catch (IllegalArgumentException | RomNotFoundException | CheckpointException e) {
       spec.commandLine().getErr().println("launcher: " + e.getMessage());
       return 2;
     }
+  }
+
+  /** --gif-dir, else the run folder the checkpoint sits in (runs/X/checkpoints/file), else the current folder. */
+  private Path gifFolder(Path checkpointFile) {
+    if (gifDir != null) {
+      return gifDir;
+    }
+    Path folder = checkpointFile.toAbsolutePath().getParent();
+    return folder.getFileName().toString().equals("checkpoints") ? folder.getParent() : Path.of("").toAbsolutePath();
   }
 
   /** Where the trained model is: --checkpoint, else the run directory's checkpoints, else the newest run's. */

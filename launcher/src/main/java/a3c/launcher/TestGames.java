@@ -3,6 +3,9 @@ package a3c.launcher;
 import a3c.env.Environment;
 import a3c.env.Environments;
 import a3c.env.StepResult;
+import a3c.env.atari.AtariEnvironment;
+import a3c.gif.GifRecorder;
+import java.io.IOException;
 import a3c.learner.A3cLearner;
 import a3c.learner.LearnerConfig;
 import a3c.model.ActorCritic;
@@ -12,6 +15,7 @@ import a3c.proto.Tensor;
 import a3c.worker.WorkerRunner;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,11 +23,14 @@ import java.util.List;
 
 /**
  * The reference's test phase: a trained network plays whole games greedily (the most probable
- * action at every step), and each game's raw score and length are printed.
+ * action at every step), each game's raw score and length are printed, and Atari games are saved
+ * as animated GIFs of the emulator's screens ({@code test-game-N.gif}, one frame per agent step).
  */
 final class TestGames {
   /** One finished test game. */
   record Result(double score, long length) {}
+
+  private static final int GIF_FPS = 30;
 
   private TestGames() {}
 
@@ -32,28 +39,43 @@ final class TestGames {
    *
    * @throws IllegalArgumentException when the checkpoint's model does not fit the env's network
    */
-  static List<Result> play(String envName, Path romDir, Checkpoint checkpoint, int games, long seed, PrintWriter out) {
+  static List<Result> play(String envName, Path romDir, Checkpoint checkpoint, int games, long seed, Path gifDir,
+      PrintWriter out) throws IOException {
     List<Result> results = new ArrayList<>();
     try (Environment env = Environments.create(envName, romDir, seed, 0);
         ActorCritic model = WorkerRunner.modelFor(env);
         A3cLearner learner = new A3cLearner(model, LearnerConfig.defaults(), seed)) {
       learner.loadWeights(weightsFor(model, checkpoint));
       float[] observation = new float[env.observationSize()];
+      AtariEnvironment screens = gifDir != null && env instanceof AtariEnvironment atari ? atari : null;
+      byte[] rgb = new byte[AtariEnvironment.RGB_LENGTH];
+      if (screens != null) {
+        Files.createDirectories(gifDir);
+      }
       for (int game = 1; game <= games; game++) {
-        env.reset(observation);
-        learner.resetRecurrentState();
-        double score = 0;
-        long length = 0;
-        boolean done = false;
-        while (!done) {
-          StepResult step = env.step(learner.greedyAction(observation), observation);
-          score += step.reward();
-          length++;
-          done = step.done();
+        Path gif = screens == null ? null : gifDir.resolve("test-game-" + game + ".gif");
+        try (GifRecorder recorder = screens == null ? null
+            : GifRecorder.create(gif, AtariEnvironment.SCREEN_WIDTH, AtariEnvironment.SCREEN_HEIGHT, GIF_FPS)) {
+          env.reset(observation);
+          learner.resetRecurrentState();
+          double score = 0;
+          long length = 0;
+          boolean done = false;
+          while (!done) {
+            if (recorder != null) {
+              screens.copyRgbFrame(rgb);
+              recorder.addFrame(rgb);
+            }
+            StepResult step = env.step(learner.greedyAction(observation), observation);
+            score += step.reward();
+            length++;
+            done = step.done();
+          }
+          out.printf("test-game %d env=%s score=%.1f length=%d%s%n", game, envName, score, length,
+              gif == null ? "" : " gif=" + gif);
+          out.flush();
+          results.add(new Result(score, length));
         }
-        out.printf("test-game %d env=%s score=%.1f length=%d%n", game, envName, score, length);
-        out.flush();
-        results.add(new Result(score, length));
       }
     }
     return results;

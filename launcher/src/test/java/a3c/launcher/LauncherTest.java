@@ -137,15 +137,7 @@ class LauncherTest {
 
   @Test
   void useTrained_playsGreedyGamesWithACheckpoint_andRefusesABadOne() throws Exception {
-    Path checkpoints = folder.resolve("trained");
-    ServerConfig serverConfig = ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-3), "CartPole-v1")
-        .withStopRule(Double.POSITIVE_INFINITY, 400).withCheckpoints(checkpoints, Duration.ofHours(1));
-    try (ParameterServer server = ParameterServer.start(serverConfig, null);
-        WorkerRunner worker = new WorkerRunner(new WorkerConfig("127.0.0.1:" + server.port(), 0, "w0", "CartPole-v1", null,
-            null, null, LearnerConfig.defaults(), 1, 0, Duration.ofSeconds(30), null))) {
-      worker.run();
-      assertTrue(server.awaitStop(Duration.ofSeconds(30)));
-    }
+    Path checkpoints = trainBriefly("CartPole-v1", null, 400, folder.resolve("trained"));
     try (ChildJvm play = ChildJvm.start(folder, LauncherCommand.class.getName(),
         List.of("--use-trained", "--env-name", "CartPole-v1", "--checkpoint", checkpoints.toString()))) {
       assertEquals(0, play.awaitExit(START), play.transcript());
@@ -165,6 +157,44 @@ class LauncherTest {
       try (ChildJvm play = ChildJvm.start(folder, LauncherCommand.class.getName(), List.of(bad[i]))) {
         assertEquals(2, play.awaitExit(START), play.transcript());
         assertTrue(play.transcript().contains(expected[i]), play.transcript());
+      }
+    }
+  }
+
+  /** A checkpoint folder after a few hundred agent steps of one worker against an in-process server. */
+  private static Path trainBriefly(String env, Path romDir, long steps, Path checkpoints) throws Exception {
+    ServerConfig serverConfig = ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-3), env)
+        .withStopRule(Double.POSITIVE_INFINITY, steps).withCheckpoints(checkpoints, Duration.ofHours(1));
+    try (ParameterServer server = ParameterServer.start(serverConfig, null);
+        WorkerRunner worker = new WorkerRunner(new WorkerConfig("127.0.0.1:" + server.port(), 0, "w0", env, romDir,
+            null, null, LearnerConfig.defaults(), 1, 0, Duration.ofSeconds(30), null))) {
+      worker.run();
+      assertTrue(server.awaitStop(Duration.ofSeconds(30)));
+    }
+    return checkpoints;
+  }
+
+  @Test
+  void useTrained_onPong_savesEachTestGameAsAGif() throws Exception {
+    Path roms = Path.of(TestRomDir.path());
+    Path checkpoints = trainBriefly("PongNoFrameskip-v4", roms, 40, folder.resolve("pong"));
+    Path gifs = folder.resolve("gifs");
+    try (ChildJvm play = ChildJvm.start(folder, LauncherCommand.class.getName(), List.of("--use-trained", "--env-name",
+        "PongNoFrameskip-v4", "--rom-dir", roms.toString(), "--checkpoint", checkpoints.toString(), "--test-games", "1",
+        "--gif-dir", gifs.toString()))) {
+      assertEquals(0, play.awaitExit(START), play.transcript());
+      java.util.regex.Matcher game = java.util.regex.Pattern.compile("test-game 1 env=PongNoFrameskip-v4 score=(-?\\d+)\\.0 length=(\\d+) gif=(\\S+)")
+          .matcher(play.transcript());
+      assertTrue(game.find(), play.transcript());
+      assertTrue(Integer.parseInt(game.group(1)) >= -21 && Integer.parseInt(game.group(1)) <= 21);
+      javax.imageio.ImageReader reader = javax.imageio.ImageIO.getImageReadersByFormatName("gif").next();
+      try (javax.imageio.stream.ImageInputStream in = javax.imageio.ImageIO.createImageInputStream(gifs.resolve("test-game-1.gif").toFile())) {
+        reader.setInput(in);
+        assertEquals(Integer.parseInt(game.group(2)), reader.getNumImages(true), "one frame per agent step");
+        assertEquals(160, reader.getWidth(0));
+        assertEquals(210, reader.getHeight(0));
+      } finally {
+        reader.dispose();
       }
     }
   }

@@ -21,7 +21,9 @@ import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,6 +54,7 @@ public final class ParameterServer implements AutoCloseable {
   private Server server;
   private volatile Path lastCheckpoint;
   private final EpisodeLog episodeLog;
+  private final TrainingScalars scalars;
 
   private ParameterServer(ServerConfig config, CheckpointFolder.Loaded resume) {
     this.config = config;
@@ -74,9 +77,14 @@ public final class ParameterServer implements AutoCloseable {
     }
     StopRule stopRule = new StopRule(config.targetScore(), config.maxSteps(), this::onStop);
     this.episodeLog = config.episodesCsv() == null ? null : new EpisodeLog(config.episodesCsv());
+    try {
+      this.scalars = config.tensorboardDir() == null ? null : new TrainingScalars(config.tensorboardDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write TensorBoard events in " + config.tensorboardDir(), e);
+    }
     this.service = new ParameterServerService(config.optimizer(), config.envName(), Clock.systemUTC(),
         new WorkerRegistry(Clock.systemUTC(), Duration.ofSeconds(30), Duration.ofSeconds(60)), scores, stopRule,
-        restored, elapsed, config.sharedMemoryDir(), episodeLog);
+        restored, elapsed, config.sharedMemoryDir(), episodeLog, scalars);
   }
 
   /** Starts a server on the address in the config (Netty, with TLS when configured). */
@@ -184,9 +192,33 @@ public final class ParameterServer implements AutoCloseable {
         log.warn("closing the episode log failed", e);
       }
     }
+    if (scalars != null) {
+      scalars.close();
+    }
+    deleteSharedMemory();
     ParameterStore store = service.store();
     if (store != null) {
       store.close();
+    }
+  }
+
+  /**
+   * Removes the shared-memory folder's files (they live in RAM under /dev/shm): the server made the
+   * folder's weights file and its workers' gradient files, and a worker still mapping one keeps
+   * its pages until it unmaps them.
+   */
+  private void deleteSharedMemory() {
+    Path folder = config.sharedMemoryDir();
+    if (folder == null || !Files.isDirectory(folder)) {
+      return;
+    }
+    try (var files = Files.list(folder)) {
+      for (Path file : (Iterable<Path>) files.filter(f -> f.getFileName().toString().endsWith(".a3cshm"))::iterator) {
+        Files.deleteIfExists(file);
+      }
+      Files.deleteIfExists(folder);
+    } catch (IOException e) {
+      log.warn("cannot remove the shared-memory folder {}: {}", folder, e.getMessage());
     }
   }
 

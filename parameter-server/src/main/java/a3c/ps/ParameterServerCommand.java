@@ -93,6 +93,9 @@ public final class ParameterServerCommand implements Callable<Integer> {
   @Option(names = "--episodes-csv", description = "append one line per finished episode to this CSV file")
   Path episodesCsv;
 
+  @Option(names = "--tensorboard-dir", description = "write TensorBoard event files (scores, losses, rates) here")
+  Path tensorboardDir;
+
   @Option(names = "--parent-pid", description = "stop (with a final checkpoint) when this process exits; set by the launcher")
   Long parentPid;
 
@@ -161,6 +164,6 @@ public final class ParameterServerCommand implements Callable<Integer> {
     }
     return new ServerConfig(bind, port, optimizer, env, target, steps, checkpointDir,
         Duration.ofMillis((long) (checkpointEvery * 1000)), keepCheckpoints, authToken, tlsCert, tlsKey,
-        maxMessageMb << 20, saved == null ? Map.of() : saved.getExtraMap(), sharedMemoryDir, episodesCsv);
+        maxMessageMb << 20, saved == null ? Map.of() : saved.getExtraMap(), sharedMemoryDir, episodesCsv, tensorboardDir);
   }
 }

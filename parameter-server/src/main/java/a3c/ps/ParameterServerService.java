@@ -59,10 +59,11 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
   private final Path sharedMemoryDir;
   private final Map<String, SharedGradients> gradientFiles = new ConcurrentHashMap<>();
   private final EpisodeLog episodeLog;
+  private final TrainingScalars scalars;
 
   ParameterServerService(OptimizerConfig optimizerConfig, String envName, Clock clock, WorkerRegistry workers,
       ScoreBoard scores, StopRule stopRule, ParameterStore restored, double elapsedSeconds, Path sharedMemoryDir,
-      EpisodeLog episodeLog) {
+      EpisodeLog episodeLog, TrainingScalars scalars) {
     this.optimizerConfig = optimizerConfig;
     this.envName = envName;
     this.clock = clock;
@@ -72,6 +73,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     this.startMs = clock.millis() - (long) (elapsedSeconds * 1000);
     this.sharedMemoryDir = sharedMemoryDir;
     this.episodeLog = episodeLog;
+    this.scalars = scalars;
     if (restored != null) {
       share(restored);
     }
@@ -245,6 +247,9 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
           }
           workers.countUpdate(request.getWorkerId());
           stopRule.checkSteps(snapshot.globalStep());
+          if (scalars != null) {
+            scalars.update(snapshot, request.getStats(), clock.millis());
+          }
           PushGradientsResponse.Builder reply = PushGradientsResponse.newBuilder().setVersion(snapshot.version())
               .setGlobalStep(snapshot.globalStep()).setStop(stopRule.reason());
           if (request.getReturnWeights()) {
@@ -274,6 +279,9 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
         scores.add(episode, workers.count());
         if (episodeLog != null) {
           episodeLog.append(episode, elapsedSeconds(), scores.mean100(), scores.roundMean100());
+        }
+        if (scalars != null) {
+          scalars.episode(episode, scores.mean100(), scores.roundMean100());
         }
       }
       workers.countEpisode(request.getWorkerId());

@@ -17,11 +17,12 @@ import java.util.Map;
  * @param extra the rest of the run's settings, recorded in checkpoints
  * @param sharedMemoryDir where to publish weights for workers on this host (see {@code a3c.shm}); null for none
  * @param episodesCsv where to append one line per episode; null for none
+ * @param tensorboardDir where to write TensorBoard event files; null for none
  */
 public record ServerConfig(String bind, int port, OptimizerConfig optimizer, String envName, double targetScore,
     long maxSteps, Path checkpointDir, Duration checkpointEvery, int keepCheckpoints, String authToken,
     Path tlsCert, Path tlsKey, int maxMessageBytes, Map<String, String> extra, Path sharedMemoryDir,
-    Path episodesCsv) {
+    Path episodesCsv, Path tensorboardDir) {
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 << 20;
 
   public ServerConfig {
@@ -55,41 +56,46 @@ public record ServerConfig(String bind, int port, OptimizerConfig optimizer, Str
   /** A loopback server on an ephemeral port with the reference's defaults; for tests and benchmarks. */
   public static ServerConfig local(OptimizerConfig optimizer, String envName) {
     return new ServerConfig("127.0.0.1", 0, optimizer, envName, StopRule.targetFor(envName, null), 0, null,
-        Duration.ofMinutes(5), 3, null, null, null, DEFAULT_MAX_MESSAGE_BYTES, Map.of(), null, null);
+        Duration.ofMinutes(5), 3, null, null, null, DEFAULT_MAX_MESSAGE_BYTES, Map.of(), null, null, null);
   }
 
   public ServerConfig withCheckpoints(Path folder, Duration every) {
     return new ServerConfig(bind, port, optimizer, envName, targetScore, maxSteps, folder, every, keepCheckpoints,
-        authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv);
+        authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir);
   }
 
   public ServerConfig withStopRule(double target, long steps) {
     return new ServerConfig(bind, port, optimizer, envName, target, steps, checkpointDir, checkpointEvery,
-        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv);
+        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir);
   }
 
   public ServerConfig withAuthToken(String token) {
     return new ServerConfig(bind, port, optimizer, envName, targetScore, maxSteps, checkpointDir, checkpointEvery,
-        keepCheckpoints, token, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv);
+        keepCheckpoints, token, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir);
   }
 
   public ServerConfig withTls(Path cert, Path key) {
     return new ServerConfig(bind, port, optimizer, envName, targetScore, maxSteps, checkpointDir, checkpointEvery,
-        keepCheckpoints, authToken, cert, key, maxMessageBytes, extra, sharedMemoryDir, episodesCsv);
+        keepCheckpoints, authToken, cert, key, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir);
   }
 
   public ServerConfig withSharedMemory(Path folder) {
     return new ServerConfig(bind, port, optimizer, envName, targetScore, maxSteps, checkpointDir, checkpointEvery,
-        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, folder, episodesCsv);
+        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, folder, episodesCsv, tensorboardDir);
   }
 
   public ServerConfig withEpisodesCsv(Path file) {
     return new ServerConfig(bind, port, optimizer, envName, targetScore, maxSteps, checkpointDir, checkpointEvery,
-        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, file);
+        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, file, tensorboardDir);
+  }
+
+  public ServerConfig withTensorBoard(Path folder) {
+    return new ServerConfig(bind, port, optimizer, envName, targetScore, maxSteps, checkpointDir, checkpointEvery,
+        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, folder);
   }
 
   public ServerConfig withMaxMessageBytes(int bytes) {
     return new ServerConfig(bind, port, optimizer, envName, targetScore, maxSteps, checkpointDir, checkpointEvery,
-        keepCheckpoints, authToken, tlsCert, tlsKey, bytes, extra, sharedMemoryDir, episodesCsv);
+        keepCheckpoints, authToken, tlsCert, tlsKey, bytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir);
   }
 }

@@ -24,8 +24,11 @@ public final class AtariEnvironment implements Environment {
   static final int STACK_DEPTH = 4;
   static final int NOOP_MAX = 30;
   static final int MAX_EPISODE_FRAMES = 100_000;
-  static final int SCREEN_LENGTH = AtariPreprocessor.SCREEN_HEIGHT * AtariPreprocessor.SCREEN_WIDTH;
-  static final int RGB_LENGTH = 3 * SCREEN_LENGTH;
+  /** The emulator's screen, as {@link #copyRgbFrame} hands it out. */
+  public static final int SCREEN_WIDTH = AtariPreprocessor.SCREEN_WIDTH;
+  public static final int SCREEN_HEIGHT = AtariPreprocessor.SCREEN_HEIGHT;
+  static final int SCREEN_LENGTH = SCREEN_HEIGHT * SCREEN_WIDTH;
+  public static final int RGB_LENGTH = 3 * SCREEN_LENGTH;
   private static final int FRAME_SIZE = AtariPreprocessor.SIZE * AtariPreprocessor.SIZE;
 
   // Building an ALE and loading a ROM is not thread-safe (TorchBeast's polybeast_env.py serialises it
