@@ -43,8 +43,12 @@ public final class Launcher {
   private static final List<String> WORKER_JVM = List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:ActiveProcessorCount=1",
       "-Dai.djl.offline=true");
 
+  private static final String CLEAR_LINE = "\r\033[K";
+
   private final LaunchConfig config;
   private final PrintWriter console;
+  private final boolean terminal;
+  private String statusLine;
   private final Object outputLock = new Object();
   private final List<SupervisedChild> workers = new ArrayList<>();
   private Writer log;
@@ -53,9 +57,11 @@ public final class Launcher {
   private GetStatusResponse lastStatus = GetStatusResponse.getDefaultInstance();
   private Path sharedMemory;
 
-  public Launcher(LaunchConfig config, PrintWriter console) {
+  /** @param terminal whether the console is a terminal, where the progress line is rewritten in place */
+  public Launcher(LaunchConfig config, PrintWriter console, boolean terminal) {
     this.config = config;
     this.console = console;
+    this.terminal = terminal;
   }
 
   /** First Ctrl-C or SIGTERM: a graceful stop with a final checkpoint. */
@@ -114,6 +120,13 @@ public final class Launcher {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       SharedMemoryDirs.delete(sharedMemory);
     }
+    synchronized (outputLock) {
+      // The last progress line stays on screen as an ordinary line.
+      if (statusLine != null) {
+        console.println();
+        statusLine = null;
+      }
+    }
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     say(String.format("run-summary env=%s workers=%d seconds=%.1f agent_steps=%d agent_steps_per_s=%.1f updates_per_s=%.2f "
         + "episodes=%d mean100=%.2f exit=%s", config.envName(), config.workers(), seconds, lastStatus.getGlobalStep(),
@@ -145,10 +158,7 @@ public final class Launcher {
           return outcomeOf(status.getStop(), timeUp);
         }
         if (System.nanoTime() >= nextProgress) {
-          double seconds = (System.nanoTime() - startNanos) / 1e9;
-          say(String.format("progress seconds=%.0f agent_steps=%d agent_steps_per_s=%.1f updates_per_s=%.2f episodes=%d "
-              + "mean100=%.2f best=%.1f", seconds, status.getGlobalStep(), status.getGlobalStep() / seconds,
-              status.getUpdates() / seconds, status.getEpisodes(), status.getMean100(), status.getBestScore()));
+          progress(status, (System.nanoTime() - startNanos) / 1e9);
           nextProgress += config.progressEvery().toNanos();
           drawScores();
         }
@@ -253,17 +263,58 @@ public final class Launcher {
     return config.authToken() == null ? Map.of() : Map.of("A3C_AUTH_TOKEN", config.authToken());
   }
 
+  /**
+   * One progress line: on a terminal it stays at the bottom and is rewritten in place, elsewhere
+   * (a pipe, a file) it is printed like any other line; launcher.log gets every one.
+   */
+  private void progress(GetStatusResponse status, double seconds) {
+    long step = status.getGlobalStep();
+    double stepsPerSecond = step / seconds;
+    long maxSteps = status.getMaxSteps();
+    String left = maxSteps > 0 && stepsPerSecond > 0 && step < maxSteps
+        ? " to_step_limit=" + clock((maxSteps - step) / stepsPerSecond) : "";
+    String line = String.format("progress seconds=%.0f elapsed=%s agent_steps=%d agent_steps_per_s=%.1f frames_per_s=%.0f "
+        + "updates_per_s=%.2f episodes=%d mean100=%.2f best=%.1f%s", seconds, clock(seconds), step, stepsPerSecond,
+        status.getFrames() / seconds, status.getUpdates() / seconds, status.getEpisodes(), status.getMean100(),
+        status.getBestScore(), left);
+    if (!terminal) {
+      say(line);
+      return;
+    }
+    synchronized (outputLock) {
+      statusLine = line;
+      console.print(CLEAR_LINE + line);
+      console.flush();
+      writeLog(line);
+    }
+  }
+
+  private static String clock(double seconds) {
+    long whole = (long) seconds;
+    return String.format("%d:%02d:%02d", whole / 3600, whole / 60 % 60, whole % 60);
+  }
+
   private void say(String line) {
     synchronized (outputLock) {
-      console.println(line);
-      console.flush();
-      try {
-        log.write(line);
-        log.write(System.lineSeparator());
-        log.flush();
-      } catch (IOException e) {
-        console.println("[launcher] cannot write launcher.log: " + e.getMessage());
+      if (statusLine != null) {
+        console.print(CLEAR_LINE);
       }
+      console.println(line);
+      if (statusLine != null) {
+        console.print(statusLine);
+      }
+      console.flush();
+      writeLog(line);
+    }
+  }
+
+  private void writeLog(String line) {
+    try {
+      log.write(line);
+      log.write(System.lineSeparator());
+      log.flush();
+    } catch (IOException e) {
+      console.println("[launcher] cannot write launcher.log: " + e.getMessage());
     }
   }
 }

@@ -146,7 +146,8 @@ public final class LauncherCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("launcher: " + e.getMessage());
       return 2;
     }
-    Launcher launcher = new Launcher(config, out);
+    // scripts/launcher sets a3c.terminal when its standard output is a terminal ([ -t 1 ]).
+    Launcher launcher = new Launcher(config, out, Boolean.getBoolean("a3c.terminal"));
     AtomicInteger interrupts = new AtomicInteger();
     sun.misc.SignalHandler onSignal = signal -> {
       if (interrupts.incrementAndGet() == 1) {

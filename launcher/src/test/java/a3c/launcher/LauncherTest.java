@@ -85,7 +85,14 @@ class LauncherTest {
       assertEquals(3, before.size(), launcher.transcript());
       launcher.terminate();
       assertEquals(130, launcher.awaitExit(START), launcher.transcript());
-      assertTrue(launcher.transcript().contains("exit=stopped_by_user"), launcher.transcript());
+      java.util.regex.Matcher summary = java.util.regex.Pattern.compile("run-summary .* episodes=(\\d+) .*exit=stopped_by_user")
+          .matcher(launcher.transcript());
+      assertTrue(summary.find(), launcher.transcript());
+      List<String> csv = java.nio.file.Files.readAllLines(folder.resolve("run/episodes.csv"));
+      assertEquals(Integer.parseInt(summary.group(1)), csv.size() - 1, "episodes.csv has exactly the episodes the server counted");
+      try (var files = java.nio.file.Files.list(folder.resolve("run"))) {
+        assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("events.out.tfevents.")), "a TensorBoard event file");
+      }
       assertTrue(launcher.transcript().contains("checkpoint"), "a final checkpoint is written");
       for (ProcessHandle child : before) {
         child.onExit().get(30, TimeUnit.SECONDS);
