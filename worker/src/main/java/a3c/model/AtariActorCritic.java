@@ -6,12 +6,10 @@ import static a3c.model.Weights.Init.ZERO;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
-import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -22,7 +20,7 @@ import java.util.List;
  * cell stepped by the caller, and the learner feeds stored per-step states, which blocks do not
  * model. Gate order is PyTorch's (input, forget, cell, output).
  */
-public final class AtariActorCritic implements ActorCritic {
+public final class AtariActorCritic extends WeightedNetwork {
 
   static final int FRAMES = 4;
   static final int SIZE = 84;
@@ -41,17 +39,9 @@ public final class AtariActorCritic implements ActorCritic {
   private static final Shape CONV1_STRIDE = new Shape(4, 4);
   private static final Shape CONV2_STRIDE = new Shape(2, 2);
 
-  private final int actionCount;
-  private final NDManager manager;
-  private final Weights weights;
 
   public AtariActorCritic(int actionCount) {
-    if (actionCount < 1) {
-      throw new IllegalArgumentException("actionCount must be positive, got " + actionCount);
-    }
-    this.actionCount = actionCount;
-    this.manager = Torch.newManager();
-    this.weights = new Weights(manager, specs(actionCount), List.of(
+    super(actionCount, specs(actionCount), List.of(
         KAIMING_NORMAL, ZERO, KAIMING_NORMAL, ZERO,
         XAVIER_UNIFORM, ZERO,
         XAVIER_UNIFORM, XAVIER_UNIFORM, ZERO, ZERO,
@@ -59,6 +49,9 @@ public final class AtariActorCritic implements ActorCritic {
   }
 
   static List<ParameterSpec> specs(int actions) {
+    if (actions < 1) {
+      throw new IllegalArgumentException("actionCount must be positive, got " + actions);
+    }
     return List.of(
         new ParameterSpec("conv1.weight", new long[] {16, FRAMES, 8, 8}),
         new ParameterSpec("conv1.bias", new long[] {16}),
@@ -100,53 +93,21 @@ public final class AtariActorCritic implements ActorCritic {
     return Linear.linear(x, weights.get(weight), weights.get(bias)).singletonOrThrow();
   }
 
-  @Override
-  public List<ParameterSpec> parameters() {
-    return weights.specs();
-  }
 
   @Override
   public long[] observationShape() {
     return new long[] {FRAMES, SIZE, SIZE};
   }
 
-  @Override
-  public int actionCount() {
-    return actionCount;
-  }
 
   @Override
   public int recurrentSize() {
     return HIDDEN;
   }
 
-  @Override
-  public void initialize(long seed) {
-    weights.initialize(seed);
-  }
 
-  @Override
-  public void loadWeights(List<ByteBuffer> buffers) {
-    weights.load(buffers);
-  }
 
-  @Override
-  public List<ByteBuffer> exportWeights() {
-    return weights.export();
-  }
 
-  @Override
-  public List<NDArray> parameterArrays() {
-    return weights.arrays();
-  }
 
-  @Override
-  public NDManager manager() {
-    return manager;
-  }
 
-  @Override
-  public void close() {
-    manager.close();
-  }
 }

@@ -4,19 +4,14 @@ import static a3c.model.Weights.Init.XAVIER_UNIFORM;
 import static a3c.model.Weights.Init.ZERO;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
-import java.nio.ByteBuffer;
 import java.util.List;
 
 /** A feed-forward actor-critic for small vector observations (CartPole-v1: 4 inputs, 2 actions). */
-public final class MlpActorCritic implements ActorCritic {
+public final class MlpActorCritic extends WeightedNetwork {
 
   private final int observationSize;
-  private final int actionCount;
-  private final NDManager manager;
-  private final Weights weights;
 
   /** The CartPole-v1 network: one shared ReLU layer of 128 units. */
   public static MlpActorCritic cartPole() {
@@ -24,21 +19,23 @@ public final class MlpActorCritic implements ActorCritic {
   }
 
   public MlpActorCritic(int observationSize, int hiddenSize, int actionCount) {
+    super(actionCount, specs(observationSize, hiddenSize, actionCount),
+        List.of(XAVIER_UNIFORM, ZERO, XAVIER_UNIFORM, ZERO, XAVIER_UNIFORM, ZERO));
+    this.observationSize = observationSize;
+  }
+
+  private static List<ParameterSpec> specs(int observationSize, int hiddenSize, int actionCount) {
     if (observationSize < 1 || hiddenSize < 1 || actionCount < 1) {
       throw new IllegalArgumentException("sizes must be positive, got observationSize="
           + observationSize + " hiddenSize=" + hiddenSize + " actionCount=" + actionCount);
     }
-    this.observationSize = observationSize;
-    this.actionCount = actionCount;
-    this.manager = Torch.newManager();
-    this.weights = new Weights(manager, List.of(
+    return List.of(
         new ParameterSpec("fc.weight", new long[] {hiddenSize, observationSize}),
         new ParameterSpec("fc.bias", new long[] {hiddenSize}),
         new ParameterSpec("actor.weight", new long[] {actionCount, hiddenSize}),
         new ParameterSpec("actor.bias", new long[] {actionCount}),
         new ParameterSpec("critic.weight", new long[] {1, hiddenSize}),
-        new ParameterSpec("critic.bias", new long[] {1})),
-        List.of(XAVIER_UNIFORM, ZERO, XAVIER_UNIFORM, ZERO, XAVIER_UNIFORM, ZERO));
+        new ParameterSpec("critic.bias", new long[] {1}));
   }
 
   @Override
@@ -51,53 +48,21 @@ public final class MlpActorCritic implements ActorCritic {
     return Linear.linear(x, weights.get(index), weights.get(index + 1)).singletonOrThrow();
   }
 
-  @Override
-  public List<ParameterSpec> parameters() {
-    return weights.specs();
-  }
 
   @Override
   public long[] observationShape() {
     return new long[] {observationSize};
   }
 
-  @Override
-  public int actionCount() {
-    return actionCount;
-  }
 
   @Override
   public int recurrentSize() {
     return 0;
   }
 
-  @Override
-  public void initialize(long seed) {
-    weights.initialize(seed);
-  }
 
-  @Override
-  public void loadWeights(List<ByteBuffer> buffers) {
-    weights.load(buffers);
-  }
 
-  @Override
-  public List<ByteBuffer> exportWeights() {
-    return weights.export();
-  }
 
-  @Override
-  public List<NDArray> parameterArrays() {
-    return weights.arrays();
-  }
 
-  @Override
-  public NDManager manager() {
-    return manager;
-  }
 
-  @Override
-  public void close() {
-    manager.close();
-  }
 }
