@@ -93,6 +93,8 @@ class LauncherTest {
       try (var files = java.nio.file.Files.list(folder.resolve("run"))) {
         assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("events.out.tfevents.")), "a TensorBoard event file");
       }
+      String log = java.nio.file.Files.readString(folder.resolve("run/launcher.log"));
+      assertTrue(log.contains("[worker-0]") && log.contains("[ps]") && log.contains("run-summary"), "launcher.log has every child's lines");
       assertTrue(launcher.transcript().contains("checkpoint"), "a final checkpoint is written");
       for (ProcessHandle child : before) {
         child.onExit().get(30, TimeUnit.SECONDS);
