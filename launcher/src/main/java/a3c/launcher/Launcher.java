@@ -93,6 +93,14 @@ public final class Launcher {
       say("run directory " + config.runDir().toAbsolutePath());
       ps = new SupervisedChild(this::psSpec, new RestartPolicy(config.psRestarts(), Duration.ofSeconds(1), Duration.ofSeconds(10)),
           code -> code != 0 && code != 2, this::say).start();
+      // Workers start with the server, not after it: their JVMs and libtorch take longer to come up
+      // than the server does, and until it answers they retry on their own.
+      for (int i = 0; i < config.workers(); i++) {
+        int index = i;
+        workers.add(new SupervisedChild(() -> workerSpec(index),
+            new RestartPolicy(config.workerRestarts(), Duration.ofSeconds(1), Duration.ofSeconds(30)),
+            code -> code != 0 && code != 2, this::say).start());
+      }
       ParameterServerGrpc.BlockingStub stub = ParameterServerGrpc.newBlockingStub(channel);
       GetStatusResponse ready = awaitReady(stub);
       if (ready == null) {
@@ -100,12 +108,6 @@ public final class Launcher {
       } else {
         lastStatus = ready;
         say("parameter server ready on " + config.bind() + ":" + config.port());
-        for (int i = 0; i < config.workers(); i++) {
-          int index = i;
-          workers.add(new SupervisedChild(() -> workerSpec(index),
-              new RestartPolicy(config.workerRestarts(), Duration.ofSeconds(1), Duration.ofSeconds(30)),
-              code -> code != 0 && code != 2, this::say).start());
-        }
         outcome = monitor(stub, startNanos);
         lastStatus = statusOr(stub, lastStatus);
       }
