@@ -27,9 +27,6 @@ import java.util.List;
  * as animated GIFs of the emulator's screens ({@code test-game-N.gif}, one frame per agent step).
  */
 final class TestGames {
-  /** One finished test game. */
-  record Result(double score, long length) {}
-
   private static final int GIF_FPS = 30;
 
   private TestGames() {}
@@ -39,9 +36,8 @@ final class TestGames {
    *
    * @throws IllegalArgumentException when the checkpoint's model does not fit the env's network
    */
-  static List<Result> play(String envName, Path romDir, Checkpoint checkpoint, int games, long seed, Path gifDir,
+  static void play(String envName, Path romDir, Checkpoint checkpoint, int games, long seed, Path gifDir,
       PrintWriter out) throws IOException {
-    List<Result> results = new ArrayList<>();
     try (Environment env = Environments.create(envName, romDir, seed, 0);
         ActorCritic model = WorkerRunner.modelFor(env);
         A3cLearner learner = new A3cLearner(model, LearnerConfig.defaults(), seed)) {
@@ -74,11 +70,9 @@ final class TestGames {
           out.printf("test-game %d env=%s score=%.1f length=%d%s%n", game, envName, score, length,
               gif == null ? "" : " gif=" + gif);
           out.flush();
-          results.add(new Result(score, length));
         }
       }
     }
-    return results;
   }
 
   /** The checkpoint's tensors in the network's order, checked by name and size. */

@@ -11,6 +11,7 @@ import a3c.proto.WorkerStatus;
 import a3c.rpc.Channels;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.testing.ChildJvm;
+import a3c.env.atari.TestRoms;
 import a3c.learner.LearnerConfig;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
@@ -160,7 +161,7 @@ class LauncherTest {
     String[][] bad = {
         {"--use-trained", "--env-name", "CartPole-v1", "--checkpoint", corrupt.toString()},
         {"--use-trained", "--env-name", "CartPole-v1", "--checkpoint", folder.resolve("missing.a3c").toString()},
-        {"--use-trained", "--env-name", "PongNoFrameskip-v4", "--rom-dir", TestRomDir.path(), "--checkpoint", checkpoints.toString()}};
+        {"--use-trained", "--env-name", "PongNoFrameskip-v4", "--rom-dir", TestRoms.dir().toString(), "--checkpoint", checkpoints.toString()}};
     String[] expected = {"checkpoint " + corrupt + " is truncated", "missing.a3c cannot be read", "was trained on CartPole-v1"};
     for (int i = 0; i < bad.length; i++) {
       try (ChildJvm play = ChildJvm.start(folder, LauncherCommand.class.getName(), List.of(bad[i]))) {
@@ -185,7 +186,7 @@ class LauncherTest {
 
   @Test
   void useTrained_onPong_savesEachTestGameAsAGif() throws Exception {
-    Path roms = Path.of(TestRomDir.path());
+    Path roms = TestRoms.dir();
     Path checkpoints = trainBriefly("PongNoFrameskip-v4", roms, 40, folder.resolve("pong"));
     Path gifs = folder.resolve("gifs");
     try (ChildJvm play = ChildJvm.start(folder, LauncherCommand.class.getName(), List.of("--use-trained", "--env-name",
@@ -205,20 +206,6 @@ class LauncherTest {
       } finally {
         reader.dispose();
       }
-    }
-  }
-
-  /** The shared ROM folder, or the environment's, as a string for a command line. */
-  private static final class TestRomDir {
-    static String path() {
-      String shared = System.getProperty("a3c.shared.dir");
-      Path roms = shared == null ? null : Path.of(shared, "roms");
-      if (roms != null && java.nio.file.Files.isRegularFile(roms.resolve("pong.bin"))) {
-        return roms.toString();
-      }
-      String env = System.getenv("A3C_ROM_DIR");
-      org.junit.jupiter.api.Assumptions.assumeTrue(env != null || "true".equals(System.getenv("CI")), "no ROMs here");
-      return env;
     }
   }
 

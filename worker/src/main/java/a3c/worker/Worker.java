@@ -113,7 +113,6 @@ public final class Worker {
       timings.rpcNanos += System.nanoTime() - t4;
       timings.steps += steps;
       timings.frames += frames;
-      timings.updates++;
     }
     log.info("worker {} stops: {} after {} agent steps", config.workerId(), stopRequested ? "requested" : stop, timings.steps);
     return stop;

@@ -8,7 +8,6 @@ public final class WorkerTimings {
   volatile long rpcNanos;
   volatile long steps;
   volatile long frames;
-  volatile long updates;
 
   public long actNanos() {
     return actNanos;
@@ -32,9 +31,5 @@ public final class WorkerTimings {
 
   public long frames() {
     return frames;
-  }
-
-  public long updates() {
-    return updates;
   }
 }
