@@ -57,6 +57,9 @@ public final class WorkerBench implements Callable<Integer> {
       description = "move tensors through shared memory as the launcher does on one host; --no-shared-memory for gRPC (default: ${DEFAULT-VALUE})")
   boolean sharedMemoryOn;
 
+  @Option(names = "--sync-updates", description = "wait for each update before the next rollout, as the reference does")
+  boolean syncUpdates;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new WorkerBench()).execute(args));
   }
@@ -75,7 +78,7 @@ public final class WorkerBench implements Callable<Integer> {
       long start = System.nanoTime();
       for (int i = 0; i < workers; i++) {
         WorkerRunner runner = new WorkerRunner(new WorkerConfig("127.0.0.1:" + server.port(), i, "bench-" + i, envName, romDir,
-            null, null, LearnerConfig.defaults(), seed, 0, Duration.ofSeconds(30), sharedMemory));
+            null, null, LearnerConfig.defaults(), seed, 0, Duration.ofSeconds(30), sharedMemory, syncUpdates));
         runners.add(runner);
         running.add(CompletableFuture.supplyAsync(runner::run));
       }

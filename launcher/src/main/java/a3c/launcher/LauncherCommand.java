@@ -114,6 +114,10 @@ public final class LauncherCommand implements Callable<Integer> {
           + "--no-shared-memory sends them over gRPC as remote workers do (default: ${DEFAULT-VALUE})")
   boolean sharedMemory;
 
+  @Option(names = "--sync-updates", description = "each worker waits for its own update before its next rollout, "
+      + "as the reference does; by default the push overlaps the next rollout")
+  boolean syncUpdates;
+
   @Option(names = "--use-trained", arity = "0..1", fallbackValue = "true",
       description = "play greedy test games with a trained model instead of training (default: ${DEFAULT-VALUE})")
   boolean useTrained;
@@ -263,6 +267,9 @@ public final class LauncherCommand implements Callable<Integer> {
         "--entropy-coef", Double.toString(entropyCoef), "--value-loss-coef", Double.toString(valueLossCoef),
         "--max-grad-norm", Double.toString(maxGradNorm), "--seed", Long.toString(seed), "--rs", Integer.toString(rs),
         "--ep-length", Double.toString(epLength)));
+    if (syncUpdates) {
+      workerArgs.add("--sync-updates");
+    }
     if (romDir != null) {
       workerArgs.addAll(List.of("--rom-dir", romDir.toAbsolutePath().toString()));
     }

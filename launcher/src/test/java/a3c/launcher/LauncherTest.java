@@ -177,7 +177,7 @@ class LauncherTest {
         .withStopRule(Double.POSITIVE_INFINITY, steps).withCheckpoints(checkpoints, Duration.ofHours(1));
     try (ParameterServer server = ParameterServer.start(serverConfig, null);
         WorkerRunner worker = new WorkerRunner(new WorkerConfig("127.0.0.1:" + server.port(), 0, "w0", env, romDir,
-            null, null, LearnerConfig.defaults(), 1, 0, Duration.ofSeconds(30), null))) {
+            null, null, LearnerConfig.defaults(), 1, 0, Duration.ofSeconds(30), null, false))) {
       worker.run();
       assertTrue(server.awaitStop(Duration.ofSeconds(30)));
     }

@@ -19,7 +19,7 @@ final class RmsProp implements Optimizer {
 
   @Override
   public void step(int tensor, float[] weights, float[] gradients, int offset, int length) {
-    state.steps()[tensor]++;
+    long t = ++state.steps()[tensor];
     float[] s = state.secondMoment();
     float oneMinusAlpha = 1 - alpha;
     int end = offset + length;
@@ -28,6 +28,9 @@ final class RmsProp implements Optimizer {
       float si = alpha * s[i] + oneMinusAlpha * g * g;
       s[i] = si;
       weights[i] -= lr * g / ((float) Math.sqrt(si) + eps);
+    }
+    if (Subnormals.due(t)) {
+      Subnormals.flush(s, offset, end);
     }
   }
 

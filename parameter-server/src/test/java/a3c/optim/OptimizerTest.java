@@ -3,8 +3,11 @@ package a3c.optim;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Adam and RMSprop against values worked out by hand (in double precision, see the comments). */
 class OptimizerTest {
@@ -54,6 +57,27 @@ class OptimizerTest {
     assertEquals(1, adam.state().steps()[1]);
     // Tensor 1's first step is a full first step (bias corrected with t = 1): w -= 0.1.
     assertEquals(0.9f, weights[1], 1e-6f);
+  }
+
+  @ParameterizedTest
+  @EnumSource(OptimizerKind.class)
+  void momentsOfParametersWhoseGradientStaysZero_neverTurnSubnormal(OptimizerKind kind) {
+    Optimizer optimizer = Optimizer.create(OptimizerConfig.defaults(kind, 1e-4), new int[] {2});
+    float[] weights = {1f, 1f};
+    optimizer.step(0, weights, new float[] {1e-3f, 1e-3f}, 0, 2);
+    float[] onlyTheFirstMoves = {1e-3f, 0f};
+    // Without the sweep the second parameter's moments pass 1e-38 within 3,000 steps (0.99^3000 ~ 1e-13 of 1e-8
+    // for the second moment, 0.9^3000 for the first).
+    for (int step = 0; step < 12_000; step++) {
+      optimizer.step(0, weights, onlyTheFirstMoves, 0, 2);
+      for (float[] moment : new float[][] {optimizer.state().firstMoment(), optimizer.state().secondMoment()}) {
+        for (float value : moment) {
+          assertTrue(value == 0f || Math.abs(value) >= Float.MIN_NORMAL, "subnormal moment " + value + " after step " + step);
+        }
+      }
+    }
+    assertEquals(0f, optimizer.state().secondMoment()[1], "the idle parameter's moment was flushed to zero");
+    assertTrue(optimizer.state().secondMoment()[0] > 0f, "the moving parameter's moment is kept");
   }
 
   @Test

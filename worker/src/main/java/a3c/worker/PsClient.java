@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 final class PsClient {
   private static final Logger log = LoggerFactory.getLogger(PsClient.class);
-  private static final long CALL_DEADLINE_S = 60;
+  static final long CALL_DEADLINE_S = 60;
   private static final long PULL_DEADLINE_S = 300;
 
   private final ParameterServerGrpc.BlockingStub stub;

@@ -29,6 +29,13 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +44,12 @@ import org.slf4j.LoggerFactory;
  * a rollout, compute the gradients, push them; the push's reply carries the next weights, so each
  * rollout costs one round trip. Each finished episode's raw score goes to the server, which decides
  * when the run stops.
+ *
+ * <p>Unless {@link WorkerConfig#syncUpdates()}, the push overlaps the next rollout: the worker sends
+ * it, loads the newest weights the server has published, and acts on while the server applies the
+ * update; it waits for that reply only before its next push. The round trip then costs no worker
+ * time, and the next rollout's weights lack this worker's newest update only (other workers'
+ * updates arrive as asynchronously as in the reference).
  */
 public final class Worker {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
@@ -49,9 +62,12 @@ public final class Worker {
   private final WorkerTimings timings = new WorkerTimings();
   private final String[] names;
   private final int[] sizes;
+  private final ExecutorService pusher;
   private SharedWeights sharedWeights;
   private SharedGradients sharedGradients;
   private long version;
+  private Future<PushGradientsResponse> inFlight;
+  private PushGradientsResponse settled;
   private volatile boolean stopRequested;
 
   Worker(WorkerConfig config, Environment env, ActorCritic model, A3cLearner learner, PsClient client) {
@@ -62,6 +78,11 @@ public final class Worker {
     this.client = client;
     this.names = model.parameters().stream().map(ParameterSpec::name).toArray(String[]::new);
     this.sizes = model.parameters().stream().mapToInt(ParameterSpec::elementCount).toArray();
+    this.pusher = config.syncUpdates() ? null : Executors.newSingleThreadExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "push-" + config.workerId());
+      thread.setDaemon(true);
+      return thread;
+    });
   }
 
   public WorkerTimings timings() {
@@ -104,16 +125,23 @@ public final class Worker {
         }
       }
       long t3 = System.nanoTime();
-      Gradients gradients = learner.finishRollout(observation);
+      // The previous push reads the gradient buffers that finishRollout() is about to overwrite.
+      StopReason settledStop = settle();
+      if (stop == StopReason.STOP_REASON_NONE) {
+        stop = settledStop;
+      }
       long t4 = System.nanoTime();
-      timings.learnNanos += t4 - t3;
+      Gradients gradients = learner.finishRollout(observation);
+      long t5 = System.nanoTime();
       if (stop == StopReason.STOP_REASON_NONE) {
         stop = push(gradients, steps, frames);
       }
-      timings.rpcNanos += System.nanoTime() - t4;
+      timings.learnNanos += t5 - t4;
+      timings.rpcNanos += (t4 - t3) + (System.nanoTime() - t5);
       timings.steps += steps;
       timings.frames += frames;
     }
+    drain();
     log.info("worker {} stops: {} after {} agent steps", config.workerId(), stopRequested ? "requested" : stop, timings.steps);
     return stop;
   }
@@ -192,7 +220,7 @@ public final class Worker {
       request.setGradientsFile(sharedGradients.name());
     } else {
       for (int t = 0; t < names.length; t++) {
-        // The learner reuses these buffers for the next rollout, which starts only after the reply.
+        // The learner reuses these buffers for the next rollout, which waits for this push first.
         request.addGradients(Tensors.of(names[t], model.parameters().get(t).shape(),
             UnsafeByteOperations.unsafeWrap(tensors.get(t).duplicate().clear())));
       }
@@ -200,9 +228,41 @@ public final class Worker {
     LearnerStats stats = gradients.stats();
     request.getStatsBuilder().setPolicyLoss(stats.policyLoss()).setValueLoss(stats.valueLoss())
         .setEntropy(stats.entropy()).setGradNorm(stats.gradNorm());
+    PushGradientsRequest built = request.build();
+    if (pusher == null) {
+      StopReason stop = settle(() -> client.pushGradients(built));
+      return stop == StopReason.STOP_REASON_NONE ? loadLatest() : stop;
+    }
+    inFlight = pusher.submit(() -> client.pushGradients(built));
+    return loadLatest();
+  }
+
+  /** Waits for the push in flight, if any, and keeps its reply for {@link #loadLatest()}. */
+  private StopReason settle() {
+    if (inFlight == null) {
+      return StopReason.STOP_REASON_NONE;
+    }
+    Future<PushGradientsResponse> pending = inFlight;
+    return settle(() -> {
+      try {
+        return pending.get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof StatusRuntimeException status) {
+          throw status;
+        }
+        throw new IllegalStateException("push failed", e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for a push", e);
+      }
+    });
+  }
+
+  private StopReason settle(Supplier<PushGradientsResponse> call) {
+    inFlight = null;
     PushGradientsResponse reply;
     try {
-      reply = client.pushGradients(request.build());
+      reply = call.get();
     } catch (StatusRuntimeException e) {
       boolean restarted = e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION;
       if (!PsClient.unavailable(e) && !restarted) {
@@ -212,24 +272,53 @@ public final class Worker {
       log.warn("worker {}: {}; rejoining", config.workerId(), restarted ? e.getStatus().getDescription()
           : "parameter server unreachable during a push");
       client.awaitReachable(config.workerId());
+      settled = null;
       return join();
     }
-    if (reply.getStop() == StopReason.STOP_REASON_NONE) {
-      if (sharedWeights != null) {
-        long read = sharedWeights.read(sizes, learner::loadWeights);
-        if (read < reply.getVersion()) {
-          // Not the file this server publishes to: rejoin, which maps it afresh (or falls back to gRPC).
-          log.warn("worker {}: shared weights at version {} behind the server's {}; rejoining", config.workerId(), read,
-              reply.getVersion());
-          return join();
-        }
-        version = read;
-      } else {
-        load(reply.getWeightsList());
-        version = reply.getVersion();
+    settled = reply;
+    return reply.getStop();
+  }
+
+  /** On the way out: lets the last push finish, so a stop by request keeps its update; the server may be gone. */
+  private void drain() {
+    if (pusher == null) {
+      return;
+    }
+    pusher.shutdown();
+    Future<PushGradientsResponse> pending = inFlight;
+    inFlight = null;
+    if (pending != null) {
+      try {
+        pending.get(PsClient.CALL_DEADLINE_S, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        log.info("worker {}: the last push did not complete: {}", config.workerId(), e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
-    return reply.getStop();
+  }
+
+  /** Loads the newest weights: the server's shared-memory file, or the weights of the last settled reply. */
+  private StopReason loadLatest() {
+    PushGradientsResponse reply = settled;
+    settled = null;
+    if (reply == null) {
+      return StopReason.STOP_REASON_NONE;
+    }
+    if (sharedWeights != null) {
+      long read = sharedWeights.read(sizes, learner::loadWeights);
+      if (read < reply.getVersion()) {
+        // Not the file this server publishes to: rejoin, which maps it afresh (or falls back to gRPC).
+        log.warn("worker {}: shared weights at version {} behind the server's {}; rejoining", config.workerId(), read,
+            reply.getVersion());
+        return join();
+      }
+      version = read;
+    } else {
+      load(reply.getWeightsList());
+      version = reply.getVersion();
+    }
+    return StopReason.STOP_REASON_NONE;
   }
 
   private StopReason reportEpisode(double score, long length) {

@@ -73,6 +73,10 @@ public final class WorkerCommand implements Callable<Integer> {
       + "tensors then move through shared memory instead of the socket")
   Path sharedMemoryDir;
 
+  @Option(names = "--sync-updates", description = "wait for this worker's own update before its next rollout, as the "
+      + "reference does; by default the push overlaps the next rollout")
+  boolean syncUpdates;
+
   @Option(names = "--parent-pid", description = "exit when this process exits; set by the launcher")
   Long parentPid;
 
@@ -118,6 +122,6 @@ public final class WorkerCommand implements Callable<Integer> {
     String id = workerId != null ? workerId : Worker.hostname() + "-" + workerIndex;
     return new WorkerConfig(ps, workerIndex, id, envName, romDir, authToken, tlsCa,
         new LearnerConfig(gamma, entropyCoef, valueLossCoef, maxGradNorm, rolloutLength), seed, maxEpisodeSteps,
-        Duration.ofMillis((long) (retrySeconds * 1000)), sharedMemoryDir);
+        Duration.ofMillis((long) (retrySeconds * 1000)), sharedMemoryDir, syncUpdates);
   }
 }

@@ -13,10 +13,12 @@ import java.time.Duration;
  * @param maxEpisodeSteps the reference's {@code --ep-length}: agent steps after which an episode is cut; 0 for none
  * @param retryFor how long to keep retrying while the parameter server is unreachable
  * @param sharedMemoryDir the server's {@code --shared-memory-dir} when it runs on this host; null to send tensors over gRPC
+ * @param syncUpdates wait for this worker's own update before the next rollout, as the reference does; when false the
+ *     push overlaps the next rollout, which then acts on weights that lack only this worker's newest update
  */
 public record WorkerConfig(String psTarget, int workerIndex, String workerId, String envName, Path romDir,
     String authToken, Path tlsCa, LearnerConfig learner, long seed, int maxEpisodeSteps, Duration retryFor,
-    Path sharedMemoryDir) {
+    Path sharedMemoryDir, boolean syncUpdates) {
   public WorkerConfig {
     if (psTarget == null || !psTarget.matches("[^\\s:]+:\\d{1,5}|\\[[0-9a-fA-F:]+\\]:\\d{1,5}")) {
       throw new IllegalArgumentException("--ps must be HOST:PORT, got '" + psTarget + "'");

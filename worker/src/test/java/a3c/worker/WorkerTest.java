@@ -37,7 +37,7 @@ class WorkerTest {
 
   private static WorkerConfig config(int port, int index, String env, LearnerConfig learner, Path sharedMemory) {
     return new WorkerConfig("127.0.0.1:" + port, index, "worker-" + index, env, TestRomsOrNull.dir(env), null, null,
-        learner, 1, 0, Duration.ofSeconds(30), sharedMemory);
+        learner, 1, 0, Duration.ofSeconds(30), sharedMemory, false);
   }
 
   /** Runs one worker to the server's stop; returns the stop reason. */
