@@ -4,6 +4,7 @@ import a3c.checkpoint.CheckpointFolder;
 import a3c.proto.GetStatusRequest;
 import a3c.proto.GetStatusResponse;
 import a3c.proto.StopReason;
+import a3c.plot.Measure;
 import a3c.plot.ScorePlot;
 import a3c.ps.ParameterServerCommand;
 import a3c.rpc.Channels;
@@ -196,19 +197,20 @@ public final class Launcher {
     };
   }
 
-  /** The server's first status, or null (said why) when it exited or did not answer in time. */
   /** Redraws {@code scores.png} from {@code episodes.csv}, once there are episodes; a failure is only logged. */
   private void drawScores() {
     Path episodes = config.runDir().resolve("episodes.csv");
     try {
       if (Files.exists(episodes) && Files.size(episodes) > EPISODES_HEADER_BYTES) {
-        ScorePlot.draw(List.of(config.runDir()), ScorePlot.Axis.EPISODES, config.runDir().resolve("scores.png"));
+        ScorePlot.draw(List.of(config.runDir()), ScorePlot.Axis.EPISODES, List.of(Measure.MEAN100), null,
+            config.runDir().resolve("scores.png"));
       }
     } catch (IOException | RuntimeException e) {
       say("[launcher] cannot draw scores.png: " + e.getMessage());
     }
   }
 
+  /** The server's first status, or null (said why) when it exited or did not answer in time. */
   private GetStatusResponse awaitReady(ParameterServerGrpc.BlockingStub stub) throws InterruptedException {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {

@@ -7,10 +7,11 @@ import java.util.List;
 
 /**
  * The columns of a run's {@code episodes.csv} that plots use: per episode, its wall-clock seconds
- * into the run and the mean of the last 100 scores after it.
+ * into the run, the mean of the last 100 scores after it, and the reference's measure (the mean of
+ * the last 100 per-round averages; NaN until the first round completes).
  */
-record EpisodesCsv(String run, double[] seconds, double[] mean100) {
-  private static final String HEADER_START = "unix_ms,seconds,global_step,worker,score,length,mean100";
+record EpisodesCsv(String run, double[] seconds, double[] mean100, double[] roundMean100) {
+  private static final String HEADER_START = "unix_ms,seconds,global_step,worker,score,length,mean100,round_mean100";
 
   /**
    * Reads a run folder's {@code episodes.csv} (or the file itself).
@@ -31,21 +32,37 @@ record EpisodesCsv(String run, double[] seconds, double[] mean100) {
     int rows = lines.size() - 1;
     double[] seconds = new double[rows];
     double[] mean100 = new double[rows];
+    double[] roundMean100 = new double[rows];
     for (int i = 0; i < rows; i++) {
       String[] fields = lines.get(i + 1).split(",", -1);
       try {
         seconds[i] = Double.parseDouble(fields[1]);
         mean100[i] = Double.parseDouble(fields[6]);
+        roundMean100[i] = fields[7].isEmpty() ? Double.NaN : Double.parseDouble(fields[7]);
       } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
         throw new IllegalArgumentException(file + " line " + (i + 2) + " is malformed: " + lines.get(i + 1), e);
       }
     }
     Path folder = Files.isDirectory(runOrFile) ? runOrFile : file.toAbsolutePath().getParent();
-    return new EpisodesCsv(folder.getFileName().toString(), seconds, mean100);
+    return new EpisodesCsv(folder.getFileName().toString(), seconds, mean100, roundMean100);
   }
 
   int episodes() {
     return seconds.length;
   }
 
+  double[] values(Measure measure) {
+    return measure == Measure.MEAN100 ? mean100 : roundMean100;
+  }
+
+  /** The index of the first episode after which {@code measure} is at least {@code score}; -1 if none. */
+  int firstReaching(Measure measure, double score) {
+    double[] values = values(measure);
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] >= score) {
+        return i;
+      }
+    }
+    return -1;
+  }
 }

@@ -1,16 +1,21 @@
 package a3c.plot;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class ScorePlotTest {
   @TempDir Path folder;
@@ -21,8 +26,10 @@ class ScorePlotTest {
     double sum = 0;
     for (int i = 0; i < scores.length; i++) {
       sum += scores[i];
+      // Two workers: a round completes with every second episode; its mean here is just that episode's score.
+      String roundMean = i % 2 == 1 ? Double.toString(scores[i]) : "";
       csv.append(i).append(',').append(i * 30.0).append(",0,w0,").append(scores[i]).append(",10,")
-          .append(sum / (i + 1)).append(",\n");
+          .append(sum / (i + 1)).append(',').append(roundMean).append('\n');
     }
     Files.writeString(run.resolve("episodes.csv"), csv);
     return run;
@@ -33,7 +40,8 @@ class ScorePlotTest {
     Path a = run("run-a", -21, -20, -19, -18);
     Path b = run("run-b", -21, -21, -20);
     Path png = folder.resolve("out/scores.png");
-    ScorePlot.draw(List.of(a, b), ScorePlot.Axis.MINUTES, png);
+    ScorePlot.draw(List.of(a, b), ScorePlot.Axis.MINUTES, List.of(Measure.MEAN100, Measure.ROUNDS),
+        ReferenceCurve.read(reference()), png);
     BufferedImage image = ImageIO.read(png.toFile());
     assertEquals(ScorePlot.WIDTH, image.getWidth());
     assertEquals(ScorePlot.HEIGHT, image.getHeight());
@@ -47,6 +55,54 @@ class ScorePlotTest {
     assertEquals(2, csv.episodes());
     assertEquals(30.0, csv.seconds()[1]);
     assertEquals(2.0, csv.mean100()[1]);
+    assertTrue(Double.isNaN(csv.roundMean100()[0]), "no round completed after the first episode");
+    assertEquals(3.0, csv.roundMean100()[1]);
+  }
+
+  private Path reference() throws Exception {
+    return Files.writeString(folder.resolve("reference.csv"), "# the reference\n# a note\nminutes,score\n10,-20.3\n20,-17.7\n");
+  }
+
+  @Test
+  void referenceCurve_readsItsLabelAndPoints_andRefusesAMalformedLine() throws Exception {
+    ReferenceCurve curve = ReferenceCurve.read(reference());
+    assertEquals("the reference", curve.label());
+    assertArrayEquals(new double[] {10, 20}, curve.minutes());
+    assertArrayEquals(new double[] {-20.3, -17.7}, curve.scores());
+    Path bad = Files.writeString(folder.resolve("bad.csv"), "minutes,score\n10,-20.3\n20;-17.7\n");
+    assertEquals(bad + " line 3 is not minutes,score: '20;-17.7'",
+        assertThrows(IllegalArgumentException.class, () -> ReferenceCurve.read(bad)).getMessage());
+  }
+
+  @Test
+  void aReferenceCurve_againstEpisodes_isRefused() throws Exception {
+    Path a = run("run-a", -21, -20);
+    assertThrows(IllegalArgumentException.class, () -> ScorePlot.draw(List.of(a), ScorePlot.Axis.EPISODES,
+        List.of(Measure.MEAN100), ReferenceCurve.read(reference()), folder.resolve("x.png")));
+  }
+
+  @Test
+  void milestones_printWhenEachMeasureFirstReachedEachScore() throws Exception {
+    Path run = run("run-m", -21, -15, -10, 0);
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream out = System.out;
+    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    int exit;
+    try {
+      exit = new CommandLine(new PlotCommand()).execute(run.toString(), "--x", "MINUTES", "--measure", "MEAN100,ROUNDS",
+          "--milestones", "-15,0", "--out", folder.resolve("m.png").toString());
+    } finally {
+      System.setOut(out);
+    }
+    assertEquals(0, exit);
+    // mean100 after each episode: -21, -18, -15.33, -11.5; the rounds' means: -15 (episode 2), 0 (episode 4).
+    assertEquals(List.of(
+            "milestone run=run-m measure=MEAN100 score=-15.0 minutes=1.5 episodes=4",
+            "milestone run=run-m measure=MEAN100 score=0.0 minutes=never episodes=4",
+            "milestone run=run-m measure=ROUNDS score=-15.0 minutes=0.5 episodes=2",
+            "milestone run=run-m measure=ROUNDS score=0.0 minutes=1.5 episodes=4",
+            "wrote " + folder.resolve("m.png")),
+        printed.toString(StandardCharsets.UTF_8).lines().toList());
   }
 
   @Test

@@ -6,9 +6,8 @@ package a3c.optim;
  * {@code w -= lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)} with {@code t} the tensor's
  * own step count.
  *
- * <p>The reference's {@code shared_optim.py} means exactly this but loses its state: it builds the
- * new moments out of place (and the first one from {@code exp_avg_sq}), so its stored moments stay
- * zero. We keep the moments, as PyTorch's Adam and ikostrikov's pytorch-a3c do (see README).
+ * <p>The reference's {@code shared_optim.py} leaves this update to PyTorch's Adam, over moments it
+ * shares between processes; here the parameter server owns them.
  *
  * <p>The loop runs over plain float arrays, all indexed alike, with no calls or branches, so that C2
  * vectorises it (about 9x faster here than the scalar loop). Moments that decay into subnormal

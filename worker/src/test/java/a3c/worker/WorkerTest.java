@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Workers against a real parameter server over a real socket, on real environments. */
 class WorkerTest {
@@ -36,8 +38,13 @@ class WorkerTest {
   }
 
   private static WorkerConfig config(int port, int index, String env, LearnerConfig learner, Path sharedMemory) {
+    return config(port, index, env, learner, sharedMemory, false);
+  }
+
+  private static WorkerConfig config(int port, int index, String env, LearnerConfig learner, Path sharedMemory,
+      boolean syncUpdates) {
     return new WorkerConfig("127.0.0.1:" + port, index, "worker-" + index, env, TestRomsOrNull.dir(env), null, null,
-        learner, 1, 0, Duration.ofSeconds(30), sharedMemory, false);
+        learner, 1, 0, Duration.ofSeconds(30), sharedMemory, syncUpdates);
   }
 
   /** Runs one worker to the server's stop; returns the stop reason. */
@@ -71,6 +78,22 @@ class WorkerTest {
       assertEquals(StopReason.STOP_REASON_MAX_STEPS, runWorker(config(server.port(), 0, "PongNoFrameskip-v4", LearnerConfig.defaults(), shm)));
       assertEquals(10, server.status().getVersion());
       assertTrue(Files.exists(shm.resolve("gradients-worker-0.a3cshm")), "the worker used its shared gradients file");
+    }
+  }
+
+  @ParameterizedTest(name = "syncUpdates={0}")
+  @CsvSource({"true, 0.0", "false, 0.9"})
+  void oneWorker_actsOnItsOwnLastUpdate_onlyWhenSynchronous(boolean syncUpdates, double staleness) throws Exception {
+    // Alone, a synchronous worker always pushes against the newest version. Overlapped, every push after the first
+    // was computed on weights without the worker's previous update, still in flight: staleness 1 for 9 of 10.
+    ServerConfig serverConfig = ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-3), "CartPole-v1")
+        .withStopRule(Double.POSITIVE_INFINITY, 200);
+    try (ParameterServer server = ParameterServer.start(serverConfig, null)) {
+      assertEquals(StopReason.STOP_REASON_MAX_STEPS,
+          runWorker(config(server.port(), 0, "CartPole-v1", LearnerConfig.defaults(), null, syncUpdates)));
+      GetStatusResponse status = server.status();
+      assertEquals(10, status.getVersion(), "every rollout's update was applied, the last one too");
+      assertEquals(staleness, status.getMeanStaleness(), 1e-9, status.toString());
     }
   }
 
