@@ -154,6 +154,21 @@ public final class ParameterServer implements AutoCloseable {
     return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * After the stop, keeps answering until every worker seen lately has been told (each stops at its
+   * next call) or {@code linger} has passed; returns whether they all were.
+   */
+  public boolean awaitWorkersToHearStop(Duration linger) throws InterruptedException {
+    long deadline = System.nanoTime() + linger.toNanos();
+    while (!service.everyLiveWorkerHeardStop()) {
+      if (System.nanoTime() >= deadline) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    return true;
+  }
+
   public StopReason stopReason() {
     return service.stopRule().reason();
   }
@@ -231,6 +246,10 @@ public final class ParameterServer implements AutoCloseable {
   }
 
   private void periodicCheckpoint() {
+    if (service.stopRule().stopped()) {
+      // The final checkpoint is written (or being written) with the stop reason; another would repeat it.
+      return;
+    }
     try {
       checkpoint();
     } catch (IOException | RuntimeException e) {

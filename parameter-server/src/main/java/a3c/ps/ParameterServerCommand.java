@@ -84,7 +84,7 @@ public final class ParameterServerCommand implements Callable<Integer> {
   @Option(names = "--max-message-mb", description = "largest gRPC message accepted, MiB (default: ${DEFAULT-VALUE})")
   int maxMessageMb = ServerConfig.DEFAULT_MAX_MESSAGE_BYTES >> 20;
 
-  @Option(names = "--linger-seconds", description = "after the run stops, keep answering this long so every worker hears it (default: ${DEFAULT-VALUE})")
+  @Option(names = "--linger-seconds", description = "after the run stops, keep answering until every worker has heard it, at most this long (default: ${DEFAULT-VALUE})")
   double lingerSeconds = 3;
 
   @Option(names = "--shared-memory-dir", description = "publish weights here too, for workers on this host (e.g. under /dev/shm)")
@@ -135,7 +135,7 @@ public final class ParameterServerCommand implements Callable<Integer> {
         config.optimizer().lr());
     out.flush();
     server.awaitStop(Duration.ofDays(365_000));
-    Thread.sleep((long) (lingerSeconds * 1000));
+    server.awaitWorkersToHearStop(Duration.ofMillis((long) (lingerSeconds * 1000)));
     server.close();
     out.printf("parameter-server stopped: %s, checkpoint %s%n", server.stopReason(), server.lastCheckpoint());
     out.flush();

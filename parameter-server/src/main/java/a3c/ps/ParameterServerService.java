@@ -15,6 +15,7 @@ import a3c.proto.RegisterRequest;
 import a3c.proto.RegisterResponse;
 import a3c.proto.ReportEpisodeRequest;
 import a3c.proto.ReportEpisodeResponse;
+import a3c.proto.StopReason;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.store.Gradients;
 import a3c.store.ParameterStore;
@@ -116,7 +117,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     }
     workers.touch(request.getWorkerId(), request.getHostname());
     ParameterStore current = store.get();
-    RegisterResponse.Builder reply = RegisterResponse.newBuilder().setStop(stopRule.reason());
+    RegisterResponse.Builder reply = RegisterResponse.newBuilder().setStop(stopFor(request.getWorkerId()));
     if (current != null) {
       String difference = request.getModelCount() == 0 ? null : current.layout().difference(request.getModelList());
       if (difference != null) {
@@ -172,7 +173,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     log.info("weights initialised by worker {}: {} tensors, {} parameters", request.getWorkerId(),
         initialized.layout().size(), initialized.layout().totalSize());
     respond(response, InitializeWeightsResponse.newBuilder().setVersion(0).build());
-    waiting.forEach(pull -> respondPull(pull.response, initialized));
+    waiting.forEach(pull -> respondPull(pull.workerId, pull.response, initialized));
   }
 
   @Override
@@ -184,7 +185,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     synchronized (pendingPulls) {
       if (store.get() == null) {
         // Wait for the initialiser's upload; the call's deadline bounds the wait.
-        PendingPull pending = new PendingPull(response);
+        PendingPull pending = new PendingPull(request.getWorkerId(), response);
         pendingPulls.add(pending);
         if (response instanceof ServerCallStreamObserver<PullWeightsResponse> call) {
           call.setOnCancelHandler(() -> {
@@ -196,7 +197,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
         return;
       }
     }
-    respondPull(response, store.get());
+    respondPull(request.getWorkerId(), response, store.get());
   }
 
   @Override
@@ -214,7 +215,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     if (stopRule.stopped()) {
       Snapshot snapshot = current.snapshot();
       respond(response, PushGradientsResponse.newBuilder().setVersion(snapshot.version())
-          .setGlobalStep(snapshot.globalStep()).setStop(stopRule.reason()).build());
+          .setGlobalStep(snapshot.globalStep()).setStop(stopFor(request.getWorkerId())).build());
       return;
     }
     if (request.getBaseVersion() > current.snapshot().version()) {
@@ -251,7 +252,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
             scalars.update(snapshot, request.getStats(), clock.millis());
           }
           PushGradientsResponse.Builder reply = PushGradientsResponse.newBuilder().setVersion(snapshot.version())
-              .setGlobalStep(snapshot.globalStep()).setStop(stopRule.reason());
+              .setGlobalStep(snapshot.globalStep()).setStop(stopFor(request.getWorkerId()));
           if (request.getReturnWeights()) {
             reply.addAllWeights(snapshot.weights());
           }
@@ -288,7 +289,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
       stopRule.checkScores(scores);
     }
     respond(response, ReportEpisodeResponse.newBuilder().setEpisodes(scores.count())
-        .setMean100(nanToZero(scores.mean100())).setStop(stopRule.reason()).build());
+        .setMean100(nanToZero(scores.mean100())).setStop(stopFor(request.getWorkerId())).build());
   }
 
   @Override
@@ -332,7 +333,21 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     });
   }
 
-  private void respondPull(StreamObserver<PullWeightsResponse> response, ParameterStore current) {
+  /** The stop reason for a reply to this worker, noting that the worker has now heard a stop. */
+  private StopReason stopFor(String workerId) {
+    StopReason reason = stopRule.reason();
+    if (reason != StopReason.STOP_REASON_NONE) {
+      workers.heardStop(workerId);
+    }
+    return reason;
+  }
+
+  /** Whether every worker seen lately has been told the run stopped, so the server may exit. */
+  boolean everyLiveWorkerHeardStop() {
+    return workers.everyLiveWorkerHeardStop();
+  }
+
+  private void respondPull(String workerId, StreamObserver<PullWeightsResponse> response, ParameterStore current) {
     current.withWeights().whenComplete((snapshot, failure) -> {
       if (failure != null) {
         response.onError(Status.INTERNAL.withDescription("cannot copy the weights: " + failure).asRuntimeException());
@@ -340,7 +355,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
       }
       try {
         respond(response, PullWeightsResponse.newBuilder().setVersion(snapshot.version())
-            .setGlobalStep(snapshot.globalStep()).setStop(stopRule.reason()).addAllWeights(snapshot.weights()).build());
+            .setGlobalStep(snapshot.globalStep()).setStop(stopFor(workerId)).addAllWeights(snapshot.weights()).build());
       } catch (StatusRuntimeException e) {
         log.debug("a waiting pull went away: {}", e.getStatus());
       }
@@ -365,5 +380,5 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     return Double.isNaN(value) ? 0 : value;
   }
 
-  private record PendingPull(StreamObserver<PullWeightsResponse> response) {}
+  private record PendingPull(String workerId, StreamObserver<PullWeightsResponse> response) {}
 }

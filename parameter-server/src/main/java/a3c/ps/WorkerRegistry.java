@@ -57,6 +57,29 @@ final class WorkerRegistry {
     }
   }
 
+  /** Notes that a reply told this worker the run has stopped. */
+  void heardStop(String workerId) {
+    Entry entry = workers.get(workerId);
+    if (entry != null) {
+      synchronized (entry) {
+        entry.heardStop = true;
+      }
+    }
+  }
+
+  /** Whether every worker seen within the liveness window has been told the run stopped. */
+  boolean everyLiveWorkerHeardStop() {
+    long now = clock.millis();
+    for (Entry entry : workers.values()) {
+      synchronized (entry) {
+        if (!entry.heardStop && now - entry.lastSeenMs <= liveness.toMillis()) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   /** The number of workers ever heard from. */
   int count() {
     return workers.size();
@@ -94,5 +117,6 @@ final class WorkerRegistry {
     String hostname = "";
     long updates;
     long episodes;
+    boolean heardStop;
   }
 }

@@ -333,6 +333,23 @@ abstract class ParameterServerContractTest {
   }
 
   @Test
+  void afterTheStop_theServerWaitsOnlyUntilEveryLiveWorkerHasHeardIt() throws Exception {
+    ParameterServer server = start(config().withStopRule(Double.POSITIVE_INFINITY, 40), null);
+    ParameterServerGrpc.BlockingStub client = client(server);
+    initialize(client);
+    client.register(RegisterRequest.newBuilder().setWorkerId("w1").build());
+    client.pushGradients(push("w0", 0, TestModels.constant(NAMES, SHAPES, 1f), false));
+    assertEquals(StopReason.STOP_REASON_MAX_STEPS, client.pushGradients(push("w0", 1, TestModels.constant(NAMES, SHAPES, 1f), false)).getStop());
+    assertTrue(server.awaitStop(Duration.ofSeconds(20)));
+    assertFalse(server.awaitWorkersToHearStop(Duration.ofMillis(200)), "w1 has not called since the stop");
+    assertEquals(StopReason.STOP_REASON_MAX_STEPS,
+        client.reportEpisode(ReportEpisodeRequest.newBuilder().setWorkerId("w1").setScore(1).build()).getStop());
+    long start = System.nanoTime();
+    assertTrue(server.awaitWorkersToHearStop(Duration.ofSeconds(30)));
+    assertTrue(System.nanoTime() - start < 5_000_000_000L, "returns once both have heard, not after the linger");
+  }
+
+  @Test
   void status_reportsBothRunningMeans_andTheEpisodeLogHasEveryEpisode() throws Exception {
     Path csv = folder.resolve("episodes.csv");
     ParameterServer server = start(config().withEpisodesCsv(csv), null);
