@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -69,6 +70,28 @@ public final class SharedGradients implements AutoCloseable {
 
   public String name() {
     return name;
+  }
+
+  /**
+   * The file as consecutive tensors of {@code sizes} floats: writable little-endian views of the
+   * mapping, for a producer that writes gradients in place instead of calling {@link #write}.
+   */
+  public List<ByteBuffer> tensors(int[] sizes) {
+    long total = 0;
+    for (int size : sizes) {
+      total += size;
+    }
+    if (total * Float.BYTES != map.capacity()) {
+      throw new IllegalArgumentException("tensors of " + total + " floats in all do not fill the file's "
+          + map.capacity() / Float.BYTES);
+    }
+    List<ByteBuffer> views = new ArrayList<>(sizes.length);
+    int offset = 0;
+    for (int size : sizes) {
+      views.add(map.slice(offset, size * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN));
+      offset += size * Float.BYTES;
+    }
+    return views;
   }
 
   /** Writes the tensors (little-endian float32 bytes) one after another. */

@@ -36,8 +36,11 @@ public final class A3cLearner implements AutoCloseable {
   private final float[] hidden;
   private final float[] cell;
   private final ByteBuffer scratchObservation;
+  private final List<ByteBuffer> ownGradientBuffers = new ArrayList<>();
   private final List<NDArray> gradientArrays = new ArrayList<>();
   private final List<ByteBuffer> gradientBuffers = new ArrayList<>();
+  /** The thread whose libtorch grad mode this learner last turned off; saves a JNI call per step. */
+  private Thread noGradThread;
   private boolean awaitingRecord;
   private int pendingAction;
 
@@ -55,11 +58,38 @@ public final class A3cLearner implements AutoCloseable {
     this.scratchObservation =
         ByteBuffer.allocateDirect(observationSize * Float.BYTES).order(ByteOrder.nativeOrder());
     for (var spec : model.parameters()) {
-      // Gradients are copied into tensors over our own buffers: cheaper than toByteBuffer().
-      ByteBuffer buffer = ByteBuffer.allocateDirect(spec.elementCount() * Float.BYTES)
-          .order(ByteOrder.LITTLE_ENDIAN);
-      gradientArrays.add(manager.create(buffer, new Shape(spec.shape()), DataType.FLOAT32));
-      gradientBuffers.add(buffer);
+      ownGradientBuffers.add(ByteBuffer.allocateDirect(spec.elementCount() * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN));
+    }
+    exportGradientsInto(null);
+  }
+
+  /**
+   * Makes finishRollout() write the clipped gradients straight into {@code targets} (direct
+   * little-endian buffers, one per parameter in order, e.g. slices of a shared-memory file), or
+   * back into the learner's own buffers when null. Gradients are copied into tensors over these
+   * buffers, which is cheaper than {@code toByteBuffer()} and spares the caller another copy.
+   */
+  public void exportGradientsInto(List<ByteBuffer> targets) {
+    List<ByteBuffer> buffers = targets == null ? ownGradientBuffers : targets;
+    var specs = model.parameters();
+    if (buffers.size() != specs.size()) {
+      throw new IllegalArgumentException("expected " + specs.size() + " gradient buffers, got " + buffers.size());
+    }
+    for (int i = 0; i < specs.size(); i++) {
+      ByteBuffer buffer = buffers.get(i);
+      if (!buffer.isDirect() || buffer.order() != ByteOrder.LITTLE_ENDIAN
+          || buffer.capacity() != specs.get(i).elementCount() * Float.BYTES) {
+        throw new IllegalArgumentException(specs.get(i).name() + ": the gradient buffer must be direct, little-endian and hold "
+            + specs.get(i).elementCount() * Float.BYTES + " bytes");
+      }
+    }
+    gradientArrays.forEach(NDArray::close);
+    gradientArrays.clear();
+    gradientBuffers.clear();
+    for (int i = 0; i < specs.size(); i++) {
+      gradientArrays.add(manager.create(buffers.get(i).duplicate().clear().order(ByteOrder.LITTLE_ENDIAN),
+          new Shape(specs.get(i).shape()), DataType.FLOAT32));
+      gradientBuffers.add(buffers.get(i));
     }
   }
 
@@ -116,6 +146,7 @@ public final class A3cLearner implements AutoCloseable {
         Torch.backward(terms.total());
       } finally {
         Torch.noGrad();
+        noGradThread = Thread.currentThread();
       }
       float gradNorm = exportClippedGradients(scope);
       rollout.clear();
@@ -181,7 +212,7 @@ public final class A3cLearner implements AutoCloseable {
 
   private float bootstrapValue(float[] observation) {
     scratchObservation.clear().asFloatBuffer().put(observation);
-    Torch.noGrad();
+    noGrad();
     try (NDManager scope = manager.newSubManager()) {
       ActorCritic.Output output = forward(scope, scratchObservation);
       return output.values().getFloat(0, 0);
@@ -207,7 +238,7 @@ public final class A3cLearner implements AutoCloseable {
 
   /** A no-grad batch-1 forward from the current LSTM state; advances it, returns the logits. */
   private float[] step(ByteBuffer observation) {
-    Torch.noGrad();
+    noGrad();
     try (NDManager scope = manager.newSubManager()) {
       ActorCritic.Output output = forward(scope, observation);
       if (recurrentSize > 0) {
@@ -215,6 +246,14 @@ public final class A3cLearner implements AutoCloseable {
         System.arraycopy(output.cell().toFloatArray(), 0, cell, 0, recurrentSize);
       }
       return output.logits().toFloatArray();
+    }
+  }
+
+  private void noGrad() {
+    Thread current = Thread.currentThread();
+    if (current != noGradThread) {
+      Torch.noGrad();
+      noGradThread = current;
     }
   }
 

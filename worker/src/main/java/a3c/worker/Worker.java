@@ -189,6 +189,8 @@ public final class Worker {
     try {
       sharedWeights = SharedWeights.open(config.sharedMemoryDir(), floats);
       sharedGradients = SharedGradients.create(config.sharedMemoryDir(), config.workerId(), floats);
+      // The learner writes each rollout's gradients straight into the file the server reads.
+      learner.exportGradientsInto(sharedGradients.tensors(sizes));
       log.info("worker {} exchanges tensors through shared memory in {}", config.workerId(), config.sharedMemoryDir());
     } catch (IOException e) {
       log.warn("worker {}: no shared memory ({}); tensors go over gRPC", config.workerId(), e.getMessage());
@@ -197,6 +199,9 @@ public final class Worker {
   }
 
   private void closeSharedMemory() {
+    if (sharedGradients != null) {
+      learner.exportGradientsInto(null);
+    }
     try {
       if (sharedWeights != null) {
         sharedWeights.close();
@@ -216,7 +221,6 @@ public final class Worker {
         .setBaseVersion(version).setAgentSteps(steps).setFrames(frames).setReturnWeights(sharedWeights == null);
     List<ByteBuffer> tensors = gradients.tensors();
     if (sharedGradients != null) {
-      sharedGradients.write(tensors);
       request.setGradientsFile(sharedGradients.name());
     } else {
       for (int t = 0; t < names.length; t++) {

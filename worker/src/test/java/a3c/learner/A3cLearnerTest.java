@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import a3c.model.ActorCritic;
 import a3c.model.AtariActorCritic;
 import a3c.model.MlpActorCritic;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -111,6 +113,42 @@ class A3cLearnerTest {
         assertEquals(limit, exported, 1e-4f * limit);
       }
       return exported;
+    }
+  }
+
+  @Test
+  void exportGradientsInto_givenBuffersGetTheSameGradients_unfitOnesAreRejected() {
+    try (ActorCritic model = new MlpActorCritic(3, 8, 3)) {
+      model.initialize(1);
+      float[][] observations = Replay.randomObservations(new Random(2), 4, 3);
+      float[] rewards = {1, 0, -1, 1};
+      boolean[] dones = {false, true, false, false};
+      List<float[]> own;
+      try (A3cLearner learner = new A3cLearner(model, UNCLIPPED, 9)) {
+        own = Replay.floats(learner.finishRollout(
+            new Replay(learner, model, UNCLIPPED.gamma(), observations, rewards, dones, observations[0]).next).tensors());
+      }
+      List<ByteBuffer> targets = model.parameters().stream()
+          .map(spec -> ByteBuffer.allocateDirect(spec.elementCount() * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN)).toList();
+      try (A3cLearner learner = new A3cLearner(model, UNCLIPPED, 9)) {
+        learner.exportGradientsInto(targets);
+        learner.finishRollout(new Replay(learner, model, UNCLIPPED.gamma(), observations, rewards, dones, observations[0]).next);
+        List<float[]> exported = Replay.floats(targets);
+        double norm = 0;
+        for (int p = 0; p < own.size(); p++) {
+          assertArrayEquals(own.get(p), exported.get(p), model.parameters().get(p).name());
+          for (float g : exported.get(p)) {
+            norm += Math.abs(g);
+          }
+        }
+        assertTrue(norm > 0, "the rollout has a gradient");
+        List<ByteBuffer> heap = model.parameters().stream()
+            .map(spec -> ByteBuffer.allocate(spec.elementCount() * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN)).toList();
+        assertThrows(IllegalArgumentException.class, () -> learner.exportGradientsInto(heap));
+        assertThrows(IllegalArgumentException.class, () -> learner.exportGradientsInto(targets.subList(1, targets.size())));
+        assertThrows(IllegalArgumentException.class, () -> learner.exportGradientsInto(
+            targets.stream().map(b -> ByteBuffer.allocateDirect(b.capacity() + 4).order(ByteOrder.LITTLE_ENDIAN)).toList()));
+      }
     }
   }
 

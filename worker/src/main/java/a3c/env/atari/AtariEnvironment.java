@@ -15,8 +15,9 @@ import org.bytedeco.javacpp.IntPointer;
  *
  * <p>ALE runs with frame skip 1, sticky actions off, the minimal action set and an episode cut at
  * 100,000 emulator frames. An agent step repeats its action for 4 frames, summing raw rewards and
- * stopping early at game over, and observes the pixel-wise max of the last two screens. A reset
- * takes 1..30 no-ops. The observation stacks the last 4 preprocessed 84x84 frames, oldest first.
+ * stopping early at game over, and observes the pixel-wise max of the last two screens (a game over
+ * before the third frame ends the episode on its last screen alone; no one learns from that
+ * observation). Only those screens are read from the emulator. A reset takes 1..30 no-ops. The observation stacks the last 4 preprocessed 84x84 frames, oldest first.
  */
 public final class AtariEnvironment implements Environment {
 
@@ -164,15 +165,21 @@ public final class AtariEnvironment implements Environment {
     }
     int reward = 0;
     int frames = 0;
+    int grabbed = 0;
     boolean gameOver = false;
     while (frames < FRAMES_PER_STEP && !gameOver) {
       reward += emulator.act(actions[action]);
       frames++;
-      grabScreen();
       gameOver = emulator.game_over();
+      // Only the last two screens are observed; a game over ends the step early, on its own screen.
+      if (frames >= FRAMES_PER_STEP - 1 || gameOver) {
+        grabScreen();
+        grabbed++;
+      }
     }
     long start = System.nanoTime();
-    if (frames == 1) {
+    if (grabbed == 1) {
+      // The game ended before the step's second-to-last frame: its last screen is the observation.
       preprocessor.process(lastScreen, frame);
     } else {
       preprocessor.processMax(olderScreen, lastScreen, frame);

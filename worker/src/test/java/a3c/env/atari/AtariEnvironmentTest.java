@@ -10,6 +10,7 @@ import a3c.env.StepResult;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.bytedeco.ale.ALEInterface;
 import org.junit.jupiter.api.Test;
 
 class AtariEnvironmentTest {
@@ -71,6 +72,55 @@ class AtariEnvironmentTest {
       env.copyRgbFrame(rgb);
       assertTrue(distinctValues(rgb) > 1, "the last screen is not blank");
       assertThrows(IllegalStateException.class, () -> env.step(0, observation));
+    }
+  }
+
+  @Test
+  void eachStep_observesTheMaxOfItsLastTwoScreens_asAnEmulatorSteppedByHandShows() {
+    long seed = 5;
+    Path rom = Roms.locate(PONG, TestRoms.dir());
+    ALEInterface twin = new ALEInterface();
+    try (AtariEnvironment env = pong(seed, 0)) {
+      // The twin is set up and reset as AtariEnvironment does it, then stepped one frame at a time.
+      twin.setInt("random_seed", (int) ((seed ^ (seed >>> 32)) & 0x7fffffff));
+      twin.setInt("frame_skip", 1);
+      twin.setFloat("repeat_action_probability", 0f);
+      twin.setInt("max_num_frames_per_episode", AtariEnvironment.MAX_EPISODE_FRAMES);
+      twin.loadROM(rom.toString());
+      int[] actions = new int[env.actionCount()];
+      twin.getMinimalActionSet().get(actions);
+      AleScreen screen = new AleScreen(twin);
+      AtariPreprocessor preprocessor = new AtariPreprocessor(screen.palette());
+      twin.reset_game();
+      for (int i = new SplittableRandom(seed).nextInt(1, AtariEnvironment.NOOP_MAX + 1); i > 0; i--) {
+        twin.act(actions[0]);
+      }
+      float[] observation = new float[4 * 84 * 84];
+      float[] expected = new float[4 * 84 * 84];
+      byte[] third = new byte[AleScreen.WIDTH * AleScreen.HEIGHT];
+      byte[] fourth = new byte[AleScreen.WIDTH * AleScreen.HEIGHT];
+      byte[] frame = new byte[84 * 84];
+      FrameStack stack = new FrameStack(4, 84 * 84);
+      env.reset(observation);
+      for (int step = 0; step < 60; step++) {
+        int action = step % actions.length;
+        StepResult result = env.step(action, observation);
+        int reward = 0;
+        for (int f = 1; f <= 4; f++) {
+          reward += twin.act(actions[action]);
+          screen.read(f == 3 ? third : fourth);
+        }
+        assertFalse(result.done());
+        assertEquals(reward, result.reward(), "step " + step);
+        preprocessor.processMax(third, fourth, frame);
+        stack.fill(frame);
+        stack.write(expected);
+        int newest = 3 * 84 * 84;
+        assertArrayEquals(Arrays.copyOfRange(expected, newest, expected.length),
+            Arrays.copyOfRange(observation, newest, observation.length), "step " + step);
+      }
+    } finally {
+      twin.close();
     }
   }
 
