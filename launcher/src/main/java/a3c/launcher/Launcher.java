@@ -1,11 +1,14 @@
 package a3c.launcher;
 
+import a3c.checkpoint.CheckpointException;
 import a3c.checkpoint.CheckpointFolder;
+import a3c.proto.Checkpoint;
 import a3c.proto.GetStatusRequest;
 import a3c.proto.GetStatusResponse;
 import a3c.proto.StopReason;
 import a3c.plot.Measure;
 import a3c.plot.ScorePlot;
+import a3c.ps.ParameterServer;
 import a3c.ps.ParameterServerCommand;
 import a3c.rpc.Channels;
 import a3c.rpc.ParameterServerGrpc;
@@ -123,6 +126,7 @@ public final class Launcher {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       SharedMemoryDirs.delete(sharedMemory);
     }
+    lastStatus = finalStatus(lastStatus);
     synchronized (outputLock) {
       // The last progress line stays on screen as an ordinary line.
       if (statusLine != null) {
@@ -150,7 +154,9 @@ public final class Launcher {
     boolean timeUp = false;
     while (true) {
       if (ps.finished().isDone()) {
-        // The server ended: after a stop it exits 0 on its own; otherwise its restarts are spent.
+        // The server ended: after a stop it exits 0 on its own, often before the next poll, and its
+        // final checkpoint says why; otherwise its restarts are spent.
+        lastStatus = finalStatus(lastStatus);
         return outcomeOf(lastStatus.getStop(), timeUp);
       }
       GetStatusResponse status = statusOr(stub, null);
@@ -180,6 +186,20 @@ public final class Launcher {
         return RunOutcome.STOPPED_BY_USER;
       }
       Thread.sleep(500);
+    }
+  }
+
+  /** The server's final checkpoint as a status, when there is one at least as new as {@code seen}; else {@code seen}. */
+  private GetStatusResponse finalStatus(GetStatusResponse seen) {
+    if (!Files.isDirectory(config.checkpointDir())) {
+      return seen;
+    }
+    try {
+      Checkpoint last = CheckpointFolder.load(config.checkpointDir()).checkpoint();
+      boolean isFinal = last.getStop() != StopReason.STOP_REASON_NONE && last.getVersion() >= seen.getVersion();
+      return isFinal ? ParameterServer.status(last) : seen;
+    } catch (CheckpointException e) {
+      return seen;
     }
   }
 

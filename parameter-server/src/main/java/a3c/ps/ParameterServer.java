@@ -169,6 +169,20 @@ public final class ParameterServer implements AutoCloseable {
     return true;
   }
 
+  /**
+   * What a server holding this checkpoint reports in GetStatus: its counts, episodes, running mean
+   * and stop reason. For a client that asks after the server has exited, from its final checkpoint.
+   */
+  public static GetStatusResponse status(Checkpoint checkpoint) {
+    ScoreBoard scores = new ScoreBoard(checkpoint.getEpisodesList());
+    boolean any = scores.count() > 0;
+    return GetStatusResponse.newBuilder().setInitialized(true).setVersion(checkpoint.getVersion())
+        .setGlobalStep(checkpoint.getGlobalStep()).setUpdates(checkpoint.getUpdates()).setFrames(checkpoint.getFrames())
+        .setEpisodes(scores.count()).setMean100(any ? scores.mean100() : 0).setBestScore(any ? scores.best() : 0)
+        .setStop(checkpoint.getStop()).setEnvName(checkpoint.getHyperparameters().getEnvName())
+        .setUptimeSeconds(checkpoint.getElapsedSeconds()).build();
+  }
+
   public StopReason stopReason() {
     return service.stopRule().reason();
   }

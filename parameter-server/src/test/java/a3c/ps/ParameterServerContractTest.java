@@ -280,6 +280,13 @@ abstract class ParameterServerContractTest {
     Path last = server.lastCheckpoint();
     assertEquals(StopReason.STOP_REASON_TARGET_REACHED, CheckpointFolder.load(last).checkpoint().getStop());
     assertEquals(100, CheckpointFolder.load(last).checkpoint().getEpisodesCount());
+    GetStatusResponse live = client.getStatus(GetStatusRequest.getDefaultInstance());
+    GetStatusResponse fromCheckpoint = ParameterServer.status(CheckpointFolder.load(last).checkpoint());
+    assertEquals(StopReason.STOP_REASON_TARGET_REACHED, fromCheckpoint.getStop());
+    assertEquals(live.getGlobalStep(), fromCheckpoint.getGlobalStep());
+    assertEquals(live.getUpdates(), fromCheckpoint.getUpdates());
+    assertEquals(live.getEpisodes(), fromCheckpoint.getEpisodes());
+    assertEquals(live.getMean100(), fromCheckpoint.getMean100(), 1e-12);
   }
 
   @Test
