@@ -1,5 +1,6 @@
 package a3c.gif;
 
+import a3c.files.ReplacementFile;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
@@ -81,7 +82,7 @@ public final class GifRecorder implements AutoCloseable {
           "frames per second must be in 1..100 (GIF delays are whole hundredths), got " + framesPerSecond);
     }
     Path target = file.toAbsolutePath();
-    Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+    Path temp = ReplacementFile.beside(target);
     ImageWriter writer = null;
     ImageOutputStream output = null;
     try {

@@ -1,5 +1,6 @@
 package a3c.plot;
 
+import a3c.files.ReplacementFile;
 import java.awt.BasicStroke;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -82,7 +83,7 @@ public final class ScorePlot {
     }
     Path folder = png.toAbsolutePath().getParent();
     Files.createDirectories(folder);
-    Path temporary = Files.createTempFile(folder, ".scores", ".png");
+    Path temporary = ReplacementFile.beside(png);
     try {
       ChartUtils.saveChartAsPNG(temporary.toFile(), chart, WIDTH, HEIGHT);
       Files.move(temporary, png, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

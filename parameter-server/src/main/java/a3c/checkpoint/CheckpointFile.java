@@ -1,5 +1,6 @@
 package a3c.checkpoint;
 
+import a3c.files.ReplacementFile;
 import a3c.proto.Checkpoint;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
@@ -36,7 +37,7 @@ public final class CheckpointFile {
     header.flip();
     Path folder = file.toAbsolutePath().getParent();
     Files.createDirectories(folder);
-    Path temporary = Files.createTempFile(folder, "." + file.getFileName(), ".tmp");
+    Path temporary = ReplacementFile.beside(file);
     try {
       try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer body = ByteBuffer.wrap(payload);
