@@ -1,6 +1,7 @@
 package a3c.bench;
 
 import a3c.learner.LearnerConfig;
+import a3c.machine.Machine;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
 import a3c.proto.GetStatusResponse;
@@ -120,6 +121,7 @@ public final class WorkerBench implements Callable<Integer> {
     double wall = System.nanoTime() - t0;
     long pre = runner.preprocessNanos() - pre0;
     double stepsPerSecond = (timings.steps() - steps0) / (wall / 1e9);
+    System.out.println(Machine.current());
     System.out.printf("transport: %s%n", sharedMemoryOn ? "shared memory" : "gRPC");
     System.out.printf("worker-bench env=%s agent_steps_per_s=%.1f frames_per_s=%.1f emulate_pct=%.1f preprocess_pct=%.1f "
         + "forward_pct=%.1f backward_pct=%.1f rpc_pct=%.1f%n", envName, stepsPerSecond,

@@ -2,6 +2,7 @@ package a3c.launcher;
 
 import a3c.checkpoint.CheckpointException;
 import a3c.checkpoint.CheckpointFolder;
+import a3c.machine.Machine;
 import a3c.proto.Checkpoint;
 import a3c.proto.GetStatusRequest;
 import a3c.proto.GetStatusResponse;
@@ -95,6 +96,7 @@ public final class Launcher {
     sharedMemory = config.sharedMemory() ? SharedMemoryDirs.create(config.runDir().getFileName().toString()) : null;
     try {
       say("run directory " + config.runDir().toAbsolutePath());
+      say(Machine.current().toString());
       ps = new SupervisedChild(this::psSpec, new RestartPolicy(config.psRestarts(), Duration.ofSeconds(1), Duration.ofSeconds(10)),
           code -> code != 0 && code != 2, this::say).start();
       // Workers start with the server, not after it: their JVMs and libtorch take longer to come up

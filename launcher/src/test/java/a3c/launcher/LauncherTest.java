@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import a3c.checkpoint.CheckpointFolder;
+import a3c.machine.Machine;
 import a3c.proto.GetStatusRequest;
 import a3c.proto.GetStatusResponse;
 import a3c.proto.WorkerStatus;
@@ -96,6 +97,7 @@ class LauncherTest {
       }
       String log = java.nio.file.Files.readString(folder.resolve("run/launcher.log"));
       assertTrue(log.contains("[worker-0]") && log.contains("[ps]") && log.contains("run-summary"), "launcher.log has every child's lines");
+      assertTrue(log.contains("machine cpu=\"" + Machine.current().cpu() + "\""), "launcher.log names the machine");
       assertTrue(launcher.transcript().contains("checkpoint"), "a final checkpoint is written");
       for (ProcessHandle child : before) {
         child.onExit().get(30, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package a3c.ps;
 
+import a3c.machine.Machine;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
 import a3c.proto.InitializeWeightsRequest;
@@ -87,6 +88,7 @@ public final class PsBench implements Callable<Integer> {
       }
       double roundTripsPerSecond = latencies.length / seconds;
       double megabytesPerSecond = roundTripsPerSecond * 2.0 * bytesPerModel / 1e6;
+      System.out.println(Machine.current());
       System.out.printf("reference layout: %d tensors, %d parameters, %.2f MB per model%n", NAMES.length,
           bytesPerModel / 4, bytesPerModel / 1e6);
       System.out.printf("ps-bench clients=%d round_trips_per_s=%.1f mb_per_s=%.1f p50_ms=%.2f p99_ms=%.2f server_ms_per_update=%.2f%n",

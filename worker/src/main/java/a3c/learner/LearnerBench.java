@@ -1,5 +1,6 @@
 package a3c.learner;
 
+import a3c.machine.Machine;
 import a3c.model.ActorCritic;
 import a3c.model.AtariActorCritic;
 import java.nio.ByteBuffer;
@@ -59,6 +60,7 @@ public final class LearnerBench {
       }
       System.out.println("last rollout: " + stats);
     }
+    System.out.println(Machine.current());
     System.out.printf("%d rollouts of %d steps, Atari net, %d actions%n", rollouts, steps, 6);
     report("act (per step)", act);
     report("finishRollout", finish);

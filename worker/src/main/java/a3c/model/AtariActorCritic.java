@@ -39,7 +39,6 @@ public final class AtariActorCritic extends WeightedNetwork {
   private static final Shape CONV1_STRIDE = new Shape(4, 4);
   private static final Shape CONV2_STRIDE = new Shape(2, 2);
 
-
   public AtariActorCritic(int actionCount) {
     super(actionCount, specs(actionCount), List.of(
         KAIMING_NORMAL, ZERO, KAIMING_NORMAL, ZERO,
@@ -93,21 +92,13 @@ public final class AtariActorCritic extends WeightedNetwork {
     return Linear.linear(x, weights.get(weight), weights.get(bias)).singletonOrThrow();
   }
 
-
   @Override
   public long[] observationShape() {
     return new long[] {FRAMES, SIZE, SIZE};
   }
 
-
   @Override
   public int recurrentSize() {
     return HIDDEN;
   }
-
-
-
-
-
-
 }
