@@ -46,6 +46,20 @@ class ScorePlotTest {
     assertEquals(ScorePlot.WIDTH, image.getWidth());
     assertEquals(ScorePlot.HEIGHT, image.getHeight());
     assertEquals(List.of(), Files.list(png.getParent()).filter(p -> p.toString().endsWith(".tmp")).toList());
+    for (int r = 0; r < 2; r++) {
+      assertTrue(countPixels(image, ScorePlot.RUN_COLORS.get(r).getRGB()) > 20, "run " + r + " has its own colour");
+    }
+    assertEquals(0, countPixels(image, ScorePlot.RUN_COLORS.get(2).getRGB()), "no third run, no third colour");
+  }
+
+  private static int countPixels(BufferedImage image, int rgb) {
+    int count = 0;
+    for (int y = 0; y < image.getHeight(); y++) {
+      for (int x = 0; x < image.getWidth(); x++) {
+        count += (image.getRGB(x, y) | 0xff000000) == (rgb | 0xff000000) ? 1 : 0;
+      }
+    }
+    return count;
   }
 
   @Test
