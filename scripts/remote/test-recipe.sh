@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Tests vm.sh's recipe on this host, as two VMs would use it: `vm.sh server` runs the parameter
+# server with no local workers, `vm.sh workers` starts two workers against it over TCP with the
+# shared secret, a worker with a wrong secret is turned away, the run ends on its step limit, and
+# the workers exit with it. `setup` (apt-get)
+# and `fetch` (scp to another host) are left out: they need root and a second host.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+pids=()
+worker_pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() {
+  echo "test-recipe FAILED: $*" >&2
+  for log in "$work"/run/console.log "$work"/run/worker-*.log; do
+    [ -f "$log" ] && { echo "--- $log" >&2; tail -20 "$log" >&2; }
+  done
+  exit 1
+}
+# Waits up to $2 seconds for process $1 (not our child: vm.sh detached it) to exit.
+await_exit() {
+  local deadline=$((SECONDS + $2))
+  while kill -0 "$1" 2>/dev/null; do
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 0.5
+  done
+}
+
+# A free port: nothing answers on it now.
+port=$((20000 + RANDOM % 20000))
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+
+export A3C_RUN_DIR="$work/run" A3C_PORT="$port" A3C_AUTH_TOKEN="recipe-$RANDOM$RANDOM"
+server=$("$here/scripts/remote/vm.sh" server --env-name CartPole-v1 --n-workers 0 --lr 0.001 \
+  --port "$port" --max-steps 20000)
+launcher_pid=$(echo "$server" | awk '/^launcher pid/ {print $3}')
+[ -n "$launcher_pid" ] || fail "vm.sh server printed no pid: $server"
+pids+=("$launcher_pid")
+"$here/scripts/remote/vm.sh" workers 127.0.0.1 2 100 --env-name CartPole-v1 > "$work/workers.txt"
+while read -r _ index _ pid _; do pids+=("$pid"); worker_pids+=("$pid"); done < "$work/workers.txt"
+[ "${#worker_pids[@]}" -eq 2 ] || fail "vm.sh workers started ${#worker_pids[@]} workers, not 2"
+
+# A worker without the secret is turned away at once, and says why.
+A3C_AUTH_TOKEN=wrong "$here/scripts/remote/vm.sh" workers 127.0.0.1 1 102 --env-name CartPole-v1 > "$work/intruder.txt"
+intruder_pid=$(awk '{print $4}' "$work/intruder.txt")
+pids+=("$intruder_pid")
+await_exit "$intruder_pid" 60 || fail "a worker with the wrong token was not turned away within 60 s"
+grep -q "wrong auth token" "$work/run/worker-102.log" || fail "the turned-away worker did not say why"
+
+await_exit "$launcher_pid" 180 || fail "the run did not end within 180 s"
+grep -q "run-summary env=CartPole-v1 workers=0 .*exit=step_limit" "$work/run/console.log" \
+  || fail "no run-summary with exit=step_limit in console.log"
+for pid in "${worker_pids[@]}"; do
+  await_exit "$pid" 30 || fail "worker pid $pid outlived the run"
+done
+for index in 100 101; do
+  grep -q "worker $(hostname)-$index episode" "$work/run/worker-$index.log" || fail "worker $index played no episode"
+  grep -q "worker $(hostname)-$index stops" "$work/run/worker-$index.log" || fail "worker $index did not stop cleanly"
+done
+grep -q "$(hostname)-100" "$work/run/episodes.csv" || fail "the server recorded no episode of worker 100"
+echo "test-recipe passed: vm.sh server + vm.sh workers on port $port, the run ended at its step limit"
