@@ -5,7 +5,6 @@ import a3c.env.Environments;
 import a3c.env.StepResult;
 import a3c.env.atari.AtariEnvironment;
 import a3c.gif.GifRecorder;
-import java.io.IOException;
 import a3c.learner.A3cLearner;
 import a3c.learner.LearnerConfig;
 import a3c.model.ActorCritic;
@@ -13,6 +12,7 @@ import a3c.model.ParameterSpec;
 import a3c.proto.Checkpoint;
 import a3c.proto.Tensor;
 import a3c.worker.WorkerRunner;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The reference's test phase: a trained network plays whole games greedily (the most probable
@@ -43,7 +44,10 @@ final class TestGames {
         A3cLearner learner = new A3cLearner(model, LearnerConfig.defaults(), seed)) {
       learner.loadWeights(weightsFor(model, checkpoint));
       float[] observation = new float[env.observationSize()];
-      AtariEnvironment screens = gifDir != null && env instanceof AtariEnvironment atari ? atari : null;
+      float[] probabilities = new float[env.actionCount()];
+      AtariEnvironment atari = env instanceof AtariEnvironment a ? a : null;
+      int[] directions = atari == null ? null : directions(atari.actionMeanings());
+      AtariEnvironment screens = gifDir != null ? atari : null;
       byte[] rgb = new byte[AtariEnvironment.RGB_LENGTH];
       if (screens != null) {
         Files.createDirectories(gifDir);
@@ -56,23 +60,66 @@ final class TestGames {
           learner.resetRecurrentState();
           double score = 0;
           long length = 0;
+          long flips = 0;
           boolean done = false;
           while (!done) {
             if (recorder != null) {
               screens.copyRgbFrame(rgb);
               recorder.addFrame(rgb);
             }
-            StepResult step = env.step(learner.greedyAction(observation), observation);
+            int action = learner.greedyAction(observation, probabilities);
+            if (directions != null && directions[action] != mostProbableDirection(directions, probabilities)) {
+              flips++;
+            }
+            StepResult step = env.step(action, observation);
             score += step.reward();
             length++;
             done = step.done();
           }
-          out.printf("test-game %d env=%s score=%.1f length=%d%s%n", game, envName, score, length,
+          out.printf(Locale.ROOT, "test-game %d env=%s score=%.1f length=%d%s%s%n", game, envName, score, length,
+              directions == null ? "" : String.format(Locale.ROOT, " direction_flips_pct=%.1f", 100.0 * flips / length),
               gif == null ? "" : " gif=" + gif);
           out.flush();
         }
       }
     }
+  }
+
+  /**
+   * Numbers each action by its joystick direction, so that an action and its FIRE twin (Pong's
+   * RIGHT and RIGHTFIRE, which move the paddle alike) share one: {@code NOOP, FIRE, RIGHT, LEFT,
+   * RIGHTFIRE, LEFTFIRE} gives {@code 0, 0, 1, 2, 1, 2}.
+   */
+  static int[] directions(String[] meanings) {
+    List<String> seen = new ArrayList<>();
+    int[] directions = new int[meanings.length];
+    for (int a = 0; a < meanings.length; a++) {
+      String direction = meanings[a].replace("FIRE", "");
+      direction = direction.isEmpty() ? "NOOP" : direction;
+      if (!seen.contains(direction)) {
+        seen.add(direction);
+      }
+      directions[a] = seen.indexOf(direction);
+    }
+    return directions;
+  }
+
+  /**
+   * The direction whose actions are together the most probable. Greedy play takes the single most
+   * probable action, and where twins split their probability that action can move the other way:
+   * the test games report how often that happened ({@code direction_flips_pct}), one suspect when a
+   * policy that wins when sampled loses when played greedily.
+   */
+  static int mostProbableDirection(int[] directions, float[] probabilities) {
+    float[] sums = new float[directions.length];
+    for (int a = 0; a < directions.length; a++) {
+      sums[directions[a]] += probabilities[a];
+    }
+    int best = 0;
+    for (int d = 1; d < sums.length; d++) {
+      best = sums[d] > sums[best] ? d : best;
+    }
+    return best;
   }
 
   /** The checkpoint's tensors in the network's order, checked by name and size. */

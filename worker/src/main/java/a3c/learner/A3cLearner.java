@@ -221,9 +221,22 @@ public final class A3cLearner implements AutoCloseable {
 
   /** The most probable action, for evaluation episodes; advances the LSTM state like act(). */
   public int greedyAction(float[] observation) {
+    return greedyAction(observation, null);
+  }
+
+  /** As {@link #greedyAction(float[])}, and writes softmax(logits) into {@code probabilities} unless it is null. */
+  public int greedyAction(float[] observation, float[] probabilities) {
     checkObservation(observation);
+    if (probabilities != null && probabilities.length != model.actionCount()) {
+      throw new IllegalArgumentException("probabilities has " + probabilities.length + " slots for "
+          + model.actionCount() + " actions");
+    }
     scratchObservation.clear().asFloatBuffer().put(observation);
-    return Sampling.argmax(step(scratchObservation));
+    float[] logits = step(scratchObservation);
+    if (probabilities != null) {
+      Sampling.softmax(logits, probabilities);
+    }
+    return Sampling.argmax(logits);
   }
 
   /** Starts the LSTM state afresh, as at the start of an episode. */

@@ -26,6 +26,18 @@ final class Sampling {
     return logits.length - 1;
   }
 
+  /** Writes softmax(logits) into {@code probabilities}. */
+  static void softmax(float[] logits, float[] probabilities) {
+    double max = logits[argmax(logits)];
+    double total = 0;
+    for (int a = 0; a < logits.length; a++) {
+      total += Math.exp(logits[a] - max);
+    }
+    for (int a = 0; a < logits.length; a++) {
+      probabilities[a] = (float) (Math.exp(logits[a] - max) / total);
+    }
+  }
+
   static int argmax(float[] logits) {
     int best = 0;
     for (int a = 1; a < logits.length; a++) {

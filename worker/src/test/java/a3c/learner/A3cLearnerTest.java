@@ -213,6 +213,36 @@ class A3cLearnerTest {
   }
 
   @Test
+  void greedyAction_withProbabilities_writesTheSoftmaxItTakesTheMostProbableActionOf() {
+    try (ActorCritic model = new MlpActorCritic(4, 8, 6);
+        A3cLearner learner = new A3cLearner(model, LearnerConfig.defaults(), 1)) {
+      model.initialize(3);
+      Random random = new Random(7);
+      float[] probabilities = new float[6];
+      for (int trial = 0; trial < 20; trial++) {
+        float[] observation = {random.nextFloat() * 4 - 2, random.nextFloat() * 4 - 2, random.nextFloat() - 0.5f, 0};
+        int action = learner.greedyAction(observation, probabilities);
+        assertEquals(action, learner.greedyAction(observation), "the same choice without probabilities");
+        double sum = 0;
+        for (float p : probabilities) {
+          assertTrue(p > 0 && p < 1, java.util.Arrays.toString(probabilities));
+          sum += p;
+        }
+        assertEquals(1.0, sum, 1e-5);
+        assertEquals(Sampling.argmax(probabilities), action);
+      }
+      assertThrows(IllegalArgumentException.class, () -> learner.greedyAction(new float[4], new float[5]));
+    }
+  }
+
+  @Test
+  void softmax_isExpOverItsSum_evenForLargeLogits() {
+    float[] probabilities = new float[3];
+    Sampling.softmax(new float[] {1000f, 1000f + (float) Math.log(3), 0f}, probabilities);
+    assertArrayEquals(new float[] {0.25f, 0.75f, 0f}, probabilities, 1e-4f);
+  }
+
+  @Test
   void act_fullRolloutIsRefusedUntilFinished() {
     LearnerConfig config = new LearnerConfig(0.99f, 0.01f, 0.5f, 40f, 3);
     try (ActorCritic model = MlpActorCritic.cartPole();

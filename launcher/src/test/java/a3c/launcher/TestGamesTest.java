@@ -1,0 +1,30 @@
+package a3c.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class TestGamesTest {
+
+  private static final String[] PONG = {"NOOP", "FIRE", "RIGHT", "LEFT", "RIGHTFIRE", "LEFTFIRE"};
+
+  @Test
+  void directions_putEachActionWithItsFireTwin() {
+    assertArrayEquals(new int[] {0, 0, 1, 2, 1, 2}, TestGames.directions(PONG));
+    assertArrayEquals(new int[] {0, 0, 1, 2, 3}, TestGames.directions(new String[] {"NOOP", "FIRE", "UP", "DOWN", "UPRIGHT"}));
+  }
+
+  @Test
+  void mostProbableDirection_addsUpTwins_andCanDisagreeWithTheMostProbableAction() {
+    int[] directions = TestGames.directions(PONG);
+    // NOOP is the most probable action, but RIGHT and RIGHTFIRE together outweigh it: a flip.
+    float[] split = {0.35f, 0.05f, 0.3f, 0f, 0.3f, 0f};
+    assertEquals(1, TestGames.mostProbableDirection(directions, split));
+    // Without a split the two agree.
+    float[] clear = {0.1f, 0.05f, 0.7f, 0.05f, 0.05f, 0.05f};
+    assertEquals(1, TestGames.mostProbableDirection(directions, clear));
+    float[] stay = {0.3f, 0.3f, 0.15f, 0.1f, 0.1f, 0.05f};
+    assertEquals(0, TestGames.mostProbableDirection(directions, stay));
+  }
+}
