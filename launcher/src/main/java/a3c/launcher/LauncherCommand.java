@@ -114,8 +114,10 @@ public final class LauncherCommand implements Callable<Integer> {
           + "--no-shared-memory sends them over gRPC as remote workers do (default: ${DEFAULT-VALUE})")
   boolean sharedMemory;
 
-  @Option(names = "--sync-updates", description = "each worker waits for its own update before its next rollout, "
-      + "as the reference does; by default the push overlaps the next rollout")
+  @Option(names = "--sync-updates", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "each worker waits for its own update before its next rollout, as the reference does; "
+          + "--no-sync-updates overlaps the push with the next rollout, which then acts on weights that lack the "
+          + "worker's newest update (default: ${DEFAULT-VALUE})")
   boolean syncUpdates;
 
   @Option(names = "--use-trained", arity = "0..1", fallbackValue = "true",
@@ -267,9 +269,7 @@ public final class LauncherCommand implements Callable<Integer> {
         "--entropy-coef", Double.toString(entropyCoef), "--value-loss-coef", Double.toString(valueLossCoef),
         "--max-grad-norm", Double.toString(maxGradNorm), "--seed", Long.toString(seed), "--rs", Integer.toString(rs),
         "--ep-length", Double.toString(epLength)));
-    if (syncUpdates) {
-      workerArgs.add("--sync-updates");
-    }
+    workerArgs.add(syncUpdates ? "--sync-updates" : "--no-sync-updates");
     if (romDir != null) {
       workerArgs.addAll(List.of("--rom-dir", romDir.toAbsolutePath().toString()));
     }
