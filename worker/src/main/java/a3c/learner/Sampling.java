@@ -9,14 +9,8 @@ final class Sampling {
 
   /** Draws an index with probability softmax(logits). */
   static int sample(float[] logits, Random random) {
-    double max = logits[argmax(logits)];
-    double total = 0;
-    double[] weights = new double[logits.length];
-    for (int a = 0; a < logits.length; a++) {
-      weights[a] = Math.exp(logits[a] - max);
-      total += weights[a];
-    }
-    double u = random.nextDouble() * total;
+    double[] weights = shiftedExp(logits);
+    double u = random.nextDouble() * sum(weights);
     for (int a = 0; a < logits.length - 1; a++) {
       u -= weights[a];
       if (u < 0) {
@@ -28,13 +22,10 @@ final class Sampling {
 
   /** Writes softmax(logits) into {@code probabilities}. */
   static void softmax(float[] logits, float[] probabilities) {
-    double max = logits[argmax(logits)];
-    double total = 0;
+    double[] weights = shiftedExp(logits);
+    double total = sum(weights);
     for (int a = 0; a < logits.length; a++) {
-      total += Math.exp(logits[a] - max);
-    }
-    for (int a = 0; a < logits.length; a++) {
-      probabilities[a] = (float) (Math.exp(logits[a] - max) / total);
+      probabilities[a] = (float) (weights[a] / total);
     }
   }
 
@@ -46,5 +37,23 @@ final class Sampling {
       }
     }
     return best;
+  }
+
+  /** exp(logit - max logit): softmax's numerators, shifted so that none overflows. */
+  private static double[] shiftedExp(float[] logits) {
+    double max = logits[argmax(logits)];
+    double[] weights = new double[logits.length];
+    for (int a = 0; a < logits.length; a++) {
+      weights[a] = Math.exp(logits[a] - max);
+    }
+    return weights;
+  }
+
+  private static double sum(double[] values) {
+    double total = 0;
+    for (double value : values) {
+      total += value;
+    }
+    return total;
   }
 }
