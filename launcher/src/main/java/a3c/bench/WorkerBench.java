@@ -58,9 +58,9 @@ public final class WorkerBench implements Callable<Integer> {
       description = "move tensors through shared memory as the launcher does on one host; --no-shared-memory for gRPC (default: ${DEFAULT-VALUE})")
   boolean sharedMemoryOn;
 
-  @Option(names = "--sync-updates", negatable = true, defaultValue = "false", fallbackValue = "true",
-      description = "wait for each update before the next rollout, as the reference does; by default "
-          + "(--no-sync-updates) the push overlaps the next rollout (default: ${DEFAULT-VALUE})")
+  @Option(names = "--sync-updates", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "wait for each update before the next rollout, as the reference does; with "
+          + "--no-sync-updates the push overlaps the next rollout (default: ${DEFAULT-VALUE})")
   boolean syncUpdates;
 
   public static void main(String[] args) {

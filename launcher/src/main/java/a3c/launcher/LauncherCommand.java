@@ -114,9 +114,9 @@ public final class LauncherCommand implements Callable<Integer> {
           + "--no-shared-memory sends them over gRPC as remote workers do (default: ${DEFAULT-VALUE})")
   boolean sharedMemory;
 
-  @Option(names = "--sync-updates", negatable = true, defaultValue = "false", fallbackValue = "true",
-      description = "each worker waits for its own update before its next rollout, as the reference does; by "
-          + "default (--no-sync-updates) the push overlaps the next rollout, which then acts on weights that lack the "
+  @Option(names = "--sync-updates", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "each worker waits for its own update before its next rollout, as the reference does; with "
+          + "--no-sync-updates the push overlaps the next rollout, which then acts on weights that lack the "
           + "worker's newest update (default: ${DEFAULT-VALUE})")
   boolean syncUpdates;
 

@@ -16,12 +16,14 @@ class LauncherCommandTest {
   }
 
   @Test
-  void workers_overlapTheirPush_byDefault_andSyncUpdatesIsPassedOn() {
+  void workers_keepTheReferencesOrder_byDefault_andNoSyncUpdatesIsPassedOn() {
     List<String> byDefault = workerArgs("--env-name", "CartPole-v1", "--port", "0");
-    assertTrue(byDefault.contains("--no-sync-updates"), byDefault.toString());
-    assertFalse(byDefault.contains("--sync-updates"), byDefault.toString());
+    assertTrue(byDefault.contains("--sync-updates"), byDefault.toString());
+    assertFalse(byDefault.contains("--no-sync-updates"), byDefault.toString());
+    List<String> overlapped = workerArgs("--env-name", "CartPole-v1", "--port", "0", "--no-sync-updates");
+    assertTrue(overlapped.contains("--no-sync-updates"), overlapped.toString());
+    assertFalse(overlapped.contains("--sync-updates"), overlapped.toString());
     List<String> inOrder = workerArgs("--env-name", "CartPole-v1", "--port", "0", "--sync-updates");
     assertTrue(inOrder.contains("--sync-updates"), inOrder.toString());
-    assertFalse(inOrder.contains("--no-sync-updates"), inOrder.toString());
   }
 }

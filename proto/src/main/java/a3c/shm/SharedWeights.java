@@ -30,7 +30,9 @@ public final class SharedWeights implements AutoCloseable {
   public static final String FILE_NAME = "weights.a3cshm";
   private static final long MAGIC = 0x31574d4853433341L; // "A3CSHMW1"
   private static final int LATEST = 16;
-  private static final int SLOT_HEADERS = 32;
+  static final int SLOT_HEADERS = 32;
+  /** How long a reader waits for a slot being written; a live writer fills one in milliseconds. */
+  static final long READ_PATIENCE_NANOS = 1_000_000_000L;
   private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final FileChannel channel;
@@ -99,20 +101,25 @@ public final class SharedWeights implements AutoCloseable {
   public void publish(long version, float[] weights) {
     int slot = (int) (version % slots);
     int seq = SLOT_HEADERS + slot * 16;
-    long sequence = (long) LONGS.getAcquire(map, seq);
-    LONGS.setRelease(map, seq, sequence + 1);
+    // Odd while writing. A server killed mid-write leaves the number odd; "| 1" keeps the parity
+    // right for the server that takes the file over, so readers never wait on a finished slot.
+    long writing = (long) LONGS.getAcquire(map, seq) | 1;
+    LONGS.setRelease(map, seq, writing);
+    VarHandle.storeStoreFence();
     map.slice(dataOffset + slot * floats * Float.BYTES, floats * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN)
         .asFloatBuffer().put(weights);
     map.putLong(seq + 8, version);
-    LONGS.setRelease(map, seq, sequence + 2);
+    LONGS.setRelease(map, seq, writing + 1);
     LONGS.setRelease(map, LATEST, version);
   }
 
   /**
    * Hands the newest version, as little-endian tensor slices of the given sizes, to {@code load},
-   * again if a writer overwrote the slot meanwhile; returns the version loaded, or -1 if none yet.
+   * again if a writer overwrote the slot meanwhile; returns the version loaded, or -1 if there is
+   * none yet or no slot settled within {@link #READ_PATIENCE_NANOS} (a writer that died mid-write).
    */
   public long read(int[] tensorSizes, Consumer<List<ByteBuffer>> load) {
+    long giveUp = System.nanoTime() + READ_PATIENCE_NANOS;
     while (true) {
       long version = (long) LONGS.getAcquire(map, LATEST);
       if (version < 0) {
@@ -122,6 +129,9 @@ public final class SharedWeights implements AutoCloseable {
       int seq = SLOT_HEADERS + slot * 16;
       long before = (long) LONGS.getAcquire(map, seq);
       if ((before & 1) != 0 || map.getLong(seq + 8) != version) {
+        if (System.nanoTime() - giveUp > 0) {
+          return -1;
+        }
         Thread.onSpinWait();
         continue;
       }

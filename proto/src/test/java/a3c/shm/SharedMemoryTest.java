@@ -3,11 +3,16 @@ package a3c.shm;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -86,6 +91,50 @@ class SharedMemoryTest {
         assertArrayEquals(new float[] {3, 3, 3}, read(reader, sizes, version));
         assertEquals(30, version[0]);
       }
+    }
+  }
+
+  /** Leaves a slot's sequence number odd, as a server SIGKILLed while writing that slot does. */
+  private void killMidWrite(int slot) throws IOException {
+    try (FileChannel file = FileChannel.open(folder.resolve(SharedWeights.FILE_NAME), StandardOpenOption.READ,
+        StandardOpenOption.WRITE)) {
+      ByteBuffer sequence = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+      file.read(sequence, SharedWeights.SLOT_HEADERS + slot * 16L);
+      long odd = sequence.flip().getLong() | 1;
+      file.write(sequence.clear().putLong(odd).flip(), SharedWeights.SLOT_HEADERS + slot * 16L);
+    }
+  }
+
+  @Test
+  void aServerKilledMidWrite_leavesNoSlotThatReadersOfItsSuccessorWaitOn() throws IOException {
+    int[] sizes = {3};
+    try (SharedWeights killed = SharedWeights.create(folder, 3, 4); SharedWeights reader = SharedWeights.open(folder, 3)) {
+      for (int v = 0; v < 6; v++) {
+        killed.publish(v, new float[] {v, v, v});
+      }
+      killMidWrite(6 % 4);
+      try (SharedWeights restarted = SharedWeights.create(folder, 3, 4)) {
+        long[] version = new long[1];
+        for (int v = 3; v < 11; v++) {
+          restarted.publish(v, new float[] {-v, -v, -v});
+          float[] seen = assertTimeoutPreemptively(Duration.ofMillis(500), () -> read(reader, sizes, version),
+              "version " + v + " lies in slot " + v % 4);
+          assertEquals(v, version[0]);
+          assertArrayEquals(new float[] {-v, -v, -v}, seen);
+        }
+      }
+    }
+  }
+
+  @Test
+  void read_givesUp_whenTheNewestSlotNeverSettles() throws IOException {
+    try (SharedWeights writer = SharedWeights.create(folder, 3, 4); SharedWeights reader = SharedWeights.open(folder, 3)) {
+      writer.publish(5, new float[] {5, 5, 5});
+      killMidWrite(5 % 4);
+      long start = System.nanoTime();
+      long version = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> reader.read(new int[] {3}, tensors -> { }));
+      assertEquals(-1, version);
+      assertTrue(System.nanoTime() - start >= SharedWeights.READ_PATIENCE_NANOS, "it waited for the writer first");
     }
   }
 

@@ -45,14 +45,13 @@ import org.slf4j.LoggerFactory;
  * rollout costs one round trip. Each finished episode's raw score goes to the server, which decides
  * when the run stops.
  *
- * <p>Unless {@link WorkerConfig#syncUpdates()}, the push overlaps the next rollout: the worker sends
- * it, loads the newest weights the server has published, and acts on while the server applies the
- * update; it waits for that reply only before its next push. The round trip then costs no worker
- * time, and the next rollout's weights lack this worker's newest update only (other workers'
+ * <p>Without {@link WorkerConfig#syncUpdates()}, the push overlaps the next rollout: the worker
+ * sends it, loads the newest weights the server has published, and acts on while the server applies
+ * the update; it waits for that reply only before its next push. The round trip then costs no
+ * worker time, and the next rollout's weights lack this worker's newest update only (other workers'
  * updates arrive as asynchronously as in the reference). With two workers on two cores that buys
  * only about 3% more steps per second, and on CartPole-v1 it needed more steps to solve in 7 of 10
- * paired seeds; it stays the default until a launcher test that hung once in the reference's order
- * (after the server's restart) is understood.
+ * paired seeds, so the reference's order is the default.
  */
 public final class Worker {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
@@ -316,8 +315,8 @@ public final class Worker {
       long read = sharedWeights.read(sizes, learner::loadWeights);
       if (read < reply.getVersion()) {
         // Not the file this server publishes to: rejoin, which maps it afresh (or falls back to gRPC).
-        log.warn("worker {}: shared weights at version {} behind the server's {}; rejoining", config.workerId(), read,
-            reply.getVersion());
+        log.warn("worker {}: shared weights hold {}, behind the server's version {}; rejoining", config.workerId(),
+            read < 0 ? "no settled version" : "version " + read, reply.getVersion());
         return join();
       }
       version = read;

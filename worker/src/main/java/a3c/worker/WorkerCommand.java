@@ -73,9 +73,9 @@ public final class WorkerCommand implements Callable<Integer> {
       + "tensors then move through shared memory instead of the socket")
   Path sharedMemoryDir;
 
-  @Option(names = "--sync-updates", negatable = true, defaultValue = "false", fallbackValue = "true",
-      description = "wait for this worker's own update before its next rollout, as the reference does; by default "
-          + "(--no-sync-updates) the push overlaps the next rollout, which then acts on weights that lack this "
+  @Option(names = "--sync-updates", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "wait for this worker's own update before its next rollout, as the reference does; with "
+          + "--no-sync-updates the push overlaps the next rollout, which then acts on weights that lack this "
           + "worker's newest update (default: ${DEFAULT-VALUE})")
   boolean syncUpdates;
 

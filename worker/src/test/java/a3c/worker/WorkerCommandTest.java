@@ -15,8 +15,8 @@ class WorkerCommandTest {
   }
 
   @Test
-  void theOverlappedPush_isTheDefault_andSyncUpdatesRestoresTheReferencesOrder() {
-    assertFalse(parse("--ps", "localhost:50051").syncUpdates);
+  void theReferencesOrder_isTheDefault_andNoSyncUpdatesOverlapsThePush() {
+    assertTrue(parse("--ps", "localhost:50051").syncUpdates);
     assertTrue(parse("--ps", "localhost:50051", "--sync-updates").syncUpdates);
     assertFalse(parse("--ps", "localhost:50051", "--no-sync-updates").syncUpdates);
   }
