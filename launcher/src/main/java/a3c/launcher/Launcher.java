@@ -31,7 +31,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs one training job as the reference's {@code main.py} does, but with processes that are JVMs:
@@ -43,6 +45,7 @@ import java.util.concurrent.TimeUnit;
 public final class Launcher {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
+  private static final Duration SERVER_EXIT_WAIT = Duration.ofSeconds(10);
   private static final int EPISODES_HEADER_BYTES = 80;
   private static final List<String> PS_JVM = List.of("-Xmx2g", "-XX:+UseParallelGC", "-Dai.djl.offline=true");
   private static final List<String> WORKER_JVM = List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:ActiveProcessorCount=1",
@@ -60,6 +63,8 @@ public final class Launcher {
   private SupervisedChild ps;
   private volatile boolean userStop;
   private GetStatusResponse lastStatus = GetStatusResponse.getDefaultInstance();
+  /** The counters this launch starts from (a resumed checkpoint's), so that its rates count only its own work. */
+  private final GetStatusResponse atStart;
   private Path sharedMemory;
 
   /** @param terminal whether the console is a terminal, where the progress line is rewritten in place */
@@ -67,6 +72,8 @@ public final class Launcher {
     this.config = config;
     this.console = console;
     this.terminal = terminal;
+    this.atStart = config.resume() == null ? GetStatusResponse.getDefaultInstance()
+        : ParameterServer.status(CheckpointFolder.load(config.resume()).checkpoint());
   }
 
   /** First Ctrl-C or SIGTERM: a graceful stop with a final checkpoint. */
@@ -139,7 +146,8 @@ public final class Launcher {
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     say(String.format("run-summary env=%s workers=%d seconds=%.1f agent_steps=%d agent_steps_per_s=%.1f updates_per_s=%.2f "
         + "episodes=%d mean100=%.2f exit=%s", config.envName(), config.workers(), seconds, lastStatus.getGlobalStep(),
-        lastStatus.getGlobalStep() / seconds, lastStatus.getUpdates() / seconds, lastStatus.getEpisodes(),
+        perSecond(lastStatus.getGlobalStep(), atStart.getGlobalStep(), seconds),
+        perSecond(lastStatus.getUpdates(), atStart.getUpdates(), seconds), lastStatus.getEpisodes(),
         lastStatus.getMean100(), outcome.label()));
     drawScores();
     if (outcome == RunOutcome.TARGET_REACHED && config.testGames() > 0) {
@@ -176,6 +184,7 @@ public final class Launcher {
       }
       if (!workers.isEmpty() && workers.stream().allMatch(worker -> worker.finished().isDone())) {
         say("every worker has stopped for good");
+        lastStatus = whyWorkersStopped(stub, lastStatus);
         return outcomeOf(lastStatus.getStop(), timeUp);
       }
       if (!timeUp && config.maxRuntime() != null && System.nanoTime() - startNanos >= config.maxRuntime().toNanos()) {
@@ -189,6 +198,25 @@ public final class Launcher {
       }
       Thread.sleep(500);
     }
+  }
+
+  /**
+   * The server's status once every worker has stopped. Workers leave as soon as they hear the
+   * server's stop, often before this launcher's next poll has seen it and while the server is still
+   * writing its final checkpoint, so a status without a stop waits briefly for that checkpoint.
+   */
+  private GetStatusResponse whyWorkersStopped(ParameterServerGrpc.BlockingStub stub, GetStatusResponse seen)
+      throws InterruptedException {
+    GetStatusResponse status = statusOr(stub, seen);
+    if (status.getStop() != StopReason.STOP_REASON_NONE) {
+      return status;
+    }
+    try {
+      ps.finished().get(SERVER_EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      // The server runs on: the workers stopped for their own reasons.
+    }
+    return finalStatus(status);
   }
 
   /** The server's final checkpoint as a status, when there is one at least as new as {@code seen}; else {@code seen}. */
@@ -295,13 +323,14 @@ public final class Launcher {
    */
   private void progress(GetStatusResponse status, double seconds) {
     long step = status.getGlobalStep();
-    double stepsPerSecond = step / seconds;
+    double stepsPerSecond = perSecond(step, atStart.getGlobalStep(), seconds);
     long maxSteps = status.getMaxSteps();
     String left = maxSteps > 0 && stepsPerSecond > 0 && step < maxSteps
         ? " to_step_limit=" + clock((maxSteps - step) / stepsPerSecond) : "";
     String line = String.format("progress seconds=%.0f elapsed=%s agent_steps=%d agent_steps_per_s=%.1f frames_per_s=%.0f "
         + "updates_per_s=%.2f episodes=%d mean100=%.2f best=%.1f%s", seconds, clock(seconds), step, stepsPerSecond,
-        status.getFrames() / seconds, status.getUpdates() / seconds, status.getEpisodes(), status.getMean100(),
+        perSecond(status.getFrames(), atStart.getFrames(), seconds), perSecond(status.getUpdates(), atStart.getUpdates(), seconds),
+        status.getEpisodes(), status.getMean100(),
         status.getBestScore(), left);
     if (!terminal) {
       say(line);
@@ -313,6 +342,10 @@ public final class Launcher {
       console.flush();
       writeLog(line);
     }
+  }
+
+  private static double perSecond(long count, long countAtStart, double seconds) {
+    return Math.max(0, count - countAtStart) / seconds;
   }
 
   private static String clock(double seconds) {

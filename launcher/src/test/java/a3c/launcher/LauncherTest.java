@@ -187,6 +187,24 @@ class LauncherTest {
   }
 
   @Test
+  void resumedRun_countsItsRatesFromWhereItResumed() throws Exception {
+    Path checkpoints = trainBriefly("CartPole-v1", null, 20_000, folder.resolve("earlier"));
+    long resumedStep = CheckpointFolder.load(checkpoints).checkpoint().getGlobalStep();
+    try (ChildJvm launcher = launch("--n-workers", "1", "--resume", checkpoints.toString(), "--target-score", "1000",
+        "--max-steps", Long.toString(resumedStep + 2_000))) {
+      Matcher summary = launcher.awaitLine("run-summary .* seconds=([\\d.]+) agent_steps=(\\d+) agent_steps_per_s=([\\d.]+) .*exit=(\\w+)", RUN);
+      assertEquals("step_limit", summary.group(4), "the step limit ends the run even when the workers leave first: "
+          + launcher.transcript());
+      double seconds = Double.parseDouble(summary.group(1));
+      long stepsThisLaunch = Long.parseLong(summary.group(2)) - resumedStep;
+      double counted = Double.parseDouble(summary.group(3)) * seconds;
+      assertTrue(stepsThisLaunch >= 2_000 && Math.abs(counted - stepsThisLaunch) <= 0.02 * stepsThisLaunch + 10,
+          "the rate counts the " + stepsThisLaunch + " steps of this launch, not the " + resumedStep + " resumed: " + summary.group());
+      assertEquals(3, launcher.awaitExit(START), launcher.transcript());
+    }
+  }
+
+  @Test
   void useTrained_onPong_savesEachTestGameAsAGif() throws Exception {
     Path roms = TestRoms.dir();
     Path checkpoints = trainBriefly("PongNoFrameskip-v4", roms, 40, folder.resolve("pong"));
