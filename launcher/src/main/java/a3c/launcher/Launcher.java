@@ -330,8 +330,7 @@ public final class Launcher {
     String line = String.format("progress seconds=%.0f elapsed=%s agent_steps=%d agent_steps_per_s=%.1f frames_per_s=%.0f "
         + "updates_per_s=%.2f episodes=%d mean100=%.2f best=%.1f%s", seconds, clock(seconds), step, stepsPerSecond,
         perSecond(status.getFrames(), atStart.getFrames(), seconds), perSecond(status.getUpdates(), atStart.getUpdates(), seconds),
-        status.getEpisodes(), status.getMean100(),
-        status.getBestScore(), left);
+        status.getEpisodes(), status.getMean100(), status.getBestScore(), left);
     if (!terminal) {
       say(line);
       return;
