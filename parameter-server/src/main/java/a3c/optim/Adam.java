@@ -1,13 +1,15 @@
 package a3c.optim;
 
 /**
- * Adam (Kingma and Ba 2015) as the reference's shared Adam applies it in A3C (Mnih et al. 2016):
- * per tensor, {@code m = b1 m + (1 - b1) g}, {@code v = b2 v + (1 - b2) g^2}, and
- * {@code w -= lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)} with {@code t} the tensor's
- * own step count.
+ * Adam (Kingma and Ba 2015) exactly as PyTorch's {@code torch.optim.Adam} applies it, which is what
+ * the reference's shared Adam runs: per tensor, {@code m = b1 m + (1 - b1) g},
+ * {@code v = b2 v + (1 - b2) g^2}, and
+ * {@code w -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)} with {@code t} the tensor's
+ * own step count. Note where eps goes: after the bias correction, as in PyTorch, not in the paper's
+ * folded form, which would scale eps by {@code 1 / sqrt(1 - b2^t)} (10x at the first step).
  *
- * <p>The reference's {@code shared_optim.py} leaves this update to PyTorch's Adam, over moments it
- * shares between processes; here the parameter server owns them.
+ * <p>The reference's {@code shared_optim.py} leaves this update to PyTorch's Adam (its own step is
+ * commented out), over moments it shares between processes; here the parameter server owns them.
  *
  * <p>The loop runs over plain float arrays, all indexed alike, with no calls or branches, so that C2
  * vectorises it (about 9x faster here than the scalar loop). Moments that decay into subnormal
@@ -33,7 +35,8 @@ final class Adam implements Optimizer {
     long t = ++state.steps()[tensor];
     double biasCorrection1 = 1 - Math.pow(beta1, t);
     double biasCorrection2 = 1 - Math.pow(beta2, t);
-    float stepSize = (float) (lr * Math.sqrt(biasCorrection2) / biasCorrection1);
+    float stepSize = (float) (lr / biasCorrection1);
+    float inverseSqrtBiasCorrection2 = (float) (1 / Math.sqrt(biasCorrection2));
     float[] m = state.firstMoment();
     float[] v = state.secondMoment();
     float oneMinusBeta1 = 1 - beta1;
@@ -45,7 +48,7 @@ final class Adam implements Optimizer {
       float vi = beta2 * v[i] + oneMinusBeta2 * g * g;
       m[i] = mi;
       v[i] = vi;
-      weights[i] -= stepSize * mi / ((float) Math.sqrt(vi) + eps);
+      weights[i] -= stepSize * mi / ((float) Math.sqrt(vi) * inverseSqrtBiasCorrection2 + eps);
     }
     if (Subnormals.due(t)) {
       Subnormals.flush(m, offset, end);

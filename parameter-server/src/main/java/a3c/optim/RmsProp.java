@@ -1,8 +1,13 @@
 package a3c.optim;
 
 /**
- * RMSprop as the reference's shared RMSprop (no momentum, not centred):
+ * RMSprop as PyTorch's {@code torch.optim.RMSprop} applies it (no momentum, not centred):
  * {@code s = alpha s + (1 - alpha) g^2}, {@code w -= lr * g / (sqrt(s) + eps)}.
+ *
+ * <p>This is what the reference's shared RMSprop means to do, not what it does: its step assigns the
+ * new square average to a local name and never stores it, so {@code s} stays zero and every update
+ * is {@code lr * g / (0.1 |g| + eps)}, about {@code 10 lr sign(g)}. Runs with {@code --opt rmsprop}
+ * therefore differ from the reference's on purpose; Adam, the default, matches it.
  */
 final class RmsProp implements Optimizer {
   private final float lr;

@@ -31,6 +31,20 @@ class OptimizerTest {
   }
 
   @Test
+  void adam_addsEpsAfterTheBiasCorrection_asPyTorchDoes() {
+    Optimizer adam = Optimizer.create(new OptimizerConfig(OptimizerKind.ADAM, 0.1, 0.9, 0.99, 1e-8, 0.99), new int[] {1});
+    float[] weights = {0f};
+    float[] gradients = {1e-8f};
+    // Step 1: m = 1e-9, v = 1e-18; PyTorch: 0.1 / 0.1 * 1e-9 / (1e-9 / sqrt(0.01) + 1e-8) = 0.05.
+    // The paper's folded form, 0.1 sqrt(0.01) / 0.1 * 1e-9 / (1e-9 + 1e-8), would move it 0.0091.
+    adam.step(0, weights, gradients, 0, 1);
+    assertEquals(-0.05f, weights[0], 1e-6f);
+    // Step 2: m = 1.9e-9, v = 1.99e-18: 0.1 / 0.19 * 1.9e-9 / (sqrt(1.99e-18 / 0.0199) + 1e-8) = 0.05.
+    adam.step(0, weights, gradients, 0, 1);
+    assertEquals(-0.1f, weights[0], 1e-6f);
+  }
+
+  @Test
   void rmsprop_threeSteps_matchHandComputedValues() {
     Optimizer rmsprop = Optimizer.create(OptimizerConfig.defaults(OptimizerKind.RMSPROP, 0.1), new int[] {2});
     float[] weights = {1.0f, -2.0f};
