@@ -1,5 +1,6 @@
 package a3c.launcher;
 
+import a3c.proto.GetStatusResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -11,13 +12,15 @@ import java.util.List;
  * @param workerArgs the workers' hyperparameter flags (without server address, index or parent)
  * @param maxRuntime wall-clock bound; null for none
  * @param resume a checkpoint (file or folder) to start from; null to start fresh
+ * @param resumedFrom the counters of that checkpoint, so the run's rates count only its own steps;
+ *     all zero (or null) for a fresh start
  * @param sharedMemory whether local workers exchange tensors with the server through shared memory
  * @param romDir where the test games find their ROM; null for {@code $A3C_ROM_DIR}
  * @param testGames greedy games played once the target is reached, as the reference does
  */
 public record LaunchConfig(String envName, int workers, Path runDir, String bind, int port, String authToken,
-    List<String> psArgs, List<String> workerArgs, Duration maxRuntime, Path resume, int workerRestarts,
-    int psRestarts, Duration progressEvery, boolean sharedMemory, Path romDir, int testGames) {
+    List<String> psArgs, List<String> workerArgs, Duration maxRuntime, Path resume, GetStatusResponse resumedFrom,
+    int workerRestarts, int psRestarts, Duration progressEvery, boolean sharedMemory, Path romDir, int testGames) {
   public LaunchConfig {
     if (workers < 0) {
       throw new IllegalArgumentException("--n-workers must be >= 0, got " + workers);
@@ -30,6 +33,9 @@ public record LaunchConfig(String envName, int workers, Path runDir, String bind
     }
     if (workerRestarts < 0 || psRestarts < 0) {
       throw new IllegalArgumentException("restart counts must be >= 0");
+    }
+    if (resumedFrom == null) {
+      resumedFrom = GetStatusResponse.getDefaultInstance();
     }
     psArgs = List.copyOf(psArgs);
     workerArgs = List.copyOf(workerArgs);

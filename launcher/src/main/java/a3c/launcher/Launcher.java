@@ -63,8 +63,6 @@ public final class Launcher {
   private SupervisedChild ps;
   private volatile boolean userStop;
   private GetStatusResponse lastStatus = GetStatusResponse.getDefaultInstance();
-  /** The counters this launch starts from (a resumed checkpoint's), so that its rates count only its own work. */
-  private final GetStatusResponse atStart;
   private Path sharedMemory;
 
   /** @param terminal whether the console is a terminal, where the progress line is rewritten in place */
@@ -72,8 +70,6 @@ public final class Launcher {
     this.config = config;
     this.console = console;
     this.terminal = terminal;
-    this.atStart = config.resume() == null ? GetStatusResponse.getDefaultInstance()
-        : ParameterServer.status(CheckpointFolder.load(config.resume()).checkpoint());
   }
 
   /** First Ctrl-C or SIGTERM: a graceful stop with a final checkpoint. */
@@ -146,8 +142,8 @@ public final class Launcher {
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     say(String.format("run-summary env=%s workers=%d seconds=%.1f agent_steps=%d agent_steps_per_s=%.1f updates_per_s=%.2f "
         + "episodes=%d mean100=%.2f exit=%s", config.envName(), config.workers(), seconds, lastStatus.getGlobalStep(),
-        perSecond(lastStatus.getGlobalStep(), atStart.getGlobalStep(), seconds),
-        perSecond(lastStatus.getUpdates(), atStart.getUpdates(), seconds), lastStatus.getEpisodes(),
+        perSecond(lastStatus.getGlobalStep(), config.resumedFrom().getGlobalStep(), seconds),
+        perSecond(lastStatus.getUpdates(), config.resumedFrom().getUpdates(), seconds), lastStatus.getEpisodes(),
         lastStatus.getMean100(), outcome.label()));
     drawScores();
     if (outcome == RunOutcome.TARGET_REACHED && config.testGames() > 0) {
@@ -323,13 +319,14 @@ public final class Launcher {
    */
   private void progress(GetStatusResponse status, double seconds) {
     long step = status.getGlobalStep();
-    double stepsPerSecond = perSecond(step, atStart.getGlobalStep(), seconds);
+    GetStatusResponse start = config.resumedFrom();
+    double stepsPerSecond = perSecond(step, start.getGlobalStep(), seconds);
     long maxSteps = status.getMaxSteps();
     String left = maxSteps > 0 && stepsPerSecond > 0 && step < maxSteps
         ? " to_step_limit=" + clock((maxSteps - step) / stepsPerSecond) : "";
     String line = String.format("progress seconds=%.0f elapsed=%s agent_steps=%d agent_steps_per_s=%.1f frames_per_s=%.0f "
         + "updates_per_s=%.2f episodes=%d mean100=%.2f best=%.1f%s", seconds, clock(seconds), step, stepsPerSecond,
-        perSecond(status.getFrames(), atStart.getFrames(), seconds), perSecond(status.getUpdates(), atStart.getUpdates(), seconds),
+        perSecond(status.getFrames(), start.getFrames(), seconds), perSecond(status.getUpdates(), start.getUpdates(), seconds),
         status.getEpisodes(), status.getMean100(), status.getBestScore(), left);
     if (!terminal) {
       say(line);

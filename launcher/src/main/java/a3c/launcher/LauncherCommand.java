@@ -6,6 +6,8 @@ import a3c.env.atari.RomNotFoundException;
 import a3c.env.atari.Roms;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
+import a3c.proto.GetStatusResponse;
+import a3c.ps.ParameterServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -253,8 +255,9 @@ public final class LauncherCommand implements Callable<Integer> {
       }
       Roms.locate(envName, romDir);
     }
+    GetStatusResponse resumedFrom = null;
     if (resume != null) {
-      CheckpointFolder.load(resume);
+      resumedFrom = ParameterServer.status(CheckpointFolder.load(resume).checkpoint());
     }
     int workers = nWorkers == null ? Runtime.getRuntime().availableProcessors() : nWorkers;
     int psPort = port == 0 ? freePort() : requireFree(port);
@@ -275,7 +278,7 @@ public final class LauncherCommand implements Callable<Integer> {
     }
     return new LaunchConfig(envName, workers, dir.toAbsolutePath(), bind, psPort, authToken, psArgs, workerArgs,
         maxSeconds == null ? null : Duration.ofMillis((long) (maxSeconds * 1000)), resume == null ? null : resume.toAbsolutePath(),
-        workerRestarts, psRestarts, Duration.ofMillis((long) (progressEvery * 1000)), sharedMemory,
+        resumedFrom, workerRestarts, psRestarts, Duration.ofMillis((long) (progressEvery * 1000)), sharedMemory,
         romDir == null ? null : romDir.toAbsolutePath(), testGames);
   }
 
