@@ -1,6 +1,7 @@
 package a3c.checkpoint;
 
 import a3c.proto.Checkpoint;
+import a3c.store.StoreState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -68,28 +69,33 @@ public final class CheckpointFolder {
   }
 
   /**
-   * Reads what {@code --resume} names: a checkpoint file, or a folder whose newest readable
-   * checkpoint is taken (unreadable newer ones are skipped with a warning).
+   * Reads what {@code --resume} names: a checkpoint file, or a folder whose newest usable
+   * checkpoint is taken (newer ones that are unreadable or inconsistent are skipped with a warning).
    *
-   * @throws CheckpointException when the file is bad, or the folder holds no readable checkpoint
+   * @throws CheckpointException when the file is bad, or the folder holds no usable checkpoint
    */
   public static Loaded load(Path fileOrFolder) {
     if (!Files.isDirectory(fileOrFolder)) {
-      return new Loaded(fileOrFolder, CheckpointFile.read(fileOrFolder));
+      return Loaded.read(fileOrFolder);
     }
     List<Path> files = list(fileOrFolder);
     for (int i = files.size() - 1; i >= 0; i--) {
       try {
-        return new Loaded(files.get(i), CheckpointFile.read(files.get(i)));
+        return Loaded.read(files.get(i));
       } catch (CheckpointException e) {
         log.warn("skipping {}", e.getMessage());
       }
     }
-    throw new CheckpointException(fileOrFolder, "is a folder with no readable checkpoint-NNNNNN.a3c file");
+    throw new CheckpointException(fileOrFolder, "is a folder with no usable checkpoint-NNNNNN.a3c file");
   }
 
-  /** A checkpoint and the file it came from. */
-  public record Loaded(Path file, Checkpoint checkpoint) {}
+  /** A checkpoint, the file it came from, and the store state it holds (checked when read). */
+  public record Loaded(Path file, Checkpoint checkpoint, StoreState state) {
+    static Loaded read(Path file) {
+      Checkpoint checkpoint = CheckpointFile.read(file);
+      return new Loaded(file, checkpoint, Checkpoints.toStore(file, checkpoint));
+    }
+  }
 
   private static long number(Path file) {
     Matcher matcher = NAME.matcher(file.getFileName().toString());

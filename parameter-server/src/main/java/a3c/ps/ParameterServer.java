@@ -68,7 +68,7 @@ public final class ParameterServer implements AutoCloseable {
     ScoreBoard scores = new ScoreBoard(List.of());
     double elapsed = 0;
     if (resume != null) {
-      StoreState state = Checkpoints.toStore(resume.file(), resume.checkpoint());
+      StoreState state = resume.state();
       restored = ParameterStore.restore(state, config.optimizer());
       scores = new ScoreBoard(resume.checkpoint().getEpisodesList());
       elapsed = resume.checkpoint().getElapsedSeconds();

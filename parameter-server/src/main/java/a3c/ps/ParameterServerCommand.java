@@ -114,6 +114,10 @@ public final class ParameterServerCommand implements Callable<Integer> {
         loaded = CheckpointFolder.load(resume);
       }
       config = config(loaded == null ? null : loaded.checkpoint().getHyperparameters());
+      if (loaded != null && loaded.state().optimizer().kind() != config.optimizer().kind()) {
+        throw new IllegalArgumentException(loaded.file() + " holds " + loaded.state().optimizer().kind().flag()
+            + " state; resume it without --opt or with --opt " + loaded.state().optimizer().kind().flag());
+      }
     } catch (CheckpointException | IllegalArgumentException e) {
       err.println("parameter-server: " + e.getMessage());
       return 2;

@@ -17,6 +17,7 @@ import a3c.proto.ReportEpisodeRequest;
 import a3c.proto.ReportEpisodeResponse;
 import a3c.proto.StopReason;
 import a3c.rpc.ParameterServerGrpc;
+import a3c.rpc.WorkerIds;
 import a3c.store.Gradients;
 import a3c.store.ParameterStore;
 import a3c.store.Snapshot;
@@ -46,6 +47,11 @@ import org.slf4j.LoggerFactory;
  */
 final class ParameterServerService implements ParameterServerGrpc.AsyncService {
   private static final Logger log = LoggerFactory.getLogger(ParameterServerService.class);
+  /** Far above any rollout (the reference's is 20 steps), far below what would wrap the global step. */
+  static final long MAX_AGENT_STEPS_PER_PUSH = 1 << 20;
+  static final long MAX_FRAMES_PER_PUSH = 1 << 24;
+  /** Far above any Atari score; keeps the running means exact and finite. */
+  static final double MAX_ABS_SCORE = 1e9;
 
   private final OptimizerConfig optimizerConfig;
   private final String envName;
@@ -115,25 +121,28 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     if (!validWorker(request.getWorkerId(), response)) {
       return;
     }
-    workers.touch(request.getWorkerId(), request.getHostname());
-    ParameterStore current = store.get();
-    RegisterResponse.Builder reply = RegisterResponse.newBuilder().setStop(stopFor(request.getWorkerId()));
-    if (current != null) {
-      String difference = request.getModelCount() == 0 ? null : current.layout().difference(request.getModelList());
-      if (difference != null) {
-        response.onError(Status.FAILED_PRECONDITION.withDescription("worker " + request.getWorkerId()
-            + " has a different model than this server: " + difference).asRuntimeException());
-        return;
-      }
-      Snapshot snapshot = current.snapshot();
-      reply.setVersion(snapshot.version()).setGlobalStep(snapshot.globalStep());
-    } else {
-      reply.setInitialize(workers.claimInitializer(request.getWorkerId()));
-    }
+    // Every check comes before the registry hears of the worker: a refused worker must neither
+    // count in the round size nor hold the initialiser's lease.
     if (!request.getEnvName().isEmpty() && !envName.isEmpty() && !envName.equals(request.getEnvName())) {
       response.onError(Status.FAILED_PRECONDITION.withDescription("worker " + request.getWorkerId() + " plays "
           + request.getEnvName() + " but this server trains " + envName).asRuntimeException());
       return;
+    }
+    ParameterStore current = store.get();
+    String difference = current == null || request.getModelCount() == 0 ? null
+        : current.layout().difference(request.getModelList());
+    if (difference != null) {
+      response.onError(Status.FAILED_PRECONDITION.withDescription("worker " + request.getWorkerId()
+          + " has a different model than this server: " + difference).asRuntimeException());
+      return;
+    }
+    workers.touch(request.getWorkerId(), request.getHostname());
+    RegisterResponse.Builder reply = RegisterResponse.newBuilder().setStop(stopFor(request.getWorkerId()));
+    if (current != null) {
+      Snapshot snapshot = current.snapshot();
+      reply.setVersion(snapshot.version()).setGlobalStep(snapshot.globalStep());
+    } else {
+      reply.setInitialize(workers.claimInitializer(request.getWorkerId()));
     }
     log.info("worker {} registered from {}{}", request.getWorkerId(), request.getHostname(),
         reply.getInitialize() ? "; it uploads the initial weights" : "");
@@ -218,7 +227,16 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
           .setGlobalStep(snapshot.globalStep()).setStop(stopFor(request.getWorkerId())).build());
       return;
     }
-    if (request.getBaseVersion() > current.snapshot().version()) {
+    // The counters are unsigned on the wire; Java reads them as signed, so a huge value would come
+    // out negative and lower the global step.
+    long agentSteps = Integer.toUnsignedLong(request.getAgentSteps());
+    long frames = Integer.toUnsignedLong(request.getFrames());
+    if (agentSteps > MAX_AGENT_STEPS_PER_PUSH || frames > MAX_FRAMES_PER_PUSH) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("a push covers at most " + MAX_AGENT_STEPS_PER_PUSH
+          + " agent steps and " + MAX_FRAMES_PER_PUSH + " frames, got " + agentSteps + " and " + frames).asRuntimeException());
+      return;
+    }
+    if (Long.compareUnsigned(request.getBaseVersion(), current.snapshot().version()) > 0) {
       // A server restarted from a checkpoint is behind its workers: they must pull again.
       response.onError(Status.FAILED_PRECONDITION.withDescription("base version " + request.getBaseVersion()
           + " is newer than the server's version " + current.snapshot().version() + ": pull the weights again")
@@ -239,7 +257,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     if (request.hasStats()) {
       lastStats.set(request.getStats());
     }
-    current.apply(gradients, request.getBaseVersion(), request.getAgentSteps(), request.getFrames(), request.getReturnWeights())
+    current.apply(gradients, request.getBaseVersion(), agentSteps, frames, request.getReturnWeights())
         .whenComplete((snapshot, failure) -> {
           if (failure != null) {
             log.error("applying an update failed", failure);
@@ -249,7 +267,12 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
           workers.countUpdate(request.getWorkerId());
           stopRule.checkSteps(snapshot.globalStep());
           if (scalars != null) {
-            scalars.update(snapshot, request.getStats(), clock.millis());
+            try {
+              scalars.update(snapshot, request.getStats(), clock.millis());
+            } catch (RuntimeException e) {
+              // The update is applied: the worker must hear so even when the TensorBoard file cannot be written.
+              log.error("cannot write the update's TensorBoard scalars", e);
+            }
           }
           PushGradientsResponse.Builder reply = PushGradientsResponse.newBuilder().setVersion(snapshot.version())
               .setGlobalStep(snapshot.globalStep()).setStop(stopFor(request.getWorkerId()));
@@ -265,9 +288,14 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     if (!validWorker(request.getWorkerId(), response)) {
       return;
     }
-    if (!Double.isFinite(request.getScore())) {
-      response.onError(Status.INVALID_ARGUMENT.withDescription("episode score must be finite, got "
-          + request.getScore()).asRuntimeException());
+    if (!(Math.abs(request.getScore()) <= MAX_ABS_SCORE)) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("episode score must be finite and within +-"
+          + MAX_ABS_SCORE + ", got " + request.getScore()).asRuntimeException());
+      return;
+    }
+    if (request.getLength() < 0) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("episode length " + Long.toUnsignedString(request.getLength())
+          + " is out of range").asRuntimeException());
       return;
     }
     workers.touch(request.getWorkerId(), null);
@@ -278,11 +306,16 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
           .setLength(request.getLength()).setGlobalStep(globalStep).setUnixMs(clock.millis()).build();
       synchronized (scores) {
         scores.add(episode, workers.count());
-        if (episodeLog != null) {
-          episodeLog.append(episode, elapsedSeconds(), scores.mean100(), scores.roundMean100());
-        }
-        if (scalars != null) {
-          scalars.episode(episode, scores.mean100(), scores.roundMean100());
+        try {
+          if (episodeLog != null) {
+            episodeLog.append(episode, elapsedSeconds(), scores.mean100(), scores.roundMean100());
+          }
+          if (scalars != null) {
+            scalars.episode(episode, scores.mean100(), scores.roundMean100());
+          }
+        } catch (RuntimeException e) {
+          // The score board has the episode (and checkpoints keep it); a full disk must not stop training.
+          log.error("cannot log the episode of worker {}", request.getWorkerId(), e);
         }
       }
       workers.countEpisode(request.getWorkerId());
@@ -368,8 +401,8 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
   }
 
   private static boolean validWorker(String workerId, StreamObserver<?> response) {
-    if (workerId.isBlank() || workerId.length() > 128) {
-      response.onError(Status.INVALID_ARGUMENT.withDescription("worker_id must be 1..128 non-blank characters, got '"
+    if (!WorkerIds.valid(workerId)) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("worker_id must be 1..128 letters, digits, '.', '_' or '-', got '"
           + workerId + "'").asRuntimeException());
       return false;
     }

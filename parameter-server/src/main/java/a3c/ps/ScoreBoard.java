@@ -23,13 +23,17 @@ final class ScoreBoard {
   private final ArrayDeque<Double> lastScores = new ArrayDeque<>();
   private final ArrayDeque<Double> lastRounds = new ArrayDeque<>();
   private final Map<String, ArrayDeque<Double>> pendingByWorker = new HashMap<>();
-  private double scoreSum;
-  private double roundSum;
+  private final int historyWorkers;
   private double best = Double.NEGATIVE_INFINITY;
 
-  /** A score board that continues a checkpoint's history (its rounds are rebuilt one worker at a time). */
+  /**
+   * A score board that continues a checkpoint's history. Its rounds are rebuilt as if every worker
+   * in the history had run from the start, and a round never averages fewer workers than that: a
+   * restarted server hears from its workers again one at a time.
+   */
   ScoreBoard(List<EpisodeRecord> history) {
-    history.forEach(episode -> add(episode, 1));
+    this.historyWorkers = (int) history.stream().map(EpisodeRecord::getWorkerId).distinct().count();
+    history.forEach(episode -> add(episode, historyWorkers));
   }
 
   /**
@@ -42,21 +46,29 @@ final class ScoreBoard {
     episodes.add(episode);
     double score = episode.getScore();
     best = Math.max(best, score);
-    lastScores.addLast(score);
-    scoreSum += score;
-    if (lastScores.size() > WINDOW) {
-      scoreSum -= lastScores.removeFirst();
-    }
+    addToWindow(lastScores, score);
     pendingByWorker.computeIfAbsent(episode.getWorkerId(), id -> new ArrayDeque<>()).addLast(score);
-    if (pendingByWorker.values().stream().filter(pending -> !pending.isEmpty()).count() >= Math.max(1, roundSize)) {
-      double round = pendingByWorker.values().stream().filter(pending -> !pending.isEmpty())
-          .mapToDouble(ArrayDeque::removeFirst).average().orElseThrow();
-      lastRounds.addLast(round);
-      roundSum += round;
-      if (lastRounds.size() > WINDOW) {
-        roundSum -= lastRounds.removeFirst();
-      }
+    long ready = pendingByWorker.values().stream().filter(pending -> !pending.isEmpty()).count();
+    if (ready >= Math.max(1, Math.max(roundSize, historyWorkers))) {
+      addToWindow(lastRounds, pendingByWorker.values().stream().filter(pending -> !pending.isEmpty())
+          .mapToDouble(ArrayDeque::removeFirst).average().orElseThrow());
     }
+  }
+
+  private static void addToWindow(ArrayDeque<Double> window, double value) {
+    window.addLast(value);
+    if (window.size() > WINDOW) {
+      window.removeFirst();
+    }
+  }
+
+  /** The window's mean, summed afresh each time: a running sum would keep the error of every value it ever held. */
+  private static double mean(ArrayDeque<Double> window) {
+    double sum = 0;
+    for (double value : window) {
+      sum += value;
+    }
+    return window.isEmpty() ? Double.NaN : sum / window.size();
   }
 
   synchronized int count() {
@@ -65,7 +77,7 @@ final class ScoreBoard {
 
   /** The mean of the last 100 scores (of all so far while fewer than 100); NaN before the first. */
   synchronized double mean100() {
-    return lastScores.isEmpty() ? Double.NaN : scoreSum / lastScores.size();
+    return mean(lastScores);
   }
 
   /** Whether 100 episodes have been played, so that {@link #mean100()} covers a full window. */
@@ -74,7 +86,7 @@ final class ScoreBoard {
   }
 
   synchronized double roundMean100() {
-    return lastRounds.isEmpty() ? Double.NaN : roundSum / lastRounds.size();
+    return mean(lastRounds);
   }
 
   synchronized double best() {

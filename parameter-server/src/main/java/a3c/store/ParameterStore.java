@@ -36,6 +36,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ParameterStore implements AutoCloseable {
   private static final int POOLED_BUFFERS = 16;
   private static final int CHUNK = 4096;
+  /** The largest magnitude accepted: squared, as Adam's and RMSprop's second moments square it, it stays finite in a float. */
+  static final float MAX_ABS_VALUE = 1e18f;
 
   private final TensorLayout layout;
   private final float[] weights;
@@ -47,6 +49,7 @@ public final class ParameterStore implements AutoCloseable {
   private long updates;
   private long frames;
   private long stalenessSum;
+  private long stalenessUpdates;
   private volatile Snapshot snapshot;
   private volatile SharedWeights shared;
   private final LongAdder serverNanos = new LongAdder();
@@ -103,9 +106,12 @@ public final class ParameterStore implements AutoCloseable {
     return CompletableFuture.supplyAsync(() -> snapshot.weights() != null ? snapshot : publish(true), applier);
   }
 
-  /** The mean of (version when applied - version the gradients were computed on), over all updates. */
+  /**
+   * The mean of (version when applied - version the gradients were computed on), over the updates
+   * this store applied (a checkpoint does not carry the sum, so a resumed run starts it afresh).
+   */
   public synchronized double meanStaleness() {
-    return updates == 0 ? 0 : (double) stalenessSum / updates;
+    return stalenessUpdates == 0 ? 0 : (double) stalenessSum / stalenessUpdates;
   }
 
   /** Server time spent per update so far: decoding and validating, the optimizer step, publishing. */
@@ -118,7 +124,7 @@ public final class ParameterStore implements AutoCloseable {
    * Validates a push's gradients and decodes them into a pooled buffer, on the caller's thread.
    *
    * @throws IllegalArgumentException naming the tensor when a name is unknown or repeated, a shape
-   *     or byte length is wrong, or a value is NaN or infinite
+   *     or byte length is wrong, or a value is NaN, infinite or beyond {@link #MAX_ABS_VALUE}
    */
   public Gradients decode(List<Tensor> tensors) {
     long start = System.nanoTime();
@@ -179,7 +185,7 @@ public final class ParameterStore implements AutoCloseable {
 
   private static boolean allFinite(float[] values, int from, int to) {
     for (int i = from; i < to; i++) {
-      if (!Float.isFinite(values[i])) {
+      if (!(Math.abs(values[i]) <= MAX_ABS_VALUE)) {
         return false;
       }
     }
@@ -235,6 +241,7 @@ public final class ParameterStore implements AutoCloseable {
       }
       synchronized (this) {
         stalenessSum += Math.max(0, version - baseVersion);
+        stalenessUpdates++;
         version++;
         updates++;
         globalStep += agentSteps;
@@ -295,7 +302,7 @@ public final class ParameterStore implements AutoCloseable {
     return List.copyOf(tensors);
   }
 
-  /** Rejects NaN and infinities, naming the first tensor that holds one. */
+  /** Rejects NaN, infinities and values too large to square, naming the first tensor that holds one. */
   private static void requireFinite(TensorLayout layout, float[] values, boolean[] present, String what) {
     for (int t = 0; t < layout.size(); t++) {
       if (present != null && !present[t]) {
@@ -303,9 +310,9 @@ public final class ParameterStore implements AutoCloseable {
       }
       int end = layout.offset(t) + layout.numel(t);
       for (int i = layout.offset(t); i < end; i++) {
-        if (!Float.isFinite(values[i])) {
+        if (!(Math.abs(values[i]) <= MAX_ABS_VALUE)) {
           throw new IllegalArgumentException(what + " of tensor '" + layout.name(t) + "' hold " + values[i]
-              + " at index " + (i - layout.offset(t)) + ": only finite values are accepted");
+              + " at index " + (i - layout.offset(t)) + ": only finite values within +-" + MAX_ABS_VALUE + " are accepted");
         }
       }
     }

@@ -146,10 +146,10 @@ public final class TensorLayout {
         throw new IllegalArgumentException("tensor '" + name + "' has shape " + Arrays.toString(shape)
             + ": every dimension must be positive");
       }
-      count *= dim;
-      if (count > Integer.MAX_VALUE) {
+      if (dim > Integer.MAX_VALUE / count) {
         throw new IllegalArgumentException("tensor '" + name + "' of shape " + Arrays.toString(shape) + " is too large");
       }
+      count *= dim;
     }
     return count;
   }

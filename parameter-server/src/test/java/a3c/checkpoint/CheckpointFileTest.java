@@ -118,4 +118,17 @@ class CheckpointFileTest {
     assertEquals(100, loaded.checkpoint().getGlobalStep());
     assertThrows(CheckpointException.class, () -> CheckpointFolder.load(third));
   }
+
+  @Test
+  void folder_skipsANewerFileWhoseCrcIsGoodButWhoseContentIsNot() throws IOException {
+    CheckpointFolder checkpoints = new CheckpointFolder(folder, 3);
+    Checkpoint checkpoint = checkpoint(trainedState());
+    Path good = checkpoints.save(checkpoint);
+    Path future = checkpoints.save(checkpoint.toBuilder().setFormatVersion(Checkpoints.FORMAT_VERSION + 1).build());
+    CheckpointFolder.Loaded loaded = CheckpointFolder.load(folder);
+    assertEquals(good, loaded.file());
+    assertEquals(60, loaded.state().globalStep());
+    assertEquals("checkpoint " + future + " has format version 2; this build reads version 1",
+        assertThrows(CheckpointException.class, () -> CheckpointFolder.load(future)).getMessage());
+  }
 }

@@ -213,6 +213,84 @@ abstract class ParameterServerContractTest {
     assertEquals(Tensors.toArray(after.getWeights(1))[0] - 1e-3f, Tensors.toArray(reply.getWeights(1))[0], 1e-6f);
   }
 
+  @Test
+  void pushCounters_areUnsigned_andOutOfRangeOnesAreRefused_withoutTouchingTheGlobalStep() throws Exception {
+    ParameterServer server = start(config(), null);
+    ParameterServerGrpc.BlockingStub client = client(server);
+    initialize(client);
+    List<Tensor> good = TestModels.constant(NAMES, SHAPES, 1f);
+    client.pushGradients(push("w0", 0, good, false));
+    // uint32 4294967295 arrives in Java as -1; read as signed it would lower the global step.
+    StatusRuntimeException wrapped = assertThrows(StatusRuntimeException.class,
+        () -> client.pushGradients(push("w0", 1, good, false).toBuilder().setAgentSteps(-1).build()));
+    assertEquals(Status.Code.INVALID_ARGUMENT, wrapped.getStatus().getCode());
+    assertEquals("a push covers at most 1048576 agent steps and 16777216 frames, got 4294967295 and 80",
+        wrapped.getStatus().getDescription());
+    assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> client.pushGradients(
+        push("w0", 1, good, false).toBuilder().setFrames(-1).build())));
+    // uint64 2^64 - 1 arrives as -1: it is a version far in the future, not one in the past.
+    assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> client.pushGradients(push("w0", -1, good, false))));
+    GetStatusResponse status = client.getStatus(GetStatusRequest.getDefaultInstance());
+    assertEquals(1, status.getVersion());
+    assertEquals(20, status.getGlobalStep());
+    assertEquals(StopReason.STOP_REASON_NONE, status.getStop());
+    assertEquals(0.0, status.getMeanStaleness(), 0.0);
+  }
+
+  @Test
+  void gradientsTooLargeToSquare_areRefused() throws Exception {
+    ParameterServer server = start(config(), null);
+    ParameterServerGrpc.BlockingStub client = client(server);
+    initialize(client);
+    assertInvalid(client, "gradients of tensor 'b' hold 1.0E19 at index 2: only finite values within +-1.0E18 are accepted",
+        List.of(Tensors.encode("b", new long[] {3}, new float[] {0, 0, 1e19f}, 0, 3)));
+    client.pushGradients(push("w0", 0, List.of(Tensors.encode("b", new long[] {3}, new float[] {0, 0, -1e18f}, 0, 3)), false));
+    assertEquals(1, client.getStatus(GetStatusRequest.getDefaultInstance()).getVersion());
+  }
+
+  @Test
+  void episodes_withScoresOrLengthsOutOfRange_orAWorkerIdUnfitForTheCsv_areRefused() throws Exception {
+    Path csv = folder.resolve("episodes.csv");
+    ParameterServer server = start(config().withEpisodesCsv(csv), null);
+    ParameterServerGrpc.BlockingStub client = client(server);
+    initialize(client);
+    for (double score : new double[] {1e20, -Double.MAX_VALUE, Double.POSITIVE_INFINITY, Double.NaN}) {
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+          () -> client.reportEpisode(ReportEpisodeRequest.newBuilder().setWorkerId("w0").setScore(score).build()));
+      assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+      assertTrue(e.getStatus().getDescription().startsWith("episode score must be finite and within +-1.0E9"));
+    }
+    assertEquals("episode length 18446744073709551615 is out of range", assertThrows(StatusRuntimeException.class,
+        () -> client.reportEpisode(ReportEpisodeRequest.newBuilder().setWorkerId("w0").setScore(1).setLength(-1).build()))
+        .getStatus().getDescription());
+    for (String id : new String[] {"w,1", "w 1", "w\n1", "x".repeat(129)}) {
+      assertEquals(Status.Code.INVALID_ARGUMENT,
+          code(() -> client.reportEpisode(ReportEpisodeRequest.newBuilder().setWorkerId(id).setScore(1).build())), id);
+      assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> client.register(RegisterRequest.newBuilder().setWorkerId(id).build())), id);
+    }
+    client.reportEpisode(ReportEpisodeRequest.newBuilder().setWorkerId("host-1.w_2").setScore(-1e9).setLength(7).build());
+    GetStatusResponse status = client.getStatus(GetStatusRequest.getDefaultInstance());
+    assertEquals(1, status.getEpisodes());
+    assertEquals(-1e9, status.getMean100(), 0.0);
+    assertEquals(List.of("w0", "host-1.w_2"), status.getWorkersList().stream().map(w -> w.getWorkerId()).sorted(
+        java.util.Comparator.reverseOrder()).toList());
+    List<String> lines = java.nio.file.Files.readAllLines(csv);
+    assertEquals(2, lines.size(), lines.toString());
+    assertEquals(8, lines.get(1).split(",", -1).length, lines.get(1));
+  }
+
+  @Test
+  void aRefusedRegistration_leavesNoTrace_theNextWorkerStillInitializes() throws Exception {
+    ParameterServer server = start(config(), null);
+    ParameterServerGrpc.BlockingStub client = client(server);
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> client.register(
+        RegisterRequest.newBuilder().setWorkerId("stray").setEnvName("BreakoutNoFrameskip-v4").build()));
+    assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+    assertEquals("worker stray plays BreakoutNoFrameskip-v4 but this server trains Test-v0", e.getStatus().getDescription());
+    assertEquals(0, client.getStatus(GetStatusRequest.getDefaultInstance()).getWorkersCount());
+    initialize(client);
+  }
+
   private static void assertInvalid(ParameterServerGrpc.BlockingStub client, String message, List<Tensor> gradients) {
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> client.pushGradients(push("w0", 0, gradients, true)));
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
@@ -403,5 +481,8 @@ abstract class ParameterServerContractTest {
     PushGradientsResponse b = resumedClient.pushGradients(push("w0", 3, next, true));
     assertArrayEquals(Tensors.toArray(a.getWeights(0)), Tensors.toArray(b.getWeights(0)), 0f);
     assertNotEquals(null, file);
+    // The staleness mean covers this server's own two updates, 0 and 1 behind, not the checkpoint's too.
+    resumedClient.pushGradients(push("w0", 3, next, false));
+    assertEquals(0.5, resumedClient.getStatus(GetStatusRequest.getDefaultInstance()).getMeanStaleness(), 0.0);
   }
 }

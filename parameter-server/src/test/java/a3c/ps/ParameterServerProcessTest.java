@@ -3,7 +3,10 @@ package a3c.ps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import a3c.checkpoint.CheckpointFile;
 import a3c.checkpoint.CheckpointFolder;
+import a3c.optim.OptimizerConfig;
+import a3c.optim.OptimizerKind;
 import a3c.proto.GetStatusRequest;
 import a3c.proto.PushGradientsRequest;
 import a3c.proto.StopReason;
@@ -12,6 +15,8 @@ import a3c.rpc.ParameterServerGrpc;
 import a3c.testing.ChildJvm;
 import a3c.testing.TestModels;
 import io.grpc.ManagedChannel;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,16 +87,37 @@ class ParameterServerProcessTest {
   void badUsage_failsFastWithAClearMessage_andExitCode2() throws Exception {
     Path corrupt = folder.resolve("bad.a3c");
     Files.writeString(corrupt, "garbage");
+    Path rmsprop = rmspropCheckpoint(folder.resolve("rmsprop"));
+    Path future = folder.resolve("future.a3c");
+    CheckpointFile.write(future, CheckpointFile.read(rmsprop).toBuilder().setFormatVersion(2).build());
     String[][] cases = {
-        {"--opt", "sgd"}, {"--lr", "-1"}, {"--resume", corrupt.toString()}, {"--port", "70000"}, {"--keep-checkpoints", "0"}};
+        {"--opt", "sgd"}, {"--lr", "-1"}, {"--resume", corrupt.toString()}, {"--port", "70000"}, {"--keep-checkpoints", "0"},
+        {"--resume", rmsprop.toString(), "--opt", "adam"}, {"--resume", future.toString()}};
     String[] expected = {
         "unknown optimizer 'sgd': expected one of [adam, rmsprop]", "lr must be in (0.0, 1.0], got -1.0",
-        "checkpoint " + corrupt + " is truncated", "port must be in 0..65535, got 70000", "must keep at least 1 checkpoint, got 0"};
+        "checkpoint " + corrupt + " is truncated", "port must be in 0..65535, got 70000", "must keep at least 1 checkpoint, got 0",
+        rmsprop + " holds rmsprop state; resume it without --opt or with --opt rmsprop",
+        "checkpoint " + future + " has format version 2; this build reads version 1"};
     for (int i = 0; i < cases.length; i++) {
       try (ChildJvm ps = ChildJvm.start(folder, ParameterServerCommand.class.getName(), List.of(cases[i]))) {
         assertEquals(2, ps.awaitExit(STARTUP), ps.transcript());
         assertTrue(ps.transcript().contains(expected[i]), ps.transcript());
       }
+    }
+  }
+
+  /** A checkpoint of an RMSprop run, written by an in-process server. */
+  private static Path rmspropCheckpoint(Path checkpoints) throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    ParameterServer server = ParameterServer.start(ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.RMSPROP, 1e-3), "Test-v0")
+        .withCheckpoints(checkpoints, Duration.ofHours(1)), null, InProcessServerBuilder.forName(name).directExecutor());
+    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    try {
+      ParameterServerContractTest.initialize(ParameterServerContractTest.client(channel));
+      return server.checkpoint();
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      server.close();
     }
   }
 }

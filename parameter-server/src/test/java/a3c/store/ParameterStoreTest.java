@@ -117,9 +117,9 @@ class ParameterStoreTest {
         List.of(Tensors.of("b", new long[] {3}, good.get(1).getData().substring(0, 8))));
     assertRejected(store, "tensor 'w' appears twice in the push", List.of(good.get(0), good.get(0)));
     assertRejected(store, "the push carries no gradients", List.of());
-    assertRejected(store, "gradients of tensor 'b' hold NaN at index 2: only finite values are accepted",
+    assertRejected(store, "gradients of tensor 'b' hold NaN at index 2: only finite values within +-1.0E18 are accepted",
         List.of(good.get(0), Tensors.encode("b", new long[] {3}, new float[] {1, 2, Float.NaN}, 0, 3)));
-    assertRejected(store, "gradients of tensor 'w' hold Infinity at index 0: only finite values are accepted",
+    assertRejected(store, "gradients of tensor 'w' hold Infinity at index 0: only finite values within +-1.0E18 are accepted",
         List.of(Tensors.encode("w", new long[] {2, 3}, new float[] {Float.POSITIVE_INFINITY, 0, 0, 0, 0, 0}, 0, 6)));
     StoreState after = store.capture().join();
     assertArrayEquals(before.weights(), after.weights(), 0f);
@@ -130,7 +130,7 @@ class ParameterStoreTest {
 
   @Test
   void initialWeights_mustBeFiniteAndFitTheirShapes() {
-    assertEquals("weights of tensor 'b' hold NaN at index 0: only finite values are accepted",
+    assertEquals("weights of tensor 'b' hold NaN at index 0: only finite values within +-1.0E18 are accepted",
         assertThrows(IllegalArgumentException.class, () -> ParameterStore.initialize(List.of(
             Tensors.encode("b", new long[] {1}, new float[] {Float.NaN}, 0, 1)), ADAM)).getMessage());
     assertEquals("tensor 'b' of shape [2] needs 8 bytes, got 4",
@@ -139,6 +139,13 @@ class ParameterStoreTest {
     assertEquals("tensor 'b' has shape [0, 2]: every dimension must be positive",
         assertThrows(IllegalArgumentException.class, () -> ParameterStore.initialize(List.of(
             Tensors.of("b", new long[] {0, 2}, ByteString.EMPTY)), ADAM)).getMessage());
+    // 2 * 2^62 wraps a long to 0 if multiplied unchecked, and 0 bytes would then fit.
+    assertEquals("tensor 'b' of shape [2, 4611686018427387904] is too large",
+        assertThrows(IllegalArgumentException.class, () -> ParameterStore.initialize(List.of(
+            Tensors.of("b", new long[] {2, 1L << 62}, ByteString.EMPTY)), ADAM)).getMessage());
+    assertEquals("tensor 'b' of shape [65536, 32768] is too large",
+        assertThrows(IllegalArgumentException.class, () -> ParameterStore.initialize(List.of(
+            Tensors.of("b", new long[] {65536, 32768}, ByteString.EMPTY)), ADAM)).getMessage());
   }
 
   private static void assertRejected(ParameterStore store, String message, List<Tensor> push) {

@@ -1,5 +1,6 @@
 package a3c.shm;
 
+import a3c.rpc.WorkerIds;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * One worker's gradients in a memory-mapped file: the worker writes them, then names the file in
@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * again, so the two never overlap.
  */
 public final class SharedGradients implements AutoCloseable {
-  private static final Pattern NAME = Pattern.compile("gradients-[A-Za-z0-9._-]{1,128}\\.a3cshm");
+  private static final String PREFIX = "gradients-";
+  private static final String SUFFIX = ".a3cshm";
 
   private final FileChannel channel;
   private final MappedByteBuffer map;
@@ -33,11 +34,7 @@ public final class SharedGradients implements AutoCloseable {
 
   /** The file name for a worker, or an exception when the id has characters a file name must not. */
   public static String fileName(String workerId) {
-    String name = "gradients-" + workerId + ".a3cshm";
-    if (!NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("worker id '" + workerId + "' cannot name a shared-memory file: use letters, digits, '.', '_', '-'");
-    }
-    return name;
+    return PREFIX + WorkerIds.require(workerId) + SUFFIX;
   }
 
   /** Creates the worker's file for {@code floats} gradient values. */
@@ -55,7 +52,8 @@ public final class SharedGradients implements AutoCloseable {
    * @throws IllegalArgumentException when the name is not a gradients file name or the size is wrong
    */
   public static SharedGradients open(Path folder, String name, int floats) throws IOException {
-    if (!NAME.matcher(name).matches()) {
+    if (!name.startsWith(PREFIX) || !name.endsWith(SUFFIX)
+        || !WorkerIds.valid(name.substring(PREFIX.length(), name.length() - SUFFIX.length()))) {
       throw new IllegalArgumentException("'" + name + "' is not a shared gradients file name");
     }
     FileChannel channel = FileChannel.open(folder.resolve(name), StandardOpenOption.READ);

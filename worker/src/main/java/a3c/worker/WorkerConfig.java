@@ -1,6 +1,7 @@
 package a3c.worker;
 
 import a3c.learner.LearnerConfig;
+import a3c.rpc.WorkerIds;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -26,9 +27,7 @@ public record WorkerConfig(String psTarget, int workerIndex, String workerId, St
     if (workerIndex < 0) {
       throw new IllegalArgumentException("--worker-index must be >= 0, got " + workerIndex);
     }
-    if (workerId == null || workerId.isBlank() || workerId.length() > 128) {
-      throw new IllegalArgumentException("worker id must be 1..128 non-blank characters, got '" + workerId + "'");
-    }
+    WorkerIds.require(workerId);
     if (maxEpisodeSteps < 0) {
       throw new IllegalArgumentException("--ep-length must be >= 0 (0: no limit), got " + maxEpisodeSteps);
     }
