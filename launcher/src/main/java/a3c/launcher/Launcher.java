@@ -30,6 +30,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -140,7 +141,7 @@ public final class Launcher {
       }
     }
     double seconds = (System.nanoTime() - startNanos) / 1e9;
-    say(String.format("run-summary env=%s workers=%d seconds=%.1f agent_steps=%d agent_steps_per_s=%.1f updates_per_s=%.2f "
+    say(String.format(Locale.ROOT, "run-summary env=%s workers=%d seconds=%.1f agent_steps=%d agent_steps_per_s=%.1f updates_per_s=%.2f "
         + "episodes=%d mean100=%.2f exit=%s", config.envName(), config.workers(), seconds, lastStatus.getGlobalStep(),
         perSecond(lastStatus.getGlobalStep(), config.resumedFrom().getGlobalStep(), seconds),
         perSecond(lastStatus.getUpdates(), config.resumedFrom().getUpdates(), seconds), lastStatus.getEpisodes(),
@@ -324,7 +325,7 @@ public final class Launcher {
     long maxSteps = status.getMaxSteps();
     String left = maxSteps > 0 && stepsPerSecond > 0 && step < maxSteps
         ? " to_step_limit=" + clock((maxSteps - step) / stepsPerSecond) : "";
-    String line = String.format("progress seconds=%.0f elapsed=%s agent_steps=%d agent_steps_per_s=%.1f frames_per_s=%.0f "
+    String line = String.format(Locale.ROOT, "progress seconds=%.0f elapsed=%s agent_steps=%d agent_steps_per_s=%.1f frames_per_s=%.0f "
         + "updates_per_s=%.2f episodes=%d mean100=%.2f best=%.1f%s", seconds, clock(seconds), step, stepsPerSecond,
         perSecond(status.getFrames(), start.getFrames(), seconds), perSecond(status.getUpdates(), start.getUpdates(), seconds),
         status.getEpisodes(), status.getMean100(), status.getBestScore(), left);
@@ -346,7 +347,7 @@ public final class Launcher {
 
   private static String clock(double seconds) {
     long whole = (long) seconds;
-    return String.format("%d:%02d:%02d", whole / 3600, whole / 60 % 60, whole % 60);
+    return String.format(Locale.ROOT, "%d:%02d:%02d", whole / 3600, whole / 60 % 60, whole % 60);
   }
 
   private void say(String line) {

@@ -41,10 +41,14 @@ class LauncherTest {
   @TempDir Path folder;
 
   private ChildJvm launch(String... extra) throws Exception {
+    return launch(List.of(), extra);
+  }
+
+  private ChildJvm launch(List<String> jvmArgs, String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of("--env-name", "CartPole-v1", "--port", "0", "--run-dir", folder.resolve("run").toString(),
         "--lr", "0.001", "--progress-every", "2"));
     args.addAll(List.of(extra));
-    return ChildJvm.start(folder, LauncherCommand.class.getName(), args);
+    return ChildJvm.start(folder, jvmArgs, LauncherCommand.class.getName(), args);
   }
 
   /** The process the launcher reports it started as {@code name}, the newest if restarted. */
@@ -190,8 +194,9 @@ class LauncherTest {
   void resumedRun_countsItsRatesFromWhereItResumed() throws Exception {
     Path checkpoints = trainBriefly("CartPole-v1", null, 20_000, folder.resolve("earlier"));
     long resumedStep = CheckpointFolder.load(checkpoints).checkpoint().getGlobalStep();
-    try (ChildJvm launcher = launch("--n-workers", "1", "--resume", checkpoints.toString(), "--target-score", "1000",
-        "--max-steps", Long.toString(resumedStep + 2_000))) {
+    // In a locale with a decimal comma: scripts read the summary, so its numbers keep the point in any locale.
+    try (ChildJvm launcher = launch(List.of("-Duser.language=de", "-Duser.country=DE"), "--n-workers", "1",
+        "--resume", checkpoints.toString(), "--target-score", "1000", "--max-steps", Long.toString(resumedStep + 2_000))) {
       Matcher summary = launcher.awaitLine("run-summary .* seconds=([\\d.]+) agent_steps=(\\d+) agent_steps_per_s=([\\d.]+) .*exit=(\\w+)", RUN);
       assertEquals("step_limit", summary.group(4), "the step limit ends the run even when the workers leave first: "
           + launcher.transcript());
