@@ -196,7 +196,8 @@ public final class Worker {
       log.info("worker {} exchanges tensors through shared memory in {}", config.workerId(), config.sharedMemoryDir());
     } catch (IOException e) {
       log.warn("worker {}: no shared memory ({}); tensors go over gRPC", config.workerId(), e.getMessage());
-      sharedWeights = null;
+      // The weights file may be open already; without the gradients file it is of no use.
+      closeSharedMemory();
     }
   }
 

@@ -17,6 +17,8 @@ import a3c.proto.GetStatusResponse;
 import a3c.proto.StopReason;
 import a3c.ps.ParameterServer;
 import a3c.ps.ServerConfig;
+import a3c.shm.SharedWeights;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -78,6 +81,34 @@ class WorkerTest {
       assertEquals(StopReason.STOP_REASON_MAX_STEPS, runWorker(config(server.port(), 0, "PongNoFrameskip-v4", LearnerConfig.defaults(), shm)));
       assertEquals(10, server.status().getVersion());
       assertTrue(Files.exists(shm.resolve("gradients-worker-0.a3cshm")), "the worker used its shared gradients file");
+    }
+  }
+
+  @Test
+  void sharedMemory_whenItsGradientsFileCannotBeMade_fallsBackToGrpc_andClosesTheWeightsFile() throws Exception {
+    Path shm = folder.resolve("shm");
+    // A folder where the worker's gradients file goes: creating that file fails after the weights file is open.
+    Files.createDirectories(shm.resolve("gradients-worker-0.a3cshm"));
+    ServerConfig serverConfig = ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-3), "CartPole-v1")
+        .withStopRule(Double.POSITIVE_INFINITY, 200).withSharedMemory(shm);
+    try (ParameterServer server = ParameterServer.start(serverConfig, null)) {
+      assertEquals(StopReason.STOP_REASON_MAX_STEPS, runWorker(config(server.port(), 0, "CartPole-v1", LearnerConfig.defaults(), shm)));
+      assertEquals(10, server.status().getVersion(), "every update went over gRPC");
+      assertEquals(1, openHandles(shm.resolve(SharedWeights.FILE_NAME)), "only the server's own handle is left open");
+    }
+  }
+
+  /** How many of this process's file descriptors refer to {@code file} (Linux). */
+  private static long openHandles(Path file) throws IOException {
+    Path target = file.toRealPath();
+    try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
+      return descriptors.filter(fd -> {
+        try {
+          return Files.readSymbolicLink(fd).equals(target);
+        } catch (IOException closedMeanwhile) {
+          return false;
+        }
+      }).count();
     }
   }
 
