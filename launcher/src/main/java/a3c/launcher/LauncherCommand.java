@@ -181,11 +181,7 @@ public final class LauncherCommand implements Callable<Integer> {
       if (!envName.equals("CartPole-v1")) {
         Roms.locate(envName, romDir);
       }
-      CheckpointFolder.Loaded trained = CheckpointFolder.load(trainedModel());
-      String trainedOn = trained.checkpoint().getHyperparameters().getEnvName();
-      if (!trainedOn.isEmpty() && !trainedOn.equals(envName)) {
-        throw new IllegalArgumentException(trained.file() + " was trained on " + trainedOn + ", not " + envName);
-      }
+      CheckpointFolder.Loaded trained = checkpointOfThisEnv(trainedModel());
       out.println("playing " + testGames + " greedy games of " + envName + " with " + trained.file());
       TestGames.play(envName, romDir, trained.checkpoint(), testGames, seed, gifFolder(trained.file()), out);
       return 0;
@@ -196,6 +192,17 @@ public final class LauncherCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("launcher: " + e.getMessage());
       return 2;
     }
+  }
+
+  /** Reads a checkpoint (a file, or the newest in a folder) and checks that it was trained on --env-name. */
+  private CheckpointFolder.Loaded checkpointOfThisEnv(Path fileOrFolder) {
+    CheckpointFolder.Loaded loaded = CheckpointFolder.load(fileOrFolder);
+    String trainedOn = loaded.checkpoint().getHyperparameters().getEnvName();
+    if (!trainedOn.isEmpty() && !trainedOn.equals(envName)) {
+      throw new IllegalArgumentException(loaded.file() + " was trained on " + trainedOn + ", not " + envName
+          + ": pass --env-name " + trainedOn + ", or a checkpoint of " + envName);
+    }
+    return loaded;
   }
 
   /** --gif-dir, else the run folder the checkpoint sits in (runs/X/checkpoints/file), else the current folder. */
@@ -249,6 +256,16 @@ public final class LauncherCommand implements Callable<Integer> {
     if (!(epLength >= 0)) {
       throw new IllegalArgumentException("--ep-length must be >= 0, got " + epLength);
     }
+    if (maxSteps < 0) {
+      throw new IllegalArgumentException("--max-steps must be >= 0 (0 for no limit), got " + maxSteps);
+    }
+    if (targetScore != null && targetScore.isNaN()) {
+      throw new IllegalArgumentException("--target-score must be a number, got NaN");
+    }
+    if (authToken != null && authToken.isBlank()) {
+      throw new IllegalArgumentException("--auth-token must not be blank: pass a secret, or neither --auth-token nor "
+          + "$A3C_AUTH_TOKEN for none");
+    }
     if (!envName.equals("CartPole-v1")) {
       if (!Roms.isAtari(envName)) {
         throw new IllegalArgumentException("unknown env '" + envName + "': use CartPole-v1 or <Game>NoFrameskip-v4");
@@ -257,7 +274,7 @@ public final class LauncherCommand implements Callable<Integer> {
     }
     GetStatusResponse resumedFrom = null;
     if (resume != null) {
-      resumedFrom = ParameterServer.status(CheckpointFolder.load(resume).checkpoint());
+      resumedFrom = ParameterServer.status(checkpointOfThisEnv(resume).checkpoint());
     }
     int workers = nWorkers == null ? Runtime.getRuntime().availableProcessors() : nWorkers;
     int psPort = port == 0 ? freePort() : requireFree(port);

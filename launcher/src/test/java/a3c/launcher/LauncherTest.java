@@ -237,18 +237,28 @@ class LauncherTest {
 
   @Test
   void badFlags_failFast_withAMessageThatSaysWhatToChange() throws Exception {
+    Path earlier = folder.resolve("earlier");
+    Path cartPole = trainBriefly("CartPole-v1", null, 100, earlier.resolve("checkpoints"));
     try (ServerSocket taken = new ServerSocket(0)) {
       String[][] cases = {
           {"--lr", "-1"}, {"--opt", "sgd"}, {"--env-name", "Nope-v0"}, {"--env-name", "PongNoFrameskip-v4", "--rom-dir", "/no/such/dir"},
           {"--env-name", "CartPole-v1", "--port", Integer.toString(taken.getLocalPort())},
           {"--env-name", "CartPole-v1", "--n-workers", "-2"},
-          {"--env-name", "CartPole-v1", "--resume", folder.resolve("nothing-here.a3c").toString()}};
+          {"--env-name", "CartPole-v1", "--resume", folder.resolve("nothing-here.a3c").toString()},
+          {"--env-name", "CartPole-v1", "--max-steps", "-1"},
+          {"--env-name", "CartPole-v1", "--target-score", "NaN"},
+          {"--env-name", "CartPole-v1", "--auth-token", ""},
+          {"--env-name", "PongNoFrameskip-v4", "--rom-dir", TestRoms.dir().toString(), "--resume", cartPole.toString()}};
       String[] expected = {"lr must be in (0.0, 1.0], got -1.0", "unknown optimizer 'sgd'", "unknown env 'Nope-v0'",
           "/no/such/dir", "port " + taken.getLocalPort() + " on 127.0.0.1 is not free", "--n-workers must be >= 0, got -2",
-          "nothing-here.a3c cannot be read"};
+          "nothing-here.a3c cannot be read", "--max-steps must be >= 0 (0 for no limit), got -1",
+          "--target-score must be a number, got NaN", "--auth-token must not be blank",
+          "was trained on CartPole-v1, not PongNoFrameskip-v4: pass --env-name CartPole-v1"};
       for (int i = 0; i < cases.length; i++) {
-        List<String> args = new ArrayList<>(List.of("--run-dir", folder.resolve("bad").toString()));
-        args.addAll(List.of(cases[i]));
+        List<String> args = new ArrayList<>(List.of(cases[i]));
+        if (!args.contains("--run-dir")) {
+          args.addAll(List.of("--run-dir", folder.resolve("bad").toString()));
+        }
         try (ChildJvm launcher = ChildJvm.start(folder, LauncherCommand.class.getName(), args)) {
           assertEquals(2, launcher.awaitExit(Duration.ofSeconds(60)), launcher.transcript());
           assertTrue(launcher.transcript().contains(expected[i]), launcher.transcript());
