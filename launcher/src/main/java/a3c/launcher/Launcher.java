@@ -65,6 +65,8 @@ public final class Launcher {
   private volatile boolean userStop;
   private GetStatusResponse lastStatus = GetStatusResponse.getDefaultInstance();
   private Path sharedMemory;
+  /** The run folder's newest checkpoint before this launch (an earlier run's, continued with --resume); null for none. */
+  private Path newestAtLaunch;
 
   /** @param terminal whether the console is a terminal, where the progress line is rewritten in place */
   public Launcher(LaunchConfig config, PrintWriter console, boolean terminal) {
@@ -98,6 +100,8 @@ public final class Launcher {
     RunOutcome outcome;
     ManagedChannel channel = Channels.open("127.0.0.1:" + config.port(), config.authToken(), null);
     sharedMemory = config.sharedMemory() ? SharedMemoryDirs.create(config.runDir().getFileName().toString()) : null;
+    List<Path> atLaunch = CheckpointFolder.list(config.checkpointDir());
+    newestAtLaunch = atLaunch.isEmpty() ? null : atLaunch.getLast();
     try {
       say("run directory " + config.runDir().toAbsolutePath());
       say(Machine.current().toString());
@@ -292,7 +296,10 @@ public final class Launcher {
     if (sharedMemory != null) {
       args.addAll(List.of("--shared-memory-dir", sharedMemory.toString()));
     }
-    if (!CheckpointFolder.list(config.checkpointDir()).isEmpty()) {
+    // A restarted server resumes the newest checkpoint this launch wrote; until there is one, what
+    // --resume names, as the first start does.
+    List<Path> saved = CheckpointFolder.list(config.checkpointDir());
+    if (!saved.isEmpty() && !saved.getLast().equals(newestAtLaunch)) {
       args.addAll(List.of("--resume", config.checkpointDir().toString()));
     } else if (config.resume() != null) {
       args.addAll(List.of("--resume", config.resume().toString()));

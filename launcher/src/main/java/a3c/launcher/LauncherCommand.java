@@ -277,9 +277,14 @@ public final class LauncherCommand implements Callable<Integer> {
       resumedFrom = ParameterServer.status(checkpointOfThisEnv(resume).checkpoint());
     }
     int workers = nWorkers == null ? Runtime.getRuntime().availableProcessors() : nWorkers;
-    int psPort = port == 0 ? freePort() : requireFree(port);
     Path dir = runDir != null ? runDir
         : Path.of("runs", envName + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Path earlier = dir.resolve("checkpoints");
+    if (resume == null && !CheckpointFolder.list(earlier).isEmpty()) {
+      throw new IllegalArgumentException(earlier + " already holds an earlier run's checkpoints: continue it with --resume "
+          + earlier + ", or start afresh with another --run-dir");
+    }
+    int psPort = port == 0 ? freePort() : requireFree(port);
     List<String> psArgs = new ArrayList<>(List.of("--env-name", envName, "--opt", opt, "--lr", Double.toString(lr),
         "--max-steps", Long.toString(maxSteps), "--checkpoint-every", Double.toString(checkpointEvery)));
     if (targetScore != null) {

@@ -248,12 +248,15 @@ class LauncherTest {
           {"--env-name", "CartPole-v1", "--max-steps", "-1"},
           {"--env-name", "CartPole-v1", "--target-score", "NaN"},
           {"--env-name", "CartPole-v1", "--auth-token", ""},
-          {"--env-name", "PongNoFrameskip-v4", "--rom-dir", TestRoms.dir().toString(), "--resume", cartPole.toString()}};
+          {"--env-name", "PongNoFrameskip-v4", "--rom-dir", TestRoms.dir().toString(), "--resume", cartPole.toString()},
+          {"--env-name", "CartPole-v1", "--run-dir", earlier.toString()}};
       String[] expected = {"lr must be in (0.0, 1.0], got -1.0", "unknown optimizer 'sgd'", "unknown env 'Nope-v0'",
           "/no/such/dir", "port " + taken.getLocalPort() + " on 127.0.0.1 is not free", "--n-workers must be >= 0, got -2",
           "nothing-here.a3c cannot be read", "--max-steps must be >= 0 (0 for no limit), got -1",
           "--target-score must be a number, got NaN", "--auth-token must not be blank",
-          "was trained on CartPole-v1, not PongNoFrameskip-v4: pass --env-name CartPole-v1"};
+          "was trained on CartPole-v1, not PongNoFrameskip-v4: pass --env-name CartPole-v1",
+          earlier.resolve("checkpoints") + " already holds an earlier run's checkpoints: continue it with --resume "
+              + earlier.resolve("checkpoints") + ", or start afresh with another --run-dir"};
       for (int i = 0; i < cases.length; i++) {
         List<String> args = new ArrayList<>(List.of(cases[i]));
         if (!args.contains("--run-dir")) {
@@ -265,6 +268,7 @@ class LauncherTest {
         }
       }
       assertFalse(folder.resolve("bad").toFile().exists(), "nothing starts on bad flags");
+      assertFalse(earlier.resolve("launcher.log").toFile().exists(), "nothing starts in an earlier run's folder");
     }
   }
 }
