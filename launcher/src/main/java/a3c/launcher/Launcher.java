@@ -98,7 +98,7 @@ public final class Launcher {
         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     long startNanos = System.nanoTime();
     RunOutcome outcome;
-    ManagedChannel channel = Channels.open("127.0.0.1:" + config.port(), config.authToken(), null);
+    ManagedChannel channel = Channels.open(config.psTarget(), config.authToken(), null);
     sharedMemory = config.sharedMemory() ? SharedMemoryDirs.create(config.runDir().getFileName().toString()) : null;
     List<Path> atLaunch = CheckpointFolder.list(config.checkpointDir());
     newestAtLaunch = atLaunch.isEmpty() ? null : atLaunch.getLast();
@@ -308,7 +308,7 @@ public final class Launcher {
   }
 
   private ChildSpec workerSpec(int index) {
-    List<String> args = new ArrayList<>(List.of("--ps", "127.0.0.1:" + config.port(), "--worker-index", Integer.toString(index),
+    List<String> args = new ArrayList<>(List.of("--ps", config.psTarget(), "--worker-index", Integer.toString(index),
         "--worker-id", "worker-" + index, "--parent-pid", Long.toString(ProcessHandle.current().pid())));
     args.addAll(config.workerArgs());
     if (sharedMemory != null) {

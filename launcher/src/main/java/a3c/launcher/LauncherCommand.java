@@ -10,9 +10,6 @@ import a3c.proto.GetStatusResponse;
 import a3c.ps.ParameterServer;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -284,7 +281,8 @@ public final class LauncherCommand implements Callable<Integer> {
       throw new IllegalArgumentException(earlier + " already holds an earlier run's checkpoints: continue it with --resume "
           + earlier + ", or start afresh with another --run-dir");
     }
-    int psPort = port == 0 ? freePort() : requireFree(port);
+    BindAddress address = BindAddress.of(bind);
+    int psPort = port == 0 ? address.freePort() : address.requireFree(port);
     List<String> psArgs = new ArrayList<>(List.of("--env-name", envName, "--opt", opt, "--lr", Double.toString(lr),
         "--max-steps", Long.toString(maxSteps), "--checkpoint-every", Double.toString(checkpointEvery)));
     if (targetScore != null) {
@@ -298,28 +296,9 @@ public final class LauncherCommand implements Callable<Integer> {
     if (romDir != null) {
       workerArgs.addAll(List.of("--rom-dir", romDir.toAbsolutePath().toString()));
     }
-    return new LaunchConfig(envName, workers, dir.toAbsolutePath(), bind, psPort, authToken, psArgs, workerArgs,
-        maxSeconds == null ? null : Duration.ofMillis((long) (maxSeconds * 1000)), resume == null ? null : resume.toAbsolutePath(),
-        resumedFrom, workerRestarts, psRestarts, Duration.ofMillis((long) (progressEvery * 1000)), sharedMemory,
-        romDir == null ? null : romDir.toAbsolutePath(), testGames);
-  }
-
-  private int requireFree(int candidate) {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.bind(new InetSocketAddress(InetAddress.getByName(bind), candidate));
-      return candidate;
-    } catch (IOException e) {
-      throw new IllegalArgumentException("port " + candidate + " on " + bind + " is not free (" + e.getMessage()
-          + "): pick another with --port, or --port 0 for any free one");
-    }
-  }
-
-  private int freePort() {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.bind(new InetSocketAddress(InetAddress.getByName(bind), 0));
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot find a free port on " + bind + ": " + e.getMessage());
-    }
+    return new LaunchConfig(envName, workers, dir.toAbsolutePath(), bind, psPort, address.clientTarget(psPort), authToken,
+        psArgs, workerArgs, maxSeconds == null ? null : Duration.ofMillis((long) (maxSeconds * 1000)),
+        resume == null ? null : resume.toAbsolutePath(), resumedFrom, workerRestarts, psRestarts,
+        Duration.ofMillis((long) (progressEvery * 1000)), sharedMemory, romDir == null ? null : romDir.toAbsolutePath(), testGames);
   }
 }

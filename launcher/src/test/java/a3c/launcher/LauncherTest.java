@@ -152,6 +152,15 @@ class LauncherTest {
   }
 
   @Test
+  void bindToAnotherLoopbackAddress_theLauncherAndItsWorkersConnectThere() throws Exception {
+    try (ChildJvm launcher = launch("--bind", "127.0.0.2", "--n-workers", "1", "--max-steps", "2000")) {
+      launcher.awaitLine("parameter server ready on 127\\.0\\.0\\.2:\\d+", START);
+      launcher.awaitLine("run-summary .* agent_steps=\\d+ .*exit=step_limit", RUN);
+      assertEquals(3, launcher.awaitExit(START), launcher.transcript());
+    }
+  }
+
+  @Test
   void useTrained_playsGreedyGamesWithACheckpoint_andRefusesABadOne() throws Exception {
     Path checkpoints = trainBriefly("CartPole-v1", null, 400, folder.resolve("trained"));
     try (ChildJvm play = ChildJvm.start(folder, LauncherCommand.class.getName(),
@@ -249,12 +258,15 @@ class LauncherTest {
           {"--env-name", "CartPole-v1", "--target-score", "NaN"},
           {"--env-name", "CartPole-v1", "--auth-token", ""},
           {"--env-name", "PongNoFrameskip-v4", "--rom-dir", TestRoms.dir().toString(), "--resume", cartPole.toString()},
+          {"--env-name", "CartPole-v1", "--bind", "no-such-host.invalid"},
+          {"--env-name", "CartPole-v1", "--bind", "203.0.113.7"},
           {"--env-name", "CartPole-v1", "--run-dir", earlier.toString()}};
       String[] expected = {"lr must be in (0.0, 1.0], got -1.0", "unknown optimizer 'sgd'", "unknown env 'Nope-v0'",
           "/no/such/dir", "port " + taken.getLocalPort() + " on 127.0.0.1 is not free", "--n-workers must be >= 0, got -2",
           "nothing-here.a3c cannot be read", "--max-steps must be >= 0 (0 for no limit), got -1",
           "--target-score must be a number, got NaN", "--auth-token must not be blank",
           "was trained on CartPole-v1, not PongNoFrameskip-v4: pass --env-name CartPole-v1",
+          "--bind no-such-host.invalid cannot be resolved", "--bind 203.0.113.7 (203.0.113.7) is not an address of this host",
           earlier.resolve("checkpoints") + " already holds an earlier run's checkpoints: continue it with --resume "
               + earlier.resolve("checkpoints") + ", or start afresh with another --run-dir"};
       for (int i = 0; i < cases.length; i++) {
