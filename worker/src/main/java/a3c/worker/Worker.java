@@ -91,13 +91,29 @@ public final class Worker {
     return timings;
   }
 
-  /** Asks the loop to end after the current rollout (used on SIGTERM). */
+  /**
+   * Asks the loop to end after the current rollout (SIGTERM, SIGINT); a wait for an unreachable or
+   * restarting server ends at once.
+   */
   public void requestStop() {
     stopRequested = true;
+    client.stop();
   }
 
   /** Runs until the server says stop (or {@link #requestStop}); returns the server's reason. */
   public StopReason run() {
+    StopReason stop = StopReason.STOP_REASON_NONE;
+    try {
+      stop = train();
+    } catch (PsClient.Stopped e) {
+      log.info("worker {}: {}", config.workerId(), e.getMessage());
+    }
+    drain();
+    log.info("worker {} stops: {} after {} agent steps", config.workerId(), stopRequested ? "requested" : stop, timings.steps);
+    return stop;
+  }
+
+  private StopReason train() {
     StopReason stop = join();
     float[] observation = new float[env.observationSize()];
     env.reset(observation);
@@ -143,8 +159,6 @@ public final class Worker {
       timings.steps += steps;
       timings.frames += frames;
     }
-    drain();
-    log.info("worker {} stops: {} after {} agent steps", config.workerId(), stopRequested ? "requested" : stop, timings.steps);
     return stop;
   }
 

@@ -19,6 +19,7 @@ import a3c.ps.ParameterServer;
 import a3c.ps.ServerConfig;
 import a3c.shm.SharedWeights;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,6 +110,22 @@ class WorkerTest {
           return false;
         }
       }).count();
+    }
+  }
+
+  @Test
+  void stopRequest_endsTheWaitForAnUnreachableServer_atOnce() throws Exception {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    // Nothing listens on the port now; the worker would retry for five minutes.
+    WorkerConfig config = new WorkerConfig("127.0.0.1:" + port, 0, "worker-0", "CartPole-v1", null, null, null,
+        LearnerConfig.defaults(), 1, 0, Duration.ofMinutes(5), null, true);
+    try (WorkerRunner runner = new WorkerRunner(config)) {
+      CompletableFuture<StopReason> run = CompletableFuture.supplyAsync(runner::run);
+      runner.requestStop();
+      assertEquals(StopReason.STOP_REASON_NONE, run.get(10, TimeUnit.SECONDS));
     }
   }
 
