@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -59,9 +60,10 @@ public final class Launcher {
   private final boolean terminal;
   private String statusLine;
   private final Object outputLock = new Object();
-  private final List<SupervisedChild> workers = new ArrayList<>();
+  // Read by the signal handlers' threads too.
+  private final List<SupervisedChild> workers = new CopyOnWriteArrayList<>();
   private Writer log;
-  private SupervisedChild ps;
+  private volatile SupervisedChild ps;
   private volatile boolean userStop;
   private GetStatusResponse lastStatus = GetStatusResponse.getDefaultInstance();
   private Path sharedMemory;
@@ -75,20 +77,30 @@ public final class Launcher {
     this.terminal = terminal;
   }
 
-  /** First Ctrl-C or SIGTERM: a graceful stop with a final checkpoint. */
+  /**
+   * First Ctrl-C or SIGTERM: a graceful stop with a final checkpoint. No child is restarted from now
+   * on, and each is asked to stop (SIGTERM) as a Ctrl-C at a terminal asks them all (SIGINT to the
+   * process group): the server writes its final checkpoint, a worker ends its rollout or its wait.
+   */
   public void requestStop() {
     userStop = true;
+    terminateChildren();
+  }
+
+  private void terminateChildren() {
     SupervisedChild server = ps;
     if (server != null) {
       server.terminate();
     }
+    workers.forEach(SupervisedChild::terminate);
   }
 
   /** Second Ctrl-C: everything stops at once. */
   public void killAll() {
     workers.forEach(SupervisedChild::kill);
-    if (ps != null) {
-      ps.kill();
+    SupervisedChild server = ps;
+    if (server != null) {
+      server.kill();
     }
   }
 
@@ -115,10 +127,14 @@ public final class Launcher {
             new RestartPolicy(config.workerRestarts(), Duration.ofSeconds(1), Duration.ofSeconds(30)),
             code -> code != 0 && code != 2, this::say).start());
       }
+      if (userStop) {
+        // Asked to stop while the children were starting: those started since are asked too.
+        terminateChildren();
+      }
       ParameterServerGrpc.BlockingStub stub = ParameterServerGrpc.newBlockingStub(channel);
       GetStatusResponse ready = awaitReady(stub);
       if (ready == null) {
-        outcome = RunOutcome.FAILURE;
+        outcome = userStop ? RunOutcome.STOPPED_BY_USER : RunOutcome.FAILURE;
       } else {
         lastStatus = ready;
         say("parameter server ready on " + config.bind() + ":" + config.port());
@@ -126,9 +142,7 @@ public final class Launcher {
         lastStatus = statusOr(stub, lastStatus);
       }
     } finally {
-      for (SupervisedChild worker : workers) {
-        worker.stop(SHUTDOWN_GRACE);
-      }
+      SupervisedChild.stopAll(workers, SHUTDOWN_GRACE);
       if (ps != null) {
         ps.terminate();
         ps.stop(SHUTDOWN_GRACE);
@@ -261,10 +275,14 @@ public final class Launcher {
     }
   }
 
-  /** The server's first status, or null (said why) when it exited or did not answer in time. */
+  /** The server's first status, or null (said why) when it exited, did not answer in time, or the user stopped the run. */
   private GetStatusResponse awaitReady(ParameterServerGrpc.BlockingStub stub) throws InterruptedException {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
+      if (userStop) {
+        say("stopping on request before the parameter server was ready");
+        return null;
+      }
       if (ps.finished().isDone()) {
         say("the parameter server exited with " + ps.finished().join() + " before it was ready; see its lines above");
         return null;

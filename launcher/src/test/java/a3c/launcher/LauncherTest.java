@@ -3,6 +3,7 @@ package a3c.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import a3c.checkpoint.CheckpointFolder;
 import a3c.machine.Machine;
@@ -108,6 +109,50 @@ class LauncherTest {
         assertFalse(child.isAlive());
       }
     }
+  }
+
+  @Test
+  void ctrlC_reachesTheLauncherAndEveryChild_theRunStopsWithinSeconds_andNoChildIsRestarted() throws Exception {
+    try (ChildJvm launcher = launch("--n-workers", "2")) {
+      launcher.awaitLine("progress .* episodes=[1-9]", START);
+      List<ProcessHandle> group = processGroup(launcher);
+      assertEquals(4, group.size(), launcher.transcript());
+      ctrlC(group);
+      // Well within the 30 s the launcher would give a worker that ignored the stop.
+      assertEquals(130, launcher.awaitExit(Duration.ofSeconds(25)), launcher.transcript());
+      assertTrue(launcher.transcript().contains("exit=stopped_by_user"), launcher.transcript());
+      assertFalse(launcher.transcript().matches("(?s).*exited with \\d+; restart.*"), "no child is restarted after the stop: "
+          + launcher.transcript());
+      for (ProcessHandle process : group) {
+        process.onExit().get(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** The launcher and its children, the process group a Ctrl-C at a terminal would reach; skips where SIGINT is ignored. */
+  private static List<ProcessHandle> processGroup(ChildJvm launcher) throws java.io.IOException {
+    ProcessHandle self = launcher.process().toHandle();
+    // A background job of a non-interactive shell starts with SIGINT ignored, and a JVM keeps it so.
+    assumeFalse(ignoresSigint(self), "SIGINT is ignored in this test's processes (started in the background?)");
+    List<ProcessHandle> group = new ArrayList<>(List.of(self));
+    group.addAll(self.descendants().toList());
+    return group;
+  }
+
+  private static boolean ignoresSigint(ProcessHandle process) throws java.io.IOException {
+    for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+      if (line.startsWith("SigIgn:")) {
+        return (Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16) & (1L << 1)) != 0;
+      }
+    }
+    throw new AssertionError("no SigIgn line for pid " + process.pid());
+  }
+
+  /** SIGINT to every live process at once, as a terminal sends it to its foreground process group on Ctrl-C. */
+  private static void ctrlC(List<ProcessHandle> processes) throws Exception {
+    List<String> command = new ArrayList<>(List.of("kill", "-INT"));
+    processes.stream().filter(ProcessHandle::isAlive).forEach(process -> command.add(Long.toString(process.pid())));
+    assertTrue(new ProcessBuilder(command).inheritIO().start().waitFor(10, TimeUnit.SECONDS));
   }
 
   @Test
