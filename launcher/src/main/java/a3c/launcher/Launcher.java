@@ -22,6 +22,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,7 +67,7 @@ public final class Launcher {
   private volatile SupervisedChild ps;
   private volatile boolean userStop;
   private GetStatusResponse lastStatus = GetStatusResponse.getDefaultInstance();
-  private Path sharedMemory;
+  private volatile Path sharedMemory;
   /** The run folder's newest checkpoint before this launch (an earlier run's, continued with --resume); null for none. */
   private Path newestAtLaunch;
 
@@ -101,6 +102,12 @@ public final class Launcher {
     SupervisedChild server = ps;
     if (server != null) {
       server.kill();
+    }
+    // A killed server leaves its shared-memory files, which hold RAM until deleted.
+    try {
+      SharedMemoryDirs.delete(sharedMemory);
+    } catch (UncheckedIOException e) {
+      say("[launcher] " + e.getMessage() + ": " + e.getCause().getMessage());
     }
   }
 

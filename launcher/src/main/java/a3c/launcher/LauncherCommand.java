@@ -160,8 +160,11 @@ public final class LauncherCommand implements Callable<Integer> {
         out.flush();
         launcher.requestStop();
       } else {
-        launcher.killAll();
-        Runtime.getRuntime().halt(RunOutcome.STOPPED_BY_USER.exitCode());
+        try {
+          launcher.killAll();
+        } finally {
+          Runtime.getRuntime().halt(RunOutcome.STOPPED_BY_USER.exitCode());
+        }
       }
     };
     Signal.handle(new Signal("INT"), onSignal);

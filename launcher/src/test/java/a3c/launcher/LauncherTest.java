@@ -129,6 +129,26 @@ class LauncherTest {
     }
   }
 
+  @Test
+  void secondCtrlC_stopsAtOnce_andRemovesTheSharedMemoryFolder() throws Exception {
+    try (ChildJvm launcher = launch("--n-workers", "1")) {
+      launcher.awaitLine("progress .* episodes=[1-9]", START);
+      List<ProcessHandle> group = processGroup(launcher);
+      List<String> workerArgs = group.stream().map(LauncherTest::commandLine)
+          .filter(command -> command.contains(WorkerCommand.class.getName())).findFirst().orElseThrow();
+      Path sharedMemory = Path.of(workerArgs.get(workerArgs.indexOf("--shared-memory-dir") + 1));
+      assertTrue(java.nio.file.Files.isDirectory(sharedMemory), sharedMemory.toString());
+      ctrlC(group);
+      // A second press while the first stop is still under way: the children are killed, so none removes its files.
+      ctrlC(group);
+      assertEquals(130, launcher.awaitExit(Duration.ofSeconds(20)), launcher.transcript());
+      for (ProcessHandle process : group) {
+        process.onExit().get(10, TimeUnit.SECONDS);
+      }
+      assertFalse(java.nio.file.Files.exists(sharedMemory), "the shared-memory folder is gone: " + launcher.transcript());
+    }
+  }
+
   /** The launcher and its children, the process group a Ctrl-C at a terminal would reach; skips where SIGINT is ignored. */
   private static List<ProcessHandle> processGroup(ChildJvm launcher) throws java.io.IOException {
     ProcessHandle self = launcher.process().toHandle();
@@ -153,6 +173,15 @@ class LauncherTest {
     List<String> command = new ArrayList<>(List.of("kill", "-INT"));
     processes.stream().filter(ProcessHandle::isAlive).forEach(process -> command.add(Long.toString(process.pid())));
     assertTrue(new ProcessBuilder(command).inheritIO().start().waitFor(10, TimeUnit.SECONDS));
+  }
+
+  /** The full command line (ProcessHandle.Info leaves out arguments of long ones; Linux). */
+  private static List<String> commandLine(ProcessHandle process) {
+    try {
+      return List.of(java.nio.file.Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline")).split("\0"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
