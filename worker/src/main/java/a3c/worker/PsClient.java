@@ -1,5 +1,6 @@
 package a3c.worker;
 
+import a3c.proto.GetStatusRequest;
 import a3c.proto.InitializeWeightsRequest;
 import a3c.proto.PullWeightsRequest;
 import a3c.proto.PullWeightsResponse;
@@ -68,10 +69,14 @@ final class PsClient {
         () -> stub.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).reportEpisode(request));
   }
 
-  /** Waits, with backoff, until the server answers again; throws once the retry budget is spent. */
-  void awaitReachable(String workerId) {
-    retrying("PullWeights", false, () -> stub.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS)
-        .pullWeights(PullWeightsRequest.newBuilder().setWorkerId(workerId).build()));
+  /**
+   * Waits, with backoff, until the server answers again; throws once the retry budget is spent. It
+   * asks for the status: a server restarted without a checkpoint would park a pull until some worker
+   * registered again and uploaded weights, which is what the caller is about to do.
+   */
+  void awaitReachable() {
+    retrying("GetStatus", false, () -> stub.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS)
+        .getStatus(GetStatusRequest.getDefaultInstance()));
   }
 
   /**

@@ -292,7 +292,7 @@ public final class Worker {
       // The server went away or came back from an older checkpoint: drop this rollout, rejoin.
       log.warn("worker {}: {}; rejoining", config.workerId(), restarted ? e.getStatus().getDescription()
           : "parameter server unreachable during a push");
-      client.awaitReachable(config.workerId());
+      client.awaitReachable();
       settled = null;
       return join();
     }

@@ -26,6 +26,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.io.TempDir;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -127,6 +128,36 @@ class WorkerTest {
       runner.requestStop();
       assertEquals(StopReason.STOP_REASON_NONE, run.get(10, TimeUnit.SECONDS));
     }
+  }
+
+  @Test
+  void serverRestartedWithoutACheckpoint_theWorkerRegistersAgain_uploadsWeights_andTrainsOn() throws Exception {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    try (WorkerRunner runner = new WorkerRunner(config(port, 0, "CartPole-v1", LearnerConfig.defaults()))) {
+      CompletableFuture<StopReason> run;
+      try (ParameterServer first = ParameterServer.start(serverOn(port, 0), null)) {
+        run = CompletableFuture.supplyAsync(runner::run);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (first.status().getVersion() < 5) {
+          assertTrue(System.nanoTime() < deadline && !run.isDone(), "the worker trains against the first server");
+          Thread.sleep(20);
+        }
+      }
+      // The same address, but no weights: they come from the first worker to register again.
+      try (ParameterServer restarted = ParameterServer.start(serverOn(port, 200), null)) {
+        assertEquals(StopReason.STOP_REASON_MAX_STEPS, run.get(60, TimeUnit.SECONDS));
+        assertEquals(10, restarted.status().getVersion(), "200 agent steps after the restart are 10 updates");
+      }
+    }
+  }
+
+  private static ServerConfig serverOn(int port, long maxSteps) {
+    return new ServerConfig("127.0.0.1", port, OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-3), "CartPole-v1",
+        Double.POSITIVE_INFINITY, maxSteps, null, Duration.ofMinutes(5), 3, null, null, null,
+        ServerConfig.DEFAULT_MAX_MESSAGE_BYTES, Map.of(), null, null, null);
   }
 
   @ParameterizedTest(name = "syncUpdates={0}")
