@@ -24,9 +24,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker's side of the ParameterServer service: deadlines on every call, and retries with
- * exponential backoff while the server is unreachable (UNAVAILABLE), for as long as configured.
- * Any other error is not retried: it means the request itself is wrong. {@link #stop()} ends the
- * waiting: no call is retried after it.
+ * exponential backoff while the server is unreachable, for as long as configured. Unreachable is
+ * UNAVAILABLE, and for calls that may be repeated also DEADLINE_EXCEEDED: a call to a host that died
+ * can hang until then, when no keepalive (see {@link a3c.rpc.Channels}) has failed its connection
+ * first. Any other error is not retried: it means the request itself is wrong. {@link #stop()} ends
+ * the waiting: no call is retried after it.
  */
 final class PsClient {
   private static final Logger log = LoggerFactory.getLogger(PsClient.class);
@@ -36,7 +38,7 @@ final class PsClient {
   private final ParameterServerGrpc.BlockingStub stub;
   private final Duration retryFor;
   private final CountDownLatch stopped = new CountDownLatch(1);
-  /** Where the calls run that may wait on the server for long: retries, and pulls (see {@link #pullWeights}). */
+  /** Where the calls run that may wait on the server for long: retries, and calls it may park ({@link Retry#PARKS}). */
   private final Context.CancellableContext waits = Context.current().withCancellation();
 
   PsClient(Channel channel, Duration retryFor) {
@@ -45,18 +47,19 @@ final class PsClient {
   }
 
   RegisterResponse register(RegisterRequest request) {
-    return retrying("Register", false, () -> stub.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).register(request));
+    return retrying("Register", Retry.IDEMPOTENT,
+        () -> stub.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).register(request));
   }
 
   void initializeWeights(InitializeWeightsRequest request) {
-    retrying("InitializeWeights", false,
+    retrying("InitializeWeights", Retry.IF_UNAVAILABLE,
         () -> stub.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).initializeWeights(request));
   }
 
-  /** The server parks a pull until some worker has uploaded the initial weights, so a stop cancels even the first try. */
   PullWeightsResponse pullWeights(String workerId) {
     PullWeightsRequest request = PullWeightsRequest.newBuilder().setWorkerId(workerId).build();
-    return retrying("PullWeights", true, () -> stub.withDeadlineAfter(PULL_DEADLINE_S, TimeUnit.SECONDS).pullWeights(request));
+    return retrying("PullWeights", Retry.PARKS,
+        () -> stub.withDeadlineAfter(PULL_DEADLINE_S, TimeUnit.SECONDS).pullWeights(request));
   }
 
   /** One attempt only: gradients computed on weights the server may have lost are not worth resending. */
@@ -65,7 +68,7 @@ final class PsClient {
   }
 
   ReportEpisodeResponse reportEpisode(ReportEpisodeRequest request) {
-    return retrying("ReportEpisode", false,
+    return retrying("ReportEpisode", Retry.IF_UNAVAILABLE,
         () -> stub.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).reportEpisode(request));
   }
 
@@ -75,7 +78,7 @@ final class PsClient {
    * registered again and uploaded weights, which is what the caller is about to do.
    */
   void awaitReachable() {
-    retrying("GetStatus", false, () -> stub.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS)
+    retrying("GetStatus", Retry.IDEMPOTENT, () -> stub.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS)
         .getStatus(GetStatusRequest.getDefaultInstance()));
   }
 
@@ -89,27 +92,42 @@ final class PsClient {
     waits.cancel(null);
   }
 
-  static boolean unavailable(StatusRuntimeException e) {
-    return e.getStatus().getCode() == Status.Code.UNAVAILABLE;
+  /** Whether a failed call means the server cannot be reached (now): gone, restarting, or its host silent. */
+  static boolean unreachable(StatusRuntimeException e) {
+    Status.Code code = e.getStatus().getCode();
+    return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
   }
 
-  /** @param parks whether the server may hold the call open (a pull before the weights exist) */
-  private <T> T retrying(String call, boolean parks, Supplier<T> attempt) {
+  /** How a call is retried. */
+  private enum Retry {
+    /** Only while the server is unavailable: after a deadline it may have acted on the call already. */
+    IF_UNAVAILABLE,
+    /** Whenever the server is unreachable: asking twice is harmless. */
+    IDEMPOTENT,
+    /** As {@link #IDEMPOTENT}; the server may also hold the call open (a pull before the weights exist). */
+    PARKS;
+
+    boolean retries(StatusRuntimeException e) {
+      return this == IF_UNAVAILABLE ? e.getStatus().getCode() == Status.Code.UNAVAILABLE : unreachable(e);
+    }
+  }
+
+  private <T> T retrying(String call, Retry retry, Supplier<T> attempt) {
     long deadline = System.nanoTime() + retryFor.toNanos();
     long backoffMs = 100;
     for (int tries = 0; ; tries++) {
-      boolean waiting = parks || tries > 0;
+      boolean waiting = retry == Retry.PARKS || tries > 0;
       if (waiting && stopped.getCount() == 0) {
         throw new Stopped(call);
       }
       try {
         return waiting ? inWaits(attempt) : attempt.get();
       } catch (StatusRuntimeException e) {
-        if (stopped.getCount() == 0 && (waiting || unavailable(e))) {
+        if (stopped.getCount() == 0 && (waiting || retry.retries(e))) {
           // Cancelled by stop(), or about to wait for a retry: either way the waiting ends here.
           throw new Stopped(call);
         }
-        if (!unavailable(e) || System.nanoTime() + backoffMs * 1_000_000 > deadline) {
+        if (!retry.retries(e) || System.nanoTime() + backoffMs * 1_000_000 > deadline) {
           throw e;
         }
         log.warn("{}: parameter server unreachable ({}); retrying in {} ms", call, e.getStatus().getDescription(), backoffMs);

@@ -286,7 +286,7 @@ public final class Worker {
       reply = call.get();
     } catch (StatusRuntimeException e) {
       boolean restarted = e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION;
-      if (!PsClient.unavailable(e) && !restarted) {
+      if (!PsClient.unreachable(e) && !restarted) {
         throw e;
       }
       // The server went away or came back from an older checkpoint: drop this rollout, rejoin.

@@ -140,17 +140,42 @@ class WorkerTest {
       CompletableFuture<StopReason> run;
       try (ParameterServer first = ParameterServer.start(serverOn(port, 0), null)) {
         run = CompletableFuture.supplyAsync(runner::run);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (first.status().getVersion() < 5) {
-          assertTrue(System.nanoTime() < deadline && !run.isDone(), "the worker trains against the first server");
-          Thread.sleep(20);
-        }
+        awaitVersion(first, 5, Duration.ofSeconds(60), run);
       }
       // The same address, but no weights: they come from the first worker to register again.
       try (ParameterServer restarted = ParameterServer.start(serverOn(port, 200), null)) {
         assertEquals(StopReason.STOP_REASON_MAX_STEPS, run.get(60, TimeUnit.SECONDS));
         assertEquals(10, restarted.status().getVersion(), "200 agent steps after the restart are 10 updates");
       }
+    }
+  }
+
+  @Test
+  void serverHostGoesSilent_theWorkerNoticesWithinItsKeepalive_andRejoinsOnANewConnection() throws Exception {
+    ServerConfig serverConfig = ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-3), "CartPole-v1")
+        .withStopRule(Double.POSITIVE_INFINITY, 0);
+    try (ParameterServer server = ParameterServer.start(serverConfig, null);
+        SilentRelay relay = new SilentRelay(server.port());
+        WorkerRunner runner = new WorkerRunner(config(relay.port(), 0, "CartPole-v1", LearnerConfig.defaults()))) {
+      CompletableFuture<StopReason> run = CompletableFuture.supplyAsync(runner::run);
+      awaitVersion(server, 5, Duration.ofSeconds(60), run);
+      relay.silence();
+      // The worker's call on the silent connection fails once a keepalive ping (after 10 s) goes unanswered
+      // for 10 s; without one it would hang until its 60-s deadline.
+      awaitVersion(server, server.status().getVersion() + 5, Duration.ofSeconds(45), run);
+      server.requestStop();
+      assertEquals(StopReason.STOP_REASON_SHUTDOWN, run.get(30, TimeUnit.SECONDS));
+    }
+  }
+
+  /** Waits until the server's version reaches {@code version}; fails at the timeout or when the worker ends first. */
+  private static void awaitVersion(ParameterServer server, long version, Duration timeout, CompletableFuture<?> worker)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (server.status().getVersion() < version) {
+      assertTrue(System.nanoTime() < deadline && !worker.isDone(), () -> "version " + version + " within " + timeout + ": "
+          + server.status() + (worker.isDone() ? ", the worker ended: " + worker.handle((r, e) -> r + " " + e).join() : ""));
+      Thread.sleep(20);
     }
   }
 
