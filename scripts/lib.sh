@@ -19,7 +19,9 @@ find_java_home() {
   return 1
 }
 
-export JAVA_HOME=$(find_java_home) || exit 1
+# Assigned, then exported: `export X=$(f) || exit` takes export's status, which is 0 even when f fails.
+JAVA_HOME=$(find_java_home) || exit 1
+export JAVA_HOME
 A3C_LIB="$A3C_HOME/launcher/target/lib"
 
 ensure_built() {

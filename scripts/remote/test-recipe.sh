@@ -16,7 +16,7 @@ cleanup() {
 trap cleanup EXIT
 fail() {
   echo "test-recipe FAILED: $*" >&2
-  for log in "$work"/run/console.log "$work"/run/worker-*.log; do
+  for log in "$work"/run/*/console.log "$work"/run/worker-*.log; do
     [ -f "$log" ] && { echo "--- $log" >&2; tail -20 "$log" >&2; }
   done
   exit 1
@@ -39,6 +39,8 @@ server=$("$here/scripts/remote/vm.sh" server --env-name CartPole-v1 --n-workers 
   --port "$port" --max-steps 20000)
 launcher_pid=$(echo "$server" | awk '/^launcher pid/ {print $3}')
 [ -n "$launcher_pid" ] || fail "vm.sh server printed no pid: $server"
+run=$(dirname "$(echo "$server" | awk '/^launcher pid/ {print $6}')")
+[ -d "$run" ] || fail "vm.sh server named no run folder: $server"
 pids+=("$launcher_pid")
 "$here/scripts/remote/vm.sh" workers 127.0.0.1 2 100 --env-name CartPole-v1 > "$work/workers.txt"
 while read -r _ index _ pid _; do pids+=("$pid"); worker_pids+=("$pid"); done < "$work/workers.txt"
@@ -52,7 +54,7 @@ await_exit "$intruder_pid" 60 || fail "a worker with the wrong token was not tur
 grep -q "wrong auth token" "$work/run/worker-102.log" || fail "the turned-away worker did not say why"
 
 await_exit "$launcher_pid" 180 || fail "the run did not end within 180 s"
-grep -q "run-summary env=CartPole-v1 workers=0 .*exit=step_limit" "$work/run/console.log" \
+grep -q "run-summary env=CartPole-v1 workers=0 .*exit=step_limit" "$run/console.log" \
   || fail "no run-summary with exit=step_limit in console.log"
 for pid in "${worker_pids[@]}"; do
   await_exit "$pid" 30 || fail "worker pid $pid outlived the run"
@@ -61,5 +63,5 @@ for index in 100 101; do
   grep -q "worker $(hostname)-$index episode" "$work/run/worker-$index.log" || fail "worker $index played no episode"
   grep -q "worker $(hostname)-$index stops" "$work/run/worker-$index.log" || fail "worker $index did not stop cleanly"
 done
-grep -q "$(hostname)-100" "$work/run/episodes.csv" || fail "the server recorded no episode of worker 100"
+grep -q "$(hostname)-100" "$run/episodes.csv" || fail "the server recorded no episode of worker 100"
 echo "test-recipe passed: vm.sh server + vm.sh workers on port $port, the run ended at its step limit"

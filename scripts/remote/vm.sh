@@ -16,9 +16,12 @@ case "${1:-}" in
     ;;
   server)
     shift
-    mkdir -p "$run_dir"
-    nohup "$here/scripts/launcher" --bind 0.0.0.0 --run-dir "$run_dir" "$@" > "$run_dir/console.log" 2>&1 &
-    echo "launcher pid $! ; log: $run_dir/console.log"
+    # A fresh run folder each time: the launcher refuses one that holds an earlier run's checkpoints
+    # unless told to continue it (--resume ~/a3c-run/<earlier>/checkpoints).
+    run=$run_dir/$(date +%Y%m%d-%H%M%S)
+    mkdir -p "$run"
+    nohup "$here/scripts/launcher" --bind 0.0.0.0 --run-dir "$run" "$@" > "$run/console.log" 2>&1 &
+    echo "launcher pid $! ; log: $run/console.log"
     ;;
   workers)
     shift

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
@@ -90,8 +91,8 @@ public final class WorkerBench implements Callable<Integer> {
           running.forEach(CompletableFuture::join);
           double elapsed = (System.nanoTime() - start) / 1e9;
           GetStatusResponse status = server.status();
-          System.out.printf("episodes=%d mean100=%.1f updates=%d%n", status.getEpisodes(), status.getMean100(), status.getUpdates());
-          System.out.printf("cartpole-solve seconds=%.1f agent_steps=%d%n", elapsed, status.getGlobalStep());
+          System.out.printf(Locale.ROOT, "episodes=%d mean100=%.1f updates=%d%n", status.getEpisodes(), status.getMean100(), status.getUpdates());
+          System.out.printf(Locale.ROOT, "cartpole-solve seconds=%.1f agent_steps=%d%n", elapsed, status.getGlobalStep());
         } else {
           measureThroughput(runners.get(0));
         }
@@ -125,7 +126,7 @@ public final class WorkerBench implements Callable<Integer> {
     double stepsPerSecond = (timings.steps() - steps0) / (wall / 1e9);
     System.out.println(Machine.current());
     System.out.printf("transport: %s%n", sharedMemoryOn ? "shared memory" : "gRPC");
-    System.out.printf("worker-bench env=%s agent_steps_per_s=%.1f frames_per_s=%.1f emulate_pct=%.1f preprocess_pct=%.1f "
+    System.out.printf(Locale.ROOT, "worker-bench env=%s agent_steps_per_s=%.1f frames_per_s=%.1f emulate_pct=%.1f preprocess_pct=%.1f "
         + "forward_pct=%.1f backward_pct=%.1f rpc_pct=%.1f%n", envName, stepsPerSecond,
         (timings.frames() - frames0) / (wall / 1e9), 100 * (timings.envNanos() - env0 - pre) / wall, 100 * pre / wall,
         100 * (timings.actNanos() - act0) / wall, 100 * (timings.learnNanos() - learn0) / wall,

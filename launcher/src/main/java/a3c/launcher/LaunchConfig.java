@@ -8,6 +8,8 @@ import java.util.List;
 /**
  * A whole run as the launcher starts it, validated.
  *
+ * @param bind the address the parameter server listens on
+ * @param psTarget {@code HOST:PORT} where clients on this host reach the server
  * @param psArgs the parameter server's hyperparameter and stopping flags (without port, folders or parent)
  * @param workerArgs the workers' hyperparameter flags (without server address, index or parent)
  * @param maxRuntime wall-clock bound; null for none
@@ -18,9 +20,10 @@ import java.util.List;
  * @param romDir where the test games find their ROM; null for {@code $A3C_ROM_DIR}
  * @param testGames greedy games played once the target is reached, as the reference does
  */
-public record LaunchConfig(String envName, int workers, Path runDir, String bind, int port, String authToken,
-    List<String> psArgs, List<String> workerArgs, Duration maxRuntime, Path resume, GetStatusResponse resumedFrom,
-    int workerRestarts, int psRestarts, Duration progressEvery, boolean sharedMemory, Path romDir, int testGames) {
+public record LaunchConfig(String envName, int workers, Path runDir, String bind, int port, String psTarget,
+    String authToken, List<String> psArgs, List<String> workerArgs, Duration maxRuntime, Path resume,
+    GetStatusResponse resumedFrom, int workerRestarts, int psRestarts, Duration progressEvery, boolean sharedMemory,
+    Path romDir, int testGames) {
   public LaunchConfig {
     if (workers < 0) {
       throw new IllegalArgumentException("--n-workers must be >= 0, got " + workers);

@@ -22,6 +22,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +31,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -58,12 +61,15 @@ public final class Launcher {
   private final boolean terminal;
   private String statusLine;
   private final Object outputLock = new Object();
-  private final List<SupervisedChild> workers = new ArrayList<>();
+  // Read by the signal handlers' threads too.
+  private final List<SupervisedChild> workers = new CopyOnWriteArrayList<>();
   private Writer log;
-  private SupervisedChild ps;
+  private volatile SupervisedChild ps;
   private volatile boolean userStop;
   private GetStatusResponse lastStatus = GetStatusResponse.getDefaultInstance();
-  private Path sharedMemory;
+  private volatile Path sharedMemory;
+  /** The run folder's newest checkpoint before this launch (an earlier run's, continued with --resume); null for none. */
+  private Path newestAtLaunch;
 
   /** @param terminal whether the console is a terminal, where the progress line is rewritten in place */
   public Launcher(LaunchConfig config, PrintWriter console, boolean terminal) {
@@ -72,20 +78,36 @@ public final class Launcher {
     this.terminal = terminal;
   }
 
-  /** First Ctrl-C or SIGTERM: a graceful stop with a final checkpoint. */
+  /**
+   * First Ctrl-C or SIGTERM: a graceful stop with a final checkpoint. No child is restarted from now
+   * on, and each is asked to stop (SIGTERM) as a Ctrl-C at a terminal asks them all (SIGINT to the
+   * process group): the server writes its final checkpoint, a worker ends its rollout or its wait.
+   */
   public void requestStop() {
     userStop = true;
+    terminateChildren();
+  }
+
+  private void terminateChildren() {
     SupervisedChild server = ps;
     if (server != null) {
       server.terminate();
     }
+    workers.forEach(SupervisedChild::terminate);
   }
 
   /** Second Ctrl-C: everything stops at once. */
   public void killAll() {
     workers.forEach(SupervisedChild::kill);
-    if (ps != null) {
-      ps.kill();
+    SupervisedChild server = ps;
+    if (server != null) {
+      server.kill();
+    }
+    // A killed server leaves its shared-memory files, which hold RAM until deleted.
+    try {
+      SharedMemoryDirs.delete(sharedMemory);
+    } catch (UncheckedIOException e) {
+      say("[launcher] " + e.getMessage() + ": " + e.getCause().getMessage());
     }
   }
 
@@ -95,8 +117,10 @@ public final class Launcher {
         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     long startNanos = System.nanoTime();
     RunOutcome outcome;
-    ManagedChannel channel = Channels.open("127.0.0.1:" + config.port(), config.authToken(), null);
+    ManagedChannel channel = Channels.open(config.psTarget(), config.authToken(), null);
     sharedMemory = config.sharedMemory() ? SharedMemoryDirs.create(config.runDir().getFileName().toString()) : null;
+    List<Path> atLaunch = CheckpointFolder.list(config.checkpointDir());
+    newestAtLaunch = atLaunch.isEmpty() ? null : atLaunch.getLast();
     try {
       say("run directory " + config.runDir().toAbsolutePath());
       say(Machine.current().toString());
@@ -110,10 +134,14 @@ public final class Launcher {
             new RestartPolicy(config.workerRestarts(), Duration.ofSeconds(1), Duration.ofSeconds(30)),
             code -> code != 0 && code != 2, this::say).start());
       }
+      if (userStop) {
+        // Asked to stop while the children were starting: those started since are asked too.
+        terminateChildren();
+      }
       ParameterServerGrpc.BlockingStub stub = ParameterServerGrpc.newBlockingStub(channel);
       GetStatusResponse ready = awaitReady(stub);
       if (ready == null) {
-        outcome = RunOutcome.FAILURE;
+        outcome = userStop ? RunOutcome.STOPPED_BY_USER : RunOutcome.FAILURE;
       } else {
         lastStatus = ready;
         say("parameter server ready on " + config.bind() + ":" + config.port());
@@ -121,9 +149,7 @@ public final class Launcher {
         lastStatus = statusOr(stub, lastStatus);
       }
     } finally {
-      for (SupervisedChild worker : workers) {
-        worker.stop(SHUTDOWN_GRACE);
-      }
+      SupervisedChild.stopAll(workers, SHUTDOWN_GRACE);
       if (ps != null) {
         ps.terminate();
         ps.stop(SHUTDOWN_GRACE);
@@ -140,7 +166,7 @@ public final class Launcher {
       }
     }
     double seconds = (System.nanoTime() - startNanos) / 1e9;
-    say(String.format("run-summary env=%s workers=%d seconds=%.1f agent_steps=%d agent_steps_per_s=%.1f updates_per_s=%.2f "
+    say(String.format(Locale.ROOT, "run-summary env=%s workers=%d seconds=%.1f agent_steps=%d agent_steps_per_s=%.1f updates_per_s=%.2f "
         + "episodes=%d mean100=%.2f exit=%s", config.envName(), config.workers(), seconds, lastStatus.getGlobalStep(),
         perSecond(lastStatus.getGlobalStep(), config.resumedFrom().getGlobalStep(), seconds),
         perSecond(lastStatus.getUpdates(), config.resumedFrom().getUpdates(), seconds), lastStatus.getEpisodes(),
@@ -256,10 +282,14 @@ public final class Launcher {
     }
   }
 
-  /** The server's first status, or null (said why) when it exited or did not answer in time. */
+  /** The server's first status, or null (said why) when it exited, did not answer in time, or the user stopped the run. */
   private GetStatusResponse awaitReady(ParameterServerGrpc.BlockingStub stub) throws InterruptedException {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
+      if (userStop) {
+        say("stopping on request before the parameter server was ready");
+        return null;
+      }
       if (ps.finished().isDone()) {
         say("the parameter server exited with " + ps.finished().join() + " before it was ready; see its lines above");
         return null;
@@ -291,7 +321,10 @@ public final class Launcher {
     if (sharedMemory != null) {
       args.addAll(List.of("--shared-memory-dir", sharedMemory.toString()));
     }
-    if (!CheckpointFolder.list(config.checkpointDir()).isEmpty()) {
+    // A restarted server resumes the newest checkpoint this launch wrote; until there is one, what
+    // --resume names, as the first start does.
+    List<Path> saved = CheckpointFolder.list(config.checkpointDir());
+    if (!saved.isEmpty() && !saved.getLast().equals(newestAtLaunch)) {
       args.addAll(List.of("--resume", config.checkpointDir().toString()));
     } else if (config.resume() != null) {
       args.addAll(List.of("--resume", config.resume().toString()));
@@ -300,7 +333,7 @@ public final class Launcher {
   }
 
   private ChildSpec workerSpec(int index) {
-    List<String> args = new ArrayList<>(List.of("--ps", "127.0.0.1:" + config.port(), "--worker-index", Integer.toString(index),
+    List<String> args = new ArrayList<>(List.of("--ps", config.psTarget(), "--worker-index", Integer.toString(index),
         "--worker-id", "worker-" + index, "--parent-pid", Long.toString(ProcessHandle.current().pid())));
     args.addAll(config.workerArgs());
     if (sharedMemory != null) {
@@ -324,7 +357,7 @@ public final class Launcher {
     long maxSteps = status.getMaxSteps();
     String left = maxSteps > 0 && stepsPerSecond > 0 && step < maxSteps
         ? " to_step_limit=" + clock((maxSteps - step) / stepsPerSecond) : "";
-    String line = String.format("progress seconds=%.0f elapsed=%s agent_steps=%d agent_steps_per_s=%.1f frames_per_s=%.0f "
+    String line = String.format(Locale.ROOT, "progress seconds=%.0f elapsed=%s agent_steps=%d agent_steps_per_s=%.1f frames_per_s=%.0f "
         + "updates_per_s=%.2f episodes=%d mean100=%.2f best=%.1f%s", seconds, clock(seconds), step, stepsPerSecond,
         perSecond(status.getFrames(), start.getFrames(), seconds), perSecond(status.getUpdates(), start.getUpdates(), seconds),
         status.getEpisodes(), status.getMean100(), status.getBestScore(), left);
@@ -346,7 +379,7 @@ public final class Launcher {
 
   private static String clock(double seconds) {
     long whole = (long) seconds;
-    return String.format("%d:%02d:%02d", whole / 3600, whole / 60 % 60, whole % 60);
+    return String.format(Locale.ROOT, "%d:%02d:%02d", whole / 3600, whole / 60 % 60, whole % 60);
   }
 
   private void say(String line) {

@@ -10,9 +10,6 @@ import a3c.proto.GetStatusResponse;
 import a3c.ps.ParameterServer;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -163,8 +160,11 @@ public final class LauncherCommand implements Callable<Integer> {
         out.flush();
         launcher.requestStop();
       } else {
-        launcher.killAll();
-        Runtime.getRuntime().halt(RunOutcome.STOPPED_BY_USER.exitCode());
+        try {
+          launcher.killAll();
+        } finally {
+          Runtime.getRuntime().halt(RunOutcome.STOPPED_BY_USER.exitCode());
+        }
       }
     };
     Signal.handle(new Signal("INT"), onSignal);
@@ -181,11 +181,7 @@ public final class LauncherCommand implements Callable<Integer> {
       if (!envName.equals("CartPole-v1")) {
         Roms.locate(envName, romDir);
       }
-      CheckpointFolder.Loaded trained = CheckpointFolder.load(trainedModel());
-      String trainedOn = trained.checkpoint().getHyperparameters().getEnvName();
-      if (!trainedOn.isEmpty() && !trainedOn.equals(envName)) {
-        throw new IllegalArgumentException(trained.file() + " was trained on " + trainedOn + ", not " + envName);
-      }
+      CheckpointFolder.Loaded trained = checkpointOfThisEnv(trainedModel());
       out.println("playing " + testGames + " greedy games of " + envName + " with " + trained.file());
       TestGames.play(envName, romDir, trained.checkpoint(), testGames, seed, gifFolder(trained.file()), out);
       return 0;
@@ -196,6 +192,17 @@ public final class LauncherCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("launcher: " + e.getMessage());
       return 2;
     }
+  }
+
+  /** Reads a checkpoint (a file, or the newest in a folder) and checks that it was trained on --env-name. */
+  private CheckpointFolder.Loaded checkpointOfThisEnv(Path fileOrFolder) {
+    CheckpointFolder.Loaded loaded = CheckpointFolder.load(fileOrFolder);
+    String trainedOn = loaded.checkpoint().getHyperparameters().getEnvName();
+    if (!trainedOn.isEmpty() && !trainedOn.equals(envName)) {
+      throw new IllegalArgumentException(loaded.file() + " was trained on " + trainedOn + ", not " + envName
+          + ": pass --env-name " + trainedOn + ", or a checkpoint of " + envName);
+    }
+    return loaded;
   }
 
   /** --gif-dir, else the run folder the checkpoint sits in (runs/X/checkpoints/file), else the current folder. */
@@ -249,6 +256,16 @@ public final class LauncherCommand implements Callable<Integer> {
     if (!(epLength >= 0)) {
       throw new IllegalArgumentException("--ep-length must be >= 0, got " + epLength);
     }
+    if (maxSteps < 0) {
+      throw new IllegalArgumentException("--max-steps must be >= 0 (0 for no limit), got " + maxSteps);
+    }
+    if (targetScore != null && targetScore.isNaN()) {
+      throw new IllegalArgumentException("--target-score must be a number, got NaN");
+    }
+    if (authToken != null && authToken.isBlank()) {
+      throw new IllegalArgumentException("--auth-token must not be blank: pass a secret, or neither --auth-token nor "
+          + "$A3C_AUTH_TOKEN for none");
+    }
     if (!envName.equals("CartPole-v1")) {
       if (!Roms.isAtari(envName)) {
         throw new IllegalArgumentException("unknown env '" + envName + "': use CartPole-v1 or <Game>NoFrameskip-v4");
@@ -257,12 +274,18 @@ public final class LauncherCommand implements Callable<Integer> {
     }
     GetStatusResponse resumedFrom = null;
     if (resume != null) {
-      resumedFrom = ParameterServer.status(CheckpointFolder.load(resume).checkpoint());
+      resumedFrom = ParameterServer.status(checkpointOfThisEnv(resume).checkpoint());
     }
     int workers = nWorkers == null ? Runtime.getRuntime().availableProcessors() : nWorkers;
-    int psPort = port == 0 ? freePort() : requireFree(port);
     Path dir = runDir != null ? runDir
         : Path.of("runs", envName + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Path earlier = dir.resolve("checkpoints");
+    if (resume == null && !CheckpointFolder.list(earlier).isEmpty()) {
+      throw new IllegalArgumentException(earlier + " already holds an earlier run's checkpoints: continue it with --resume "
+          + earlier + ", or start afresh with another --run-dir");
+    }
+    BindAddress address = BindAddress.of(bind);
+    int psPort = port == 0 ? address.freePort() : address.requireFree(port);
     List<String> psArgs = new ArrayList<>(List.of("--env-name", envName, "--opt", opt, "--lr", Double.toString(lr),
         "--max-steps", Long.toString(maxSteps), "--checkpoint-every", Double.toString(checkpointEvery)));
     if (targetScore != null) {
@@ -276,28 +299,9 @@ public final class LauncherCommand implements Callable<Integer> {
     if (romDir != null) {
       workerArgs.addAll(List.of("--rom-dir", romDir.toAbsolutePath().toString()));
     }
-    return new LaunchConfig(envName, workers, dir.toAbsolutePath(), bind, psPort, authToken, psArgs, workerArgs,
-        maxSeconds == null ? null : Duration.ofMillis((long) (maxSeconds * 1000)), resume == null ? null : resume.toAbsolutePath(),
-        resumedFrom, workerRestarts, psRestarts, Duration.ofMillis((long) (progressEvery * 1000)), sharedMemory,
-        romDir == null ? null : romDir.toAbsolutePath(), testGames);
-  }
-
-  private int requireFree(int candidate) {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.bind(new InetSocketAddress(InetAddress.getByName(bind), candidate));
-      return candidate;
-    } catch (IOException e) {
-      throw new IllegalArgumentException("port " + candidate + " on " + bind + " is not free (" + e.getMessage()
-          + "): pick another with --port, or --port 0 for any free one");
-    }
-  }
-
-  private int freePort() {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.bind(new InetSocketAddress(InetAddress.getByName(bind), 0));
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot find a free port on " + bind + ": " + e.getMessage());
-    }
+    return new LaunchConfig(envName, workers, dir.toAbsolutePath(), bind, psPort, address.clientTarget(psPort), authToken,
+        psArgs, workerArgs, maxSeconds == null ? null : Duration.ofMillis((long) (maxSeconds * 1000)),
+        resume == null ? null : resume.toAbsolutePath(), resumedFrom, workerRestarts, psRestarts,
+        Duration.ofMillis((long) (progressEvery * 1000)), sharedMemory, romDir == null ? null : romDir.toAbsolutePath(), testGames);
   }
 }

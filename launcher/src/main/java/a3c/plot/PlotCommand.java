@@ -2,6 +2,7 @@ package a3c.plot;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -60,8 +61,8 @@ public final class PlotCommand implements Callable<Integer> {
       for (double score : milestones) {
         int episode = csv.firstReaching(measure, score);
         System.out.println(episode < 0
-            ? String.format("milestone run=%s measure=%s score=%s minutes=never episodes=%d", csv.run(), measure, score, csv.episodes())
-            : String.format("milestone run=%s measure=%s score=%s minutes=%.1f episodes=%d", csv.run(), measure, score,
+            ? String.format(Locale.ROOT, "milestone run=%s measure=%s score=%s minutes=never episodes=%d", csv.run(), measure, score, csv.episodes())
+            : String.format(Locale.ROOT, "milestone run=%s measure=%s score=%s minutes=%.1f episodes=%d", csv.run(), measure, score,
                 csv.seconds()[episode] / 60, episode + 1));
       }
     }

@@ -5,8 +5,11 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 import java.util.function.Supplier;
@@ -87,19 +90,35 @@ public final class SupervisedChild {
 
   /** Waits for the child to be done for good; SIGTERM after {@code grace}, SIGKILL after twice that. */
   public int stop(Duration grace) throws InterruptedException {
-    try {
-      return finished.get(grace.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      terminate();
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException(e);
+    stopAll(List.of(this), grace);
+    return finished.join();
+  }
+
+  /**
+   * {@link #stop} for several children at once: each gets the same {@code grace}, counted from now,
+   * not one after another.
+   */
+  public static void stopAll(List<SupervisedChild> children, Duration grace) throws InterruptedException {
+    CompletableFuture<Void> all = CompletableFuture.allOf(children.stream().map(SupervisedChild::finished)
+        .toArray(CompletableFuture[]::new));
+    if (awaitDone(all, grace)) {
+      return;
     }
+    children.stream().filter(child -> !child.finished.isDone()).forEach(SupervisedChild::terminate);
+    if (awaitDone(all, grace)) {
+      return;
+    }
+    children.stream().filter(child -> !child.finished.isDone()).forEach(SupervisedChild::kill);
+    all.join();
+  }
+
+  private static boolean awaitDone(CompletableFuture<Void> all, Duration timeout) throws InterruptedException {
     try {
-      return finished.get(grace.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      kill();
-      return finished.join();
-    } catch (java.util.concurrent.ExecutionException e) {
+      all.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
       throw new IllegalStateException(e);
     }
   }

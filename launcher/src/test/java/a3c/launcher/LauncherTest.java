@@ -3,6 +3,7 @@ package a3c.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import a3c.checkpoint.CheckpointFolder;
 import a3c.machine.Machine;
@@ -41,10 +42,14 @@ class LauncherTest {
   @TempDir Path folder;
 
   private ChildJvm launch(String... extra) throws Exception {
+    return launch(List.of(), extra);
+  }
+
+  private ChildJvm launch(List<String> jvmArgs, String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of("--env-name", "CartPole-v1", "--port", "0", "--run-dir", folder.resolve("run").toString(),
         "--lr", "0.001", "--progress-every", "2"));
     args.addAll(List.of(extra));
-    return ChildJvm.start(folder, LauncherCommand.class.getName(), args);
+    return ChildJvm.start(folder, jvmArgs, LauncherCommand.class.getName(), args);
   }
 
   /** The process the launcher reports it started as {@code name}, the newest if restarted. */
@@ -107,6 +112,79 @@ class LauncherTest {
   }
 
   @Test
+  void ctrlC_reachesTheLauncherAndEveryChild_theRunStopsWithinSeconds_andNoChildIsRestarted() throws Exception {
+    try (ChildJvm launcher = launch("--n-workers", "2")) {
+      launcher.awaitLine("progress .* episodes=[1-9]", START);
+      List<ProcessHandle> group = processGroup(launcher);
+      assertEquals(4, group.size(), launcher.transcript());
+      ctrlC(group);
+      // Well within the 30 s the launcher would give a worker that ignored the stop.
+      assertEquals(130, launcher.awaitExit(Duration.ofSeconds(25)), launcher.transcript());
+      assertTrue(launcher.transcript().contains("exit=stopped_by_user"), launcher.transcript());
+      assertFalse(launcher.transcript().matches("(?s).*exited with \\d+; restart.*"), "no child is restarted after the stop: "
+          + launcher.transcript());
+      for (ProcessHandle process : group) {
+        process.onExit().get(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void secondCtrlC_stopsAtOnce_andRemovesTheSharedMemoryFolder() throws Exception {
+    try (ChildJvm launcher = launch("--n-workers", "1")) {
+      launcher.awaitLine("progress .* episodes=[1-9]", START);
+      List<ProcessHandle> group = processGroup(launcher);
+      List<String> workerArgs = group.stream().map(LauncherTest::commandLine)
+          .filter(command -> command.contains(WorkerCommand.class.getName())).findFirst().orElseThrow();
+      Path sharedMemory = Path.of(workerArgs.get(workerArgs.indexOf("--shared-memory-dir") + 1));
+      assertTrue(java.nio.file.Files.isDirectory(sharedMemory), sharedMemory.toString());
+      ctrlC(group);
+      // A second press while the first stop is still under way: the children are killed, so none removes its files.
+      ctrlC(group);
+      assertEquals(130, launcher.awaitExit(Duration.ofSeconds(20)), launcher.transcript());
+      for (ProcessHandle process : group) {
+        process.onExit().get(10, TimeUnit.SECONDS);
+      }
+      assertFalse(java.nio.file.Files.exists(sharedMemory), "the shared-memory folder is gone: " + launcher.transcript());
+    }
+  }
+
+  /** The launcher and its children, the process group a Ctrl-C at a terminal would reach; skips where SIGINT is ignored. */
+  private static List<ProcessHandle> processGroup(ChildJvm launcher) throws java.io.IOException {
+    ProcessHandle self = launcher.process().toHandle();
+    // A background job of a non-interactive shell starts with SIGINT ignored, and a JVM keeps it so.
+    assumeFalse(ignoresSigint(self), "SIGINT is ignored in this test's processes (started in the background?)");
+    List<ProcessHandle> group = new ArrayList<>(List.of(self));
+    group.addAll(self.descendants().toList());
+    return group;
+  }
+
+  private static boolean ignoresSigint(ProcessHandle process) throws java.io.IOException {
+    for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+      if (line.startsWith("SigIgn:")) {
+        return (Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16) & (1L << 1)) != 0;
+      }
+    }
+    throw new AssertionError("no SigIgn line for pid " + process.pid());
+  }
+
+  /** SIGINT to every live process at once, as a terminal sends it to its foreground process group on Ctrl-C. */
+  private static void ctrlC(List<ProcessHandle> processes) throws Exception {
+    List<String> command = new ArrayList<>(List.of("kill", "-INT"));
+    processes.stream().filter(ProcessHandle::isAlive).forEach(process -> command.add(Long.toString(process.pid())));
+    assertTrue(new ProcessBuilder(command).inheritIO().start().waitFor(10, TimeUnit.SECONDS));
+  }
+
+  /** The full command line (ProcessHandle.Info leaves out arguments of long ones; Linux). */
+  private static List<String> commandLine(ProcessHandle process) {
+    try {
+      return List.of(java.nio.file.Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline")).split("\0"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void sigkillOfTheLauncher_childrenNoticeAndExit() throws Exception {
     try (ChildJvm launcher = launch("--n-workers", "1")) {
       launcher.awaitLine("progress .* episodes=[1-9]", START);
@@ -144,6 +222,15 @@ class LauncherTest {
         assertEquals(130, launcher.awaitExit(START), launcher.transcript());
         assertEquals(0, worker.awaitExit(START), "the hand-started worker hears the stop: " + worker.transcript());
       }
+    }
+  }
+
+  @Test
+  void bindToAnotherLoopbackAddress_theLauncherAndItsWorkersConnectThere() throws Exception {
+    try (ChildJvm launcher = launch("--bind", "127.0.0.2", "--n-workers", "1", "--max-steps", "2000")) {
+      launcher.awaitLine("parameter server ready on 127\\.0\\.0\\.2:\\d+", START);
+      launcher.awaitLine("run-summary .* agent_steps=\\d+ .*exit=step_limit", RUN);
+      assertEquals(3, launcher.awaitExit(START), launcher.transcript());
     }
   }
 
@@ -190,8 +277,9 @@ class LauncherTest {
   void resumedRun_countsItsRatesFromWhereItResumed() throws Exception {
     Path checkpoints = trainBriefly("CartPole-v1", null, 20_000, folder.resolve("earlier"));
     long resumedStep = CheckpointFolder.load(checkpoints).checkpoint().getGlobalStep();
-    try (ChildJvm launcher = launch("--n-workers", "1", "--resume", checkpoints.toString(), "--target-score", "1000",
-        "--max-steps", Long.toString(resumedStep + 2_000))) {
+    // In a locale with a decimal comma: scripts read the summary, so its numbers keep the point in any locale.
+    try (ChildJvm launcher = launch(List.of("-Duser.language=de", "-Duser.country=DE"), "--n-workers", "1",
+        "--resume", checkpoints.toString(), "--target-score", "1000", "--max-steps", Long.toString(resumedStep + 2_000))) {
       Matcher summary = launcher.awaitLine("run-summary .* seconds=([\\d.]+) agent_steps=(\\d+) agent_steps_per_s=([\\d.]+) .*exit=(\\w+)", RUN);
       assertEquals("step_limit", summary.group(4), "the step limit ends the run even when the workers leave first: "
           + launcher.transcript());
@@ -232,24 +320,41 @@ class LauncherTest {
 
   @Test
   void badFlags_failFast_withAMessageThatSaysWhatToChange() throws Exception {
+    Path earlier = folder.resolve("earlier");
+    Path cartPole = trainBriefly("CartPole-v1", null, 100, earlier.resolve("checkpoints"));
     try (ServerSocket taken = new ServerSocket(0)) {
       String[][] cases = {
           {"--lr", "-1"}, {"--opt", "sgd"}, {"--env-name", "Nope-v0"}, {"--env-name", "PongNoFrameskip-v4", "--rom-dir", "/no/such/dir"},
           {"--env-name", "CartPole-v1", "--port", Integer.toString(taken.getLocalPort())},
           {"--env-name", "CartPole-v1", "--n-workers", "-2"},
-          {"--env-name", "CartPole-v1", "--resume", folder.resolve("nothing-here.a3c").toString()}};
+          {"--env-name", "CartPole-v1", "--resume", folder.resolve("nothing-here.a3c").toString()},
+          {"--env-name", "CartPole-v1", "--max-steps", "-1"},
+          {"--env-name", "CartPole-v1", "--target-score", "NaN"},
+          {"--env-name", "CartPole-v1", "--auth-token", ""},
+          {"--env-name", "PongNoFrameskip-v4", "--rom-dir", TestRoms.dir().toString(), "--resume", cartPole.toString()},
+          {"--env-name", "CartPole-v1", "--bind", "no-such-host.invalid"},
+          {"--env-name", "CartPole-v1", "--bind", "203.0.113.7"},
+          {"--env-name", "CartPole-v1", "--run-dir", earlier.toString()}};
       String[] expected = {"lr must be in (0.0, 1.0], got -1.0", "unknown optimizer 'sgd'", "unknown env 'Nope-v0'",
           "/no/such/dir", "port " + taken.getLocalPort() + " on 127.0.0.1 is not free", "--n-workers must be >= 0, got -2",
-          "nothing-here.a3c cannot be read"};
+          "nothing-here.a3c cannot be read", "--max-steps must be >= 0 (0 for no limit), got -1",
+          "--target-score must be a number, got NaN", "--auth-token must not be blank",
+          "was trained on CartPole-v1, not PongNoFrameskip-v4: pass --env-name CartPole-v1",
+          "--bind no-such-host.invalid cannot be resolved", "--bind 203.0.113.7 (203.0.113.7) is not an address of this host",
+          earlier.resolve("checkpoints") + " already holds an earlier run's checkpoints: continue it with --resume "
+              + earlier.resolve("checkpoints") + ", or start afresh with another --run-dir"};
       for (int i = 0; i < cases.length; i++) {
-        List<String> args = new ArrayList<>(List.of("--run-dir", folder.resolve("bad").toString()));
-        args.addAll(List.of(cases[i]));
+        List<String> args = new ArrayList<>(List.of(cases[i]));
+        if (!args.contains("--run-dir")) {
+          args.addAll(List.of("--run-dir", folder.resolve("bad").toString()));
+        }
         try (ChildJvm launcher = ChildJvm.start(folder, LauncherCommand.class.getName(), args)) {
           assertEquals(2, launcher.awaitExit(Duration.ofSeconds(60)), launcher.transcript());
           assertTrue(launcher.transcript().contains(expected[i]), launcher.transcript());
         }
       }
       assertFalse(folder.resolve("bad").toFile().exists(), "nothing starts on bad flags");
+      assertFalse(earlier.resolve("launcher.log").toFile().exists(), "nothing starts in an earlier run's folder");
     }
   }
 }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,12 +101,16 @@ class ScorePlotTest {
     Path run = run("run-m", -21, -15, -10, 0);
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     PrintStream out = System.out;
+    Locale locale = Locale.getDefault();
     System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    // A locale with a decimal comma: the lines are for scripts, so they keep the point wherever they run.
+    Locale.setDefault(Locale.GERMANY);
     int exit;
     try {
       exit = new CommandLine(new PlotCommand()).execute(run.toString(), "--x", "MINUTES", "--measure", "MEAN100,ROUNDS",
           "--milestones", "-15,0", "--out", folder.resolve("m.png").toString());
     } finally {
+      Locale.setDefault(locale);
       System.setOut(out);
     }
     assertEquals(0, exit);

@@ -91,6 +91,9 @@ public final class ParameterServer implements AutoCloseable {
   public static ParameterServer start(ServerConfig config, CheckpointFolder.Loaded resume) throws IOException {
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.bind(), config.port()))
         .flowControlWindow(Channels.FLOW_CONTROL_WINDOW)
+        // Clients ping a quiet connection every Channels.KEEPALIVE_TIME, parked pulls and idle ones too.
+        .permitKeepAliveTime(Channels.PERMIT_KEEPALIVE_TIME.toMillis(), TimeUnit.MILLISECONDS)
+        .permitKeepAliveWithoutCalls(true)
         // Handlers never block (a waiting pull parks its observer), so they may run on the event loop.
         .directExecutor();
     if (config.tlsCert() != null) {

@@ -12,6 +12,8 @@ import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /** Builds client channels to a parameter server: message limits for whole models, the token, TLS. */
 public final class Channels {
@@ -23,6 +25,24 @@ public final class Channels {
    * window updates; a window that holds a few models lets a push or a reply stream without pausing.
    */
   public static final int FLOW_CONTROL_WINDOW = 16 << 20;
+
+  /**
+   * After this long without a byte from the server, a channel pings it, and closes the connection
+   * when no answer comes within {@link #KEEPALIVE_TIMEOUT}: calls on it then fail as UNAVAILABLE,
+   * which workers retry, instead of hanging until their deadlines when the server's host dies or
+   * drops off the network. While tensors flow there is no ping. gRPC allows no less than 10 s.
+   */
+  public static final Duration KEEPALIVE_TIME = Duration.ofSeconds(10);
+
+  /** Long enough for a server paused by a full garbage collection on a busy host to answer. */
+  public static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * The most often a parameter server lets a client ping, below {@link #KEEPALIVE_TIME}: by default
+   * a gRPC server allows one ping in 5 minutes and drops clients that ping more often (GOAWAY
+   * too_many_pings).
+   */
+  public static final Duration PERMIT_KEEPALIVE_TIME = Duration.ofSeconds(5);
 
   /** The header that carries {@code Bearer <token>}. */
   public static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
@@ -37,7 +57,11 @@ public final class Channels {
    */
   public static ManagedChannel open(String target, String authToken, Path trustedCert) throws IOException {
     NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target).maxInboundMessageSize(MAX_MESSAGE_BYTES)
-        .flowControlWindow(FLOW_CONTROL_WINDOW);
+        .flowControlWindow(FLOW_CONTROL_WINDOW)
+        .keepAliveTime(KEEPALIVE_TIME.toMillis(), TimeUnit.MILLISECONDS)
+        .keepAliveTimeout(KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        // Also between calls, so that a dead connection is replaced before the next call needs it.
+        .keepAliveWithoutCalls(true);
     if (trustedCert != null) {
       builder.sslContext(GrpcSslContexts.forClient().trustManager(trustedCert.toFile()).build());
     } else {

@@ -6,6 +6,7 @@ import a3c.model.AtariActorCritic;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -61,17 +62,17 @@ public final class LearnerBench {
       System.out.println("last rollout: " + stats);
     }
     System.out.println(Machine.current());
-    System.out.printf("%d rollouts of %d steps, Atari net, %d actions%n", rollouts, steps, 6);
+    System.out.printf(Locale.ROOT, "%d rollouts of %d steps, Atari net, %d actions%n", rollouts, steps, 6);
     report("act (per step)", act);
     report("finishRollout", finish);
     report("loadWeights", load);
     report("exportWeights", export);
     double perStep = median(act) + (median(finish) + median(load)) / steps;
-    System.out.printf("learner alone: %.0f steps/s at the medians%n", 1000 / perStep);
+    System.out.printf(Locale.ROOT, "learner alone: %.0f steps/s at the medians%n", 1000 / perStep);
   }
 
   private static void report(String name, double[] millis) {
-    System.out.printf("%-16s median %.3f ms, fastest %.3f ms%n", name, median(millis),
+    System.out.printf(Locale.ROOT, "%-16s median %.3f ms, fastest %.3f ms%n", name, median(millis),
         Arrays.stream(millis).min().orElseThrow());
   }
 

@@ -1,5 +1,6 @@
 package a3c.worker;
 
+import a3c.proto.GetStatusRequest;
 import a3c.proto.InitializeWeightsRequest;
 import a3c.proto.PullWeightsRequest;
 import a3c.proto.PullWeightsResponse;
@@ -11,9 +12,11 @@ import a3c.proto.ReportEpisodeRequest;
 import a3c.proto.ReportEpisodeResponse;
 import a3c.rpc.ParameterServerGrpc;
 import io.grpc.Channel;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -21,8 +24,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker's side of the ParameterServer service: deadlines on every call, and retries with
- * exponential backoff while the server is unreachable (UNAVAILABLE), for as long as configured.
- * Any other error is not retried: it means the request itself is wrong.
+ * exponential backoff while the server is unreachable, for as long as configured. Unreachable is
+ * UNAVAILABLE, and for calls that may be repeated also DEADLINE_EXCEEDED: a call to a host that died
+ * can hang until then, when no keepalive (see {@link a3c.rpc.Channels}) has failed its connection
+ * first. Any other error is not retried: it means the request itself is wrong. {@link #stop()} ends
+ * the waiting: no call is retried after it.
  */
 final class PsClient {
   private static final Logger log = LoggerFactory.getLogger(PsClient.class);
@@ -31,6 +37,9 @@ final class PsClient {
 
   private final ParameterServerGrpc.BlockingStub stub;
   private final Duration retryFor;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  /** Where the calls run that may wait on the server for long: retries, and calls it may park ({@link Retry#PARKS}). */
+  private final Context.CancellableContext waits = Context.current().withCancellation();
 
   PsClient(Channel channel, Duration retryFor) {
     this.stub = ParameterServerGrpc.newBlockingStub(channel);
@@ -38,16 +47,19 @@ final class PsClient {
   }
 
   RegisterResponse register(RegisterRequest request) {
-    return retrying("Register", () -> stub.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).register(request));
+    return retrying("Register", Retry.IDEMPOTENT,
+        () -> stub.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).register(request));
   }
 
   void initializeWeights(InitializeWeightsRequest request) {
-    retrying("InitializeWeights", () -> stub.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).initializeWeights(request));
+    retrying("InitializeWeights", Retry.IF_UNAVAILABLE,
+        () -> stub.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).initializeWeights(request));
   }
 
   PullWeightsResponse pullWeights(String workerId) {
     PullWeightsRequest request = PullWeightsRequest.newBuilder().setWorkerId(workerId).build();
-    return retrying("PullWeights", () -> stub.withDeadlineAfter(PULL_DEADLINE_S, TimeUnit.SECONDS).pullWeights(request));
+    return retrying("PullWeights", Retry.PARKS,
+        () -> stub.withDeadlineAfter(PULL_DEADLINE_S, TimeUnit.SECONDS).pullWeights(request));
   }
 
   /** One attempt only: gradients computed on weights the server may have lost are not worth resending. */
@@ -56,38 +68,95 @@ final class PsClient {
   }
 
   ReportEpisodeResponse reportEpisode(ReportEpisodeRequest request) {
-    return retrying("ReportEpisode", () -> stub.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).reportEpisode(request));
+    return retrying("ReportEpisode", Retry.IF_UNAVAILABLE,
+        () -> stub.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).reportEpisode(request));
   }
 
-  /** Waits, with backoff, until the server answers again; throws once the retry budget is spent. */
-  void awaitReachable(String workerId) {
-    retrying("PullWeights", () -> stub.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS)
-        .pullWeights(PullWeightsRequest.newBuilder().setWorkerId(workerId).build()));
+  /**
+   * Waits, with backoff, until the server answers again; throws once the retry budget is spent. It
+   * asks for the status: a server restarted without a checkpoint would park a pull until some worker
+   * registered again and uploaded weights, which is what the caller is about to do.
+   */
+  void awaitReachable() {
+    retrying("GetStatus", Retry.IDEMPOTENT, () -> stub.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS)
+        .getStatus(GetStatusRequest.getDefaultInstance()));
   }
 
-  static boolean unavailable(StatusRuntimeException e) {
-    return e.getStatus().getCode() == Status.Code.UNAVAILABLE;
+  /**
+   * Ends every wait on the server (SIGTERM, SIGINT): the backoff between tries, a retry or a pull in
+   * flight; each then throws {@link Stopped}. A first try of any other call finishes as usual, within
+   * its deadline, so that a stop during a rollout still reports its episodes and pushes it.
+   */
+  void stop() {
+    stopped.countDown();
+    waits.cancel(null);
   }
 
-  private <T> T retrying(String call, Supplier<T> attempt) {
+  /** Whether a failed call means the server cannot be reached (now): gone, restarting, or its host silent. */
+  static boolean unreachable(StatusRuntimeException e) {
+    Status.Code code = e.getStatus().getCode();
+    return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
+  }
+
+  /** How a call is retried. */
+  private enum Retry {
+    /** Only while the server is unavailable: after a deadline it may have acted on the call already. */
+    IF_UNAVAILABLE,
+    /** Whenever the server is unreachable: asking twice is harmless. */
+    IDEMPOTENT,
+    /** As {@link #IDEMPOTENT}; the server may also hold the call open (a pull before the weights exist). */
+    PARKS;
+
+    boolean retries(StatusRuntimeException e) {
+      return this == IF_UNAVAILABLE ? e.getStatus().getCode() == Status.Code.UNAVAILABLE : unreachable(e);
+    }
+  }
+
+  private <T> T retrying(String call, Retry retry, Supplier<T> attempt) {
     long deadline = System.nanoTime() + retryFor.toNanos();
     long backoffMs = 100;
-    while (true) {
+    for (int tries = 0; ; tries++) {
+      boolean waiting = retry == Retry.PARKS || tries > 0;
+      if (waiting && stopped.getCount() == 0) {
+        throw new Stopped(call);
+      }
       try {
-        return attempt.get();
+        return waiting ? inWaits(attempt) : attempt.get();
       } catch (StatusRuntimeException e) {
-        if (!unavailable(e) || System.nanoTime() + backoffMs * 1_000_000 > deadline) {
+        if (stopped.getCount() == 0 && (waiting || retry.retries(e))) {
+          // Cancelled by stop(), or about to wait for a retry: either way the waiting ends here.
+          throw new Stopped(call);
+        }
+        if (!retry.retries(e) || System.nanoTime() + backoffMs * 1_000_000 > deadline) {
           throw e;
         }
         log.warn("{}: parameter server unreachable ({}); retrying in {} ms", call, e.getStatus().getDescription(), backoffMs);
         try {
-          Thread.sleep(backoffMs);
+          if (stopped.await(backoffMs, TimeUnit.MILLISECONDS)) {
+            throw new Stopped(call);
+          }
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
           throw e;
         }
         backoffMs = Math.min(backoffMs * 2, 5_000);
       }
+    }
+  }
+
+  private <T> T inWaits(Supplier<T> attempt) {
+    Context previous = waits.attach();
+    try {
+      return attempt.get();
+    } finally {
+      waits.detach(previous);
+    }
+  }
+
+  /** A call given up because the worker was asked to stop while it waited on the server. */
+  static final class Stopped extends RuntimeException {
+    Stopped(String call) {
+      super(call + ": stopped while waiting for the parameter server", null, false, false);
     }
   }
 }

@@ -91,13 +91,29 @@ public final class Worker {
     return timings;
   }
 
-  /** Asks the loop to end after the current rollout (used on SIGTERM). */
+  /**
+   * Asks the loop to end after the current rollout (SIGTERM, SIGINT); a wait for an unreachable or
+   * restarting server ends at once.
+   */
   public void requestStop() {
     stopRequested = true;
+    client.stop();
   }
 
   /** Runs until the server says stop (or {@link #requestStop}); returns the server's reason. */
   public StopReason run() {
+    StopReason stop = StopReason.STOP_REASON_NONE;
+    try {
+      stop = train();
+    } catch (PsClient.Stopped e) {
+      log.info("worker {}: {}", config.workerId(), e.getMessage());
+    }
+    drain();
+    log.info("worker {} stops: {} after {} agent steps", config.workerId(), stopRequested ? "requested" : stop, timings.steps);
+    return stop;
+  }
+
+  private StopReason train() {
     StopReason stop = join();
     float[] observation = new float[env.observationSize()];
     env.reset(observation);
@@ -143,8 +159,6 @@ public final class Worker {
       timings.steps += steps;
       timings.frames += frames;
     }
-    drain();
-    log.info("worker {} stops: {} after {} agent steps", config.workerId(), stopRequested ? "requested" : stop, timings.steps);
     return stop;
   }
 
@@ -196,7 +210,8 @@ public final class Worker {
       log.info("worker {} exchanges tensors through shared memory in {}", config.workerId(), config.sharedMemoryDir());
     } catch (IOException e) {
       log.warn("worker {}: no shared memory ({}); tensors go over gRPC", config.workerId(), e.getMessage());
-      sharedWeights = null;
+      // The weights file may be open already; without the gradients file it is of no use.
+      closeSharedMemory();
     }
   }
 
@@ -271,13 +286,13 @@ public final class Worker {
       reply = call.get();
     } catch (StatusRuntimeException e) {
       boolean restarted = e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION;
-      if (!PsClient.unavailable(e) && !restarted) {
+      if (!PsClient.unreachable(e) && !restarted) {
         throw e;
       }
       // The server went away or came back from an older checkpoint: drop this rollout, rejoin.
       log.warn("worker {}: {}; rejoining", config.workerId(), restarted ? e.getStatus().getDescription()
           : "parameter server unreachable during a push");
-      client.awaitReachable(config.workerId());
+      client.awaitReachable();
       settled = null;
       return join();
     }

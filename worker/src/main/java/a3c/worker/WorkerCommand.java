@@ -19,7 +19,7 @@ import sun.misc.Signal;
 /** {@code scripts/worker}: options, validated config, worker, exit code. */
 @Command(name = "worker", mixinStandardHelpOptions = true, sortOptions = false,
     description = "One A3C worker: plays its own copy of the game, computes gradients, pushes them to the parameter server.",
-    footer = {"", "Exit codes: 0 the parameter server ended the run (or SIGTERM), 1 failure (e.g. server unreachable "
+    footer = {"", "Exit codes: 0 the parameter server ended the run (or SIGTERM/SIGINT), 1 failure (e.g. server unreachable "
         + "for longer than --retry-seconds), 2 bad usage (flags, ROM)."})
 public final class WorkerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -99,7 +99,9 @@ public final class WorkerCommand implements Callable<Integer> {
       return 2;
     }
     try (runner) {
+      // INT too: Ctrl-C at a terminal reaches the whole process group, the launcher's workers included.
       Signal.handle(new Signal("TERM"), signal -> runner.requestStop());
+      Signal.handle(new Signal("INT"), signal -> runner.requestStop());
       if (parentPid != null) {
         // The launcher is gone, and with it perhaps the server: do not wait out the retries.
         ParentWatch.watch(parentPid, () -> Runtime.getRuntime().halt(0));

@@ -17,14 +17,19 @@ import a3c.proto.GetStatusResponse;
 import a3c.proto.StopReason;
 import a3c.ps.ParameterServer;
 import a3c.ps.ServerConfig;
+import a3c.shm.SharedWeights;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.io.TempDir;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -79,6 +84,105 @@ class WorkerTest {
       assertEquals(10, server.status().getVersion());
       assertTrue(Files.exists(shm.resolve("gradients-worker-0.a3cshm")), "the worker used its shared gradients file");
     }
+  }
+
+  @Test
+  void sharedMemory_whenItsGradientsFileCannotBeMade_fallsBackToGrpc_andClosesTheWeightsFile() throws Exception {
+    Path shm = folder.resolve("shm");
+    // A folder where the worker's gradients file goes: creating that file fails after the weights file is open.
+    Files.createDirectories(shm.resolve("gradients-worker-0.a3cshm"));
+    ServerConfig serverConfig = ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-3), "CartPole-v1")
+        .withStopRule(Double.POSITIVE_INFINITY, 200).withSharedMemory(shm);
+    try (ParameterServer server = ParameterServer.start(serverConfig, null)) {
+      assertEquals(StopReason.STOP_REASON_MAX_STEPS, runWorker(config(server.port(), 0, "CartPole-v1", LearnerConfig.defaults(), shm)));
+      assertEquals(10, server.status().getVersion(), "every update went over gRPC");
+      assertEquals(1, openHandles(shm.resolve(SharedWeights.FILE_NAME)), "only the server's own handle is left open");
+    }
+  }
+
+  /** How many of this process's file descriptors refer to {@code file} (Linux). */
+  private static long openHandles(Path file) throws IOException {
+    Path target = file.toRealPath();
+    try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
+      return descriptors.filter(fd -> {
+        try {
+          return Files.readSymbolicLink(fd).equals(target);
+        } catch (IOException closedMeanwhile) {
+          return false;
+        }
+      }).count();
+    }
+  }
+
+  @Test
+  void stopRequest_endsTheWaitForAnUnreachableServer_atOnce() throws Exception {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    // Nothing listens on the port now; the worker would retry for five minutes.
+    WorkerConfig config = new WorkerConfig("127.0.0.1:" + port, 0, "worker-0", "CartPole-v1", null, null, null,
+        LearnerConfig.defaults(), 1, 0, Duration.ofMinutes(5), null, true);
+    try (WorkerRunner runner = new WorkerRunner(config)) {
+      CompletableFuture<StopReason> run = CompletableFuture.supplyAsync(runner::run);
+      runner.requestStop();
+      assertEquals(StopReason.STOP_REASON_NONE, run.get(10, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void serverRestartedWithoutACheckpoint_theWorkerRegistersAgain_uploadsWeights_andTrainsOn() throws Exception {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    try (WorkerRunner runner = new WorkerRunner(config(port, 0, "CartPole-v1", LearnerConfig.defaults()))) {
+      CompletableFuture<StopReason> run;
+      try (ParameterServer first = ParameterServer.start(serverOn(port, 0), null)) {
+        run = CompletableFuture.supplyAsync(runner::run);
+        awaitVersion(first, 5, Duration.ofSeconds(60), run);
+      }
+      // The same address, but no weights: they come from the first worker to register again.
+      try (ParameterServer restarted = ParameterServer.start(serverOn(port, 200), null)) {
+        assertEquals(StopReason.STOP_REASON_MAX_STEPS, run.get(60, TimeUnit.SECONDS));
+        assertEquals(10, restarted.status().getVersion(), "200 agent steps after the restart are 10 updates");
+      }
+    }
+  }
+
+  @Test
+  void serverHostGoesSilent_theWorkerNoticesWithinItsKeepalive_andRejoinsOnANewConnection() throws Exception {
+    ServerConfig serverConfig = ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-3), "CartPole-v1")
+        .withStopRule(Double.POSITIVE_INFINITY, 0);
+    try (ParameterServer server = ParameterServer.start(serverConfig, null);
+        SilentRelay relay = new SilentRelay(server.port());
+        WorkerRunner runner = new WorkerRunner(config(relay.port(), 0, "CartPole-v1", LearnerConfig.defaults()))) {
+      CompletableFuture<StopReason> run = CompletableFuture.supplyAsync(runner::run);
+      awaitVersion(server, 5, Duration.ofSeconds(60), run);
+      relay.silence();
+      // The worker's call on the silent connection fails once a keepalive ping (after 10 s) goes unanswered
+      // for 10 s; without one it would hang until its 60-s deadline.
+      awaitVersion(server, server.status().getVersion() + 5, Duration.ofSeconds(45), run);
+      server.requestStop();
+      assertEquals(StopReason.STOP_REASON_SHUTDOWN, run.get(30, TimeUnit.SECONDS));
+    }
+  }
+
+  /** Waits until the server's version reaches {@code version}; fails at the timeout or when the worker ends first. */
+  private static void awaitVersion(ParameterServer server, long version, Duration timeout, CompletableFuture<?> worker)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (server.status().getVersion() < version) {
+      assertTrue(System.nanoTime() < deadline && !worker.isDone(), () -> "version " + version + " within " + timeout + ": "
+          + server.status() + (worker.isDone() ? ", the worker ended: " + worker.handle((r, e) -> r + " " + e).join() : ""));
+      Thread.sleep(20);
+    }
+  }
+
+  private static ServerConfig serverOn(int port, long maxSteps) {
+    return new ServerConfig("127.0.0.1", port, OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-3), "CartPole-v1",
+        Double.POSITIVE_INFINITY, maxSteps, null, Duration.ofMinutes(5), 3, null, null, null,
+        ServerConfig.DEFAULT_MAX_MESSAGE_BYTES, Map.of(), null, null, null);
   }
 
   @ParameterizedTest(name = "syncUpdates={0}")
