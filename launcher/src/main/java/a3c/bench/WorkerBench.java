@@ -125,7 +125,7 @@ public final class WorkerBench implements Callable<Integer> {
     long pre = runner.preprocessNanos() - pre0;
     double stepsPerSecond = (timings.steps() - steps0) / (wall / 1e9);
     System.out.println(Machine.current());
-    System.out.printf("transport: %s%n", sharedMemoryOn ? "shared memory" : "gRPC");
+    System.out.printf(Locale.ROOT, "transport: %s%n", sharedMemoryOn ? "shared memory" : "gRPC");
     System.out.printf(Locale.ROOT, "worker-bench env=%s agent_steps_per_s=%.1f frames_per_s=%.1f emulate_pct=%.1f preprocess_pct=%.1f "
         + "forward_pct=%.1f backward_pct=%.1f rpc_pct=%.1f%n", envName, stepsPerSecond,
         (timings.frames() - frames0) / (wall / 1e9), 100 * (timings.envNanos() - env0 - pre) / wall, 100 * pre / wall,

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.zip.CRC32C;
 
 /**
@@ -89,7 +90,7 @@ public final class CheckpointFile {
     CRC32C crc = new CRC32C();
     crc.update(bytes, HEADER_BYTES, (int) length);
     if ((int) crc.getValue() != expectedCrc) {
-      throw new CheckpointException(file, String.format("is corrupt: CRC32C of the payload is %08x, the header says %08x",
+      throw new CheckpointException(file, String.format(Locale.ROOT, "is corrupt: CRC32C of the payload is %08x, the header says %08x",
           (int) crc.getValue(), expectedCrc));
     }
     try {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -45,7 +46,7 @@ public final class CheckpointFolder {
     Files.createDirectories(folder);
     List<Path> existing = list(folder);
     long next = existing.isEmpty() ? 1 : number(existing.get(existing.size() - 1)) + 1;
-    Path file = folder.resolve(String.format("checkpoint-%06d.a3c", next));
+    Path file = folder.resolve(String.format(Locale.ROOT, "checkpoint-%06d.a3c", next));
     CheckpointFile.write(file, checkpoint);
     existing.add(file);
     for (int i = 0; i < existing.size() - keep; i++) {

@@ -9,6 +9,7 @@ import a3c.proto.Hyperparameters;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -135,13 +136,13 @@ public final class ParameterServerCommand implements Callable<Integer> {
     if (parentPid != null) {
       ParentWatch.watch(parentPid, stop);
     }
-    out.printf("parameter-server listening on %s:%d (%s, lr %s)%n", bind, server.port(), config.optimizer().kind().flag(),
+    out.printf(Locale.ROOT, "parameter-server listening on %s:%d (%s, lr %s)%n", bind, server.port(), config.optimizer().kind().flag(),
         config.optimizer().lr());
     out.flush();
     server.awaitStop(Duration.ofDays(365_000));
     server.awaitWorkersToHearStop(Duration.ofMillis((long) (lingerSeconds * 1000)));
     server.close();
-    out.printf("parameter-server stopped: %s, checkpoint %s%n", server.stopReason(), server.lastCheckpoint());
+    out.printf(Locale.ROOT, "parameter-server stopped: %s, checkpoint %s%n", server.stopReason(), server.lastCheckpoint());
     out.flush();
     return 0;
   }

@@ -15,6 +15,7 @@ import io.grpc.ManagedChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -89,9 +90,9 @@ public final class PsBench implements Callable<Integer> {
       double roundTripsPerSecond = latencies.length / seconds;
       double megabytesPerSecond = roundTripsPerSecond * 2.0 * bytesPerModel / 1e6;
       System.out.println(Machine.current());
-      System.out.printf("reference layout: %d tensors, %d parameters, %.2f MB per model%n", NAMES.length,
+      System.out.printf(Locale.ROOT, "reference layout: %d tensors, %d parameters, %.2f MB per model%n", NAMES.length,
           bytesPerModel / 4, bytesPerModel / 1e6);
-      System.out.printf("ps-bench clients=%d round_trips_per_s=%.1f mb_per_s=%.1f p50_ms=%.2f p99_ms=%.2f server_ms_per_update=%.2f%n",
+      System.out.printf(Locale.ROOT, "ps-bench clients=%d round_trips_per_s=%.1f mb_per_s=%.1f p50_ms=%.2f p99_ms=%.2f server_ms_per_update=%.2f%n",
           clients, roundTripsPerSecond, megabytesPerSecond, percentile(latencies, 0.50) / 1e6,
           percentile(latencies, 0.99) / 1e6, server.serverMillisPerUpdate());
     }

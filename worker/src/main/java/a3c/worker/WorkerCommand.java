@@ -8,6 +8,7 @@ import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -107,7 +108,7 @@ public final class WorkerCommand implements Callable<Integer> {
         ParentWatch.watch(parentPid, () -> Runtime.getRuntime().halt(0));
       }
       StopReason reason = runner.run();
-      spec.commandLine().getOut().printf("worker %s stopped: %s%n", config.workerId(), reason);
+      spec.commandLine().getOut().printf(Locale.ROOT, "worker %s stopped: %s%n", config.workerId(), reason);
       return 0;
     } catch (StatusRuntimeException e) {
       err.println("worker: parameter server at " + config.psTarget() + " failed the call: " + e.getStatus());
