@@ -401,12 +401,13 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
   }
 
   private static boolean validWorker(String workerId, StreamObserver<?> response) {
-    if (!WorkerIds.valid(workerId)) {
-      response.onError(Status.INVALID_ARGUMENT.withDescription("worker_id must be 1..128 letters, digits, '.', '_' or '-', got '"
-          + workerId + "'").asRuntimeException());
+    try {
+      WorkerIds.require(workerId);
+      return true;
+    } catch (IllegalArgumentException e) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
       return false;
     }
-    return true;
   }
 
   private static double nanToZero(double value) {

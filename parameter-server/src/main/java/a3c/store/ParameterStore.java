@@ -185,11 +185,16 @@ public final class ParameterStore implements AutoCloseable {
 
   private static boolean allFinite(float[] values, int from, int to) {
     for (int i = from; i < to; i++) {
-      if (!(Math.abs(values[i]) <= MAX_ABS_VALUE)) {
+      if (!accepted(values[i])) {
         return false;
       }
     }
     return true;
+  }
+
+  /** Finite and within {@link #MAX_ABS_VALUE}; false for NaN, which fails every comparison. */
+  private static boolean accepted(float value) {
+    return Math.abs(value) <= MAX_ABS_VALUE;
   }
 
   private float[] pooledBuffer() {
@@ -310,7 +315,7 @@ public final class ParameterStore implements AutoCloseable {
       }
       int end = layout.offset(t) + layout.numel(t);
       for (int i = layout.offset(t); i < end; i++) {
-        if (!(Math.abs(values[i]) <= MAX_ABS_VALUE)) {
+        if (!accepted(values[i])) {
           throw new IllegalArgumentException(what + " of tensor '" + layout.name(t) + "' hold " + values[i]
               + " at index " + (i - layout.offset(t)) + ": only finite values within +-" + MAX_ABS_VALUE + " are accepted");
         }
