@@ -42,22 +42,16 @@ record BindAddress(String flag, InetAddress address) {
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
-  int requireFree(int port) {
+  /** {@code requested} when it is free on this address, or any free port when {@code requested} is 0. */
+  int freePort(int requested) {
     try (ServerSocket socket = new ServerSocket()) {
-      socket.bind(new InetSocketAddress(address, port));
-      return port;
-    } catch (IOException e) {
-      throw new IllegalArgumentException("port " + port + " on " + flag + " is not free (" + e.getMessage()
-          + "): pick another with --port, or --port 0 for any free one");
-    }
-  }
-
-  int freePort() {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.bind(new InetSocketAddress(address, 0));
+      socket.bind(new InetSocketAddress(address, requested));
       return socket.getLocalPort();
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot find a free port on " + flag + ": " + e.getMessage());
+      throw new IllegalArgumentException(requested == 0
+          ? "cannot find a free port on " + flag + ": " + e.getMessage()
+          : "port " + requested + " on " + flag + " is not free (" + e.getMessage()
+              + "): pick another with --port, or --port 0 for any free one");
     }
   }
 }

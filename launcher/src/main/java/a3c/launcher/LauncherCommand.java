@@ -285,7 +285,7 @@ public final class LauncherCommand implements Callable<Integer> {
           + earlier + ", or start afresh with another --run-dir");
     }
     BindAddress address = BindAddress.of(bind);
-    int psPort = port == 0 ? address.freePort() : address.requireFree(port);
+    int psPort = address.freePort(port);
     List<String> psArgs = new ArrayList<>(List.of("--env-name", envName, "--opt", opt, "--lr", Double.toString(lr),
         "--max-steps", Long.toString(maxSteps), "--checkpoint-every", Double.toString(checkpointEvery)));
     if (targetScore != null) {
