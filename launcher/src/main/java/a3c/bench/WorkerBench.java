@@ -9,6 +9,7 @@ import a3c.proto.StopReason;
 import a3c.ps.ParameterServer;
 import a3c.ps.ServerConfig;
 import a3c.supervise.SharedMemoryDirs;
+import a3c.worker.LearnerOptions;
 import a3c.worker.WorkerConfig;
 import a3c.worker.WorkerRunner;
 import a3c.worker.WorkerTimings;
@@ -21,6 +22,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -52,17 +54,11 @@ public final class WorkerBench implements Callable<Integer> {
   @Option(names = "--lr", description = "learning rate (default: 1e-3 for CartPole-v1, else the reference's 1e-4)")
   Double lr;
 
-  @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})")
-  long seed = 1;
-
   @Option(names = "--shared-memory", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "move tensors through shared memory as the launcher does on one host; --no-shared-memory for gRPC (default: ${DEFAULT-VALUE})")
   boolean sharedMemoryOn;
 
-  @Option(names = "--sync-updates", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "wait for each update before the next rollout, as the reference does; with "
-          + "--no-sync-updates the push overlaps the next rollout (default: ${DEFAULT-VALUE})")
-  boolean syncUpdates;
+  @Mixin LearnerOptions learner = new LearnerOptions();
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new WorkerBench()).execute(args));
@@ -71,6 +67,8 @@ public final class WorkerBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     double target = untilScore == null ? Double.POSITIVE_INFINITY : untilScore;
+    LearnerConfig learnerConfig = learner.learnerConfig();
+    int maxEpisodeSteps = learner.maxEpisodeSteps();
     // The reference's 1e-4 is tuned for Atari; CartPole, our addition, learns faster at 1e-3.
     double rate = lr != null ? lr : envName.equals("CartPole-v1") ? 1e-3 : 1e-4;
     Path sharedMemory = sharedMemoryOn ? SharedMemoryDirs.create("bench") : null;
@@ -82,7 +80,8 @@ public final class WorkerBench implements Callable<Integer> {
       long start = System.nanoTime();
       for (int i = 0; i < workers; i++) {
         WorkerRunner runner = new WorkerRunner(new WorkerConfig("127.0.0.1:" + server.port(), i, "bench-" + i, envName, romDir,
-            null, null, LearnerConfig.defaults(), seed, 0, Duration.ofSeconds(30), sharedMemory, syncUpdates));
+            null, null, learnerConfig, learner.seed(), maxEpisodeSteps, Duration.ofSeconds(30), sharedMemory,
+            learner.syncUpdates()));
         runners.add(runner);
         running.add(CompletableFuture.supplyAsync(runner::run));
       }

@@ -8,6 +8,7 @@ import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
 import a3c.proto.GetStatusResponse;
 import a3c.ps.ParameterServer;
+import a3c.worker.LearnerOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -38,29 +40,10 @@ public final class LauncherCommand implements Callable<Integer> {
   @Option(names = "--lr", description = "learning rate (default: ${DEFAULT-VALUE})")
   double lr = 0.0001;
 
-  @Option(names = "--gamma", description = "discount factor for rewards (default: ${DEFAULT-VALUE})")
-  double gamma = 0.99;
-
-  @Option(names = "--entropy-coef", description = "entropy term coefficient (default: ${DEFAULT-VALUE})")
-  double entropyCoef = 0.01;
-
-  @Option(names = "--value-loss-coef", description = "value loss coefficient (default: ${DEFAULT-VALUE})")
-  double valueLossCoef = 0.5;
-
-  @Option(names = "--max-grad-norm", description = "clip the gradients' global norm to this (default: ${DEFAULT-VALUE})")
-  double maxGradNorm = 40;
-
-  @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})")
-  long seed = 1;
-
-  @Option(names = "--rs", description = "rollout size before updating (default: ${DEFAULT-VALUE})")
-  int rs = 20;
+  @Mixin LearnerOptions learner = new LearnerOptions();
 
   @Option(names = "--n-workers", description = "how many worker JVMs to run here; 0 for remote workers only (default: available processors)")
   Integer nWorkers;
-
-  @Option(names = "--ep-length", description = "maximum episode length in agent steps (default: 4e10)")
-  double epLength = 4e10;
 
   @Option(names = "--env-name", description = "CartPole-v1 or any <Game>NoFrameskip-v4 (default: ${DEFAULT-VALUE})")
   String envName = "PongNoFrameskip-v4";
@@ -112,12 +95,6 @@ public final class LauncherCommand implements Callable<Integer> {
       description = "local workers exchange tensors with the server through shared memory instead of the socket; "
           + "--no-shared-memory sends them over gRPC as remote workers do (default: ${DEFAULT-VALUE})")
   boolean sharedMemory;
-
-  @Option(names = "--sync-updates", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "each worker waits for its own update before its next rollout, as the reference does; with "
-          + "--no-sync-updates the push overlaps the next rollout, which then acts on weights that lack the "
-          + "worker's newest update (default: ${DEFAULT-VALUE})")
-  boolean syncUpdates;
 
   @Option(names = "--use-trained", arity = "0..1", fallbackValue = "true",
       description = "play greedy test games with a trained model instead of training (default: ${DEFAULT-VALUE})")
@@ -183,7 +160,7 @@ public final class LauncherCommand implements Callable<Integer> {
       }
       CheckpointFolder.Loaded trained = checkpointOfThisEnv(trainedModel());
       out.println("playing " + testGames + " greedy games of " + envName + " with " + trained.file());
-      TestGames.play(envName, romDir, trained.checkpoint(), testGames, seed, gifFolder(trained.file()), out);
+      TestGames.play(envName, romDir, trained.checkpoint(), testGames, learner.seed(), gifFolder(trained.file()), out);
       return 0;
     } catch (IOException e) {
       spec.commandLine().getErr().println("launcher: cannot write the test games' GIFs: " + e.getMessage());
@@ -238,23 +215,12 @@ public final class LauncherCommand implements Callable<Integer> {
   /** Checks every value before anything starts, so that a bad flag costs nothing. */
   LaunchConfig config() {
     OptimizerConfig.defaults(OptimizerKind.parse(opt), lr);
-    if (!(gamma >= 0 && gamma <= 1)) {
-      throw new IllegalArgumentException("--gamma must be in [0, 1], got " + gamma);
-    }
-    if (!(entropyCoef >= 0) || !(valueLossCoef >= 0) || !(maxGradNorm > 0)) {
-      throw new IllegalArgumentException("--entropy-coef and --value-loss-coef must be >= 0 and --max-grad-norm > 0");
-    }
-    if (rs < 1) {
-      throw new IllegalArgumentException("--rs must be >= 1, got " + rs);
-    }
+    List<String> learnerArgs = learner.args();
     if (testGames < 0) {
       throw new IllegalArgumentException("--test-games must be >= 0, got " + testGames);
     }
     if (!(checkpointEvery > 0) || !(progressEvery > 0)) {
       throw new IllegalArgumentException("--checkpoint-every and --progress-every must be positive");
-    }
-    if (!(epLength >= 0)) {
-      throw new IllegalArgumentException("--ep-length must be >= 0, got " + epLength);
     }
     if (maxSteps < 0) {
       throw new IllegalArgumentException("--max-steps must be >= 0 (0 for no limit), got " + maxSteps);
@@ -291,11 +257,8 @@ public final class LauncherCommand implements Callable<Integer> {
     if (targetScore != null) {
       psArgs.addAll(List.of("--target-score", Double.toString(targetScore)));
     }
-    List<String> workerArgs = new ArrayList<>(List.of("--env-name", envName, "--gamma", Double.toString(gamma),
-        "--entropy-coef", Double.toString(entropyCoef), "--value-loss-coef", Double.toString(valueLossCoef),
-        "--max-grad-norm", Double.toString(maxGradNorm), "--seed", Long.toString(seed), "--rs", Integer.toString(rs),
-        "--ep-length", Double.toString(epLength)));
-    workerArgs.add(syncUpdates ? "--sync-updates" : "--no-sync-updates");
+    List<String> workerArgs = new ArrayList<>(List.of("--env-name", envName));
+    workerArgs.addAll(learnerArgs);
     if (romDir != null) {
       workerArgs.addAll(List.of("--rom-dir", romDir.toAbsolutePath().toString()));
     }

@@ -1,11 +1,17 @@
 package a3c.launcher;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import a3c.learner.LearnerConfig;
+import a3c.worker.LearnerOptions;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 
 class LauncherCommandTest {
 
@@ -13,6 +19,18 @@ class LauncherCommandTest {
     LauncherCommand command = new LauncherCommand();
     new CommandLine(command).parseArgs(args);
     return command.config().workerArgs();
+  }
+
+  /** The learner flags as a worker JVM parses them. */
+  private static LearnerOptions asTheWorkerReadsThem(List<String> workerArgs) {
+    class Worker {
+      @Mixin LearnerOptions learner = new LearnerOptions();
+    }
+    Worker worker = new Worker();
+    List<String> learnerArgs = new ArrayList<>(workerArgs);
+    learnerArgs.subList(learnerArgs.indexOf("--env-name"), learnerArgs.indexOf("--env-name") + 2).clear();
+    new CommandLine(worker).parseArgs(learnerArgs.toArray(String[]::new));
+    return worker.learner;
   }
 
   @Test
@@ -25,5 +43,26 @@ class LauncherCommandTest {
     assertFalse(overlapped.contains("--sync-updates"), overlapped.toString());
     List<String> inOrder = workerArgs("--env-name", "CartPole-v1", "--port", "0", "--sync-updates");
     assertTrue(inOrder.contains("--sync-updates"), inOrder.toString());
+  }
+
+  @Test
+  void workers_getEveryLearnerFlag_withTheValueGiven() {
+    LearnerOptions passedOn = asTheWorkerReadsThem(workerArgs("--env-name", "CartPole-v1", "--port", "0", "--gamma", "0.9",
+        "--entropy-coef", "0.02", "--value-loss-coef", "0.25", "--max-grad-norm", "10", "--seed", "7", "--rs", "5",
+        "--ep-length", "1000", "--no-sync-updates"));
+    assertEquals(new LearnerConfig(0.9f, 0.02f, 0.25f, 10f, 5), passedOn.learnerConfig());
+    assertEquals(7, passedOn.seed());
+    assertEquals(1000, passedOn.maxEpisodeSteps());
+    assertFalse(passedOn.syncUpdates());
+    LearnerOptions byDefault = asTheWorkerReadsThem(workerArgs("--env-name", "CartPole-v1", "--port", "0"));
+    assertEquals(LearnerConfig.defaults(), byDefault.learnerConfig());
+    assertEquals(0, byDefault.maxEpisodeSteps());
+  }
+
+  @Test
+  void badLearnerFlag_stopsTheLaunch_withTheFlagsName() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> workerArgs("--env-name", "CartPole-v1", "--port", "0", "--gamma", "2"));
+    assertEquals("--gamma must be in [0, 1], got 2.0", e.getMessage());
   }
 }

@@ -1,24 +1,24 @@
 package a3c.learner;
 
-/** The learner's hyper-parameters, named as in the paper and the reference. */
+/** The learner's hyper-parameters, named as in the paper and the reference; errors name the reference's flags. */
 public record LearnerConfig(
     float gamma, float entropyCoef, float valueLossCoef, float maxGradNorm, int rolloutLength) {
 
   public LearnerConfig {
     if (!(gamma >= 0 && gamma <= 1)) {
-      throw new IllegalArgumentException("gamma must be in [0, 1], got " + gamma);
+      throw new IllegalArgumentException("--gamma must be in [0, 1], got " + gamma);
     }
     if (!(entropyCoef >= 0)) {
-      throw new IllegalArgumentException("entropyCoef must not be negative, got " + entropyCoef);
+      throw new IllegalArgumentException("--entropy-coef must be >= 0, got " + entropyCoef);
     }
     if (!(valueLossCoef >= 0)) {
-      throw new IllegalArgumentException("valueLossCoef must not be negative, got " + valueLossCoef);
+      throw new IllegalArgumentException("--value-loss-coef must be >= 0, got " + valueLossCoef);
     }
     if (!(maxGradNorm > 0)) {
-      throw new IllegalArgumentException("maxGradNorm must be positive, got " + maxGradNorm);
+      throw new IllegalArgumentException("--max-grad-norm must be > 0, got " + maxGradNorm);
     }
     if (rolloutLength < 1) {
-      throw new IllegalArgumentException("rolloutLength must be positive, got " + rolloutLength);
+      throw new IllegalArgumentException("--rs must be >= 1, got " + rolloutLength);
     }
   }
 

@@ -1,7 +1,6 @@
 package a3c.worker;
 
 import a3c.env.atari.RomNotFoundException;
-import a3c.learner.LearnerConfig;
 import a3c.lifecycle.ParentWatch;
 import a3c.proto.StopReason;
 import io.grpc.StatusRuntimeException;
@@ -12,6 +11,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -46,26 +46,7 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--tls-ca", description = "PEM certificate to trust; connect with TLS")
   Path tlsCa;
 
-  @Option(names = "--gamma", description = "discount factor for rewards (default: ${DEFAULT-VALUE})")
-  float gamma = 0.99f;
-
-  @Option(names = "--entropy-coef", description = "entropy term coefficient (default: ${DEFAULT-VALUE})")
-  float entropyCoef = 0.01f;
-
-  @Option(names = "--value-loss-coef", description = "value loss coefficient (default: ${DEFAULT-VALUE})")
-  float valueLossCoef = 0.5f;
-
-  @Option(names = "--max-grad-norm", description = "clip the gradients' global norm to this (default: ${DEFAULT-VALUE})")
-  float maxGradNorm = 40f;
-
-  @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})")
-  long seed = 1;
-
-  @Option(names = "--rs", description = "rollout size before updating (default: ${DEFAULT-VALUE})")
-  int rolloutLength = 20;
-
-  @Option(names = "--ep-length", description = "maximum episode length in agent steps (default: 4e10, i.e. none)")
-  double epLength = 4e10;
+  @Mixin LearnerOptions learner = new LearnerOptions();
 
   @Option(names = "--retry-seconds", description = "keep retrying this long while the server is unreachable (default: ${DEFAULT-VALUE})")
   double retrySeconds = 300;
@@ -73,12 +54,6 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--shared-memory-dir", description = "the server's --shared-memory-dir, when it runs on this host: "
       + "tensors then move through shared memory instead of the socket")
   Path sharedMemoryDir;
-
-  @Option(names = "--sync-updates", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "wait for this worker's own update before its next rollout, as the reference does; with "
-          + "--no-sync-updates the push overlaps the next rollout, which then acts on weights that lack this "
-          + "worker's newest update (default: ${DEFAULT-VALUE})")
-  boolean syncUpdates;
 
   @Option(names = "--parent-pid", description = "exit when this process exits; set by the launcher")
   Long parentPid;
@@ -117,16 +92,11 @@ public final class WorkerCommand implements Callable<Integer> {
   }
 
   private WorkerConfig config() {
-    if (!(epLength >= 0)) {
-      throw new IllegalArgumentException("--ep-length must be >= 0, got " + epLength);
-    }
     if (!(retrySeconds >= 0)) {
       throw new IllegalArgumentException("--retry-seconds must be >= 0, got " + retrySeconds);
     }
-    int maxEpisodeSteps = epLength >= Integer.MAX_VALUE ? 0 : (int) epLength;
     String id = workerId != null ? workerId : Worker.hostname() + "-" + workerIndex;
-    return new WorkerConfig(ps, workerIndex, id, envName, romDir, authToken, tlsCa,
-        new LearnerConfig(gamma, entropyCoef, valueLossCoef, maxGradNorm, rolloutLength), seed, maxEpisodeSteps,
-        Duration.ofMillis((long) (retrySeconds * 1000)), sharedMemoryDir, syncUpdates);
+    return new WorkerConfig(ps, workerIndex, id, envName, romDir, authToken, tlsCa, learner.learnerConfig(), learner.seed(),
+        learner.maxEpisodeSteps(), Duration.ofMillis((long) (retrySeconds * 1000)), sharedMemoryDir, learner.syncUpdates());
   }
 }

@@ -1,8 +1,11 @@
 package a3c.worker;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import a3c.learner.LearnerConfig;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -16,8 +19,29 @@ class WorkerCommandTest {
 
   @Test
   void theReferencesOrder_isTheDefault_andNoSyncUpdatesOverlapsThePush() {
-    assertTrue(parse("--ps", "localhost:50051").syncUpdates);
-    assertTrue(parse("--ps", "localhost:50051", "--sync-updates").syncUpdates);
-    assertFalse(parse("--ps", "localhost:50051", "--no-sync-updates").syncUpdates);
+    assertTrue(parse("--ps", "localhost:50051").learner.syncUpdates());
+    assertTrue(parse("--ps", "localhost:50051", "--sync-updates").learner.syncUpdates());
+    assertFalse(parse("--ps", "localhost:50051", "--no-sync-updates").learner.syncUpdates());
+  }
+
+  @Test
+  void learnerFlags_defaultToTheReferences() {
+    LearnerOptions learner = parse("--ps", "localhost:50051").learner;
+    assertEquals(LearnerConfig.defaults(), learner.learnerConfig());
+    assertEquals(1, learner.seed());
+    assertEquals(0, learner.maxEpisodeSteps(), "4e10 steps means no limit");
+  }
+
+  @Test
+  void badLearnerFlags_nameTheFlag() {
+    String[][] bad = {{"--gamma", "1.5"}, {"--entropy-coef", "-0.1"}, {"--value-loss-coef", "-1"},
+        {"--max-grad-norm", "0"}, {"--rs", "0"}};
+    for (String[] flag : bad) {
+      LearnerOptions learner = parse("--ps", "localhost:50051", flag[0], flag[1]).learner;
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, learner::learnerConfig);
+      assertTrue(e.getMessage().startsWith(flag[0] + " must be"), e.getMessage());
+    }
+    LearnerOptions learner = parse("--ps", "localhost:50051", "--ep-length", "-1").learner;
+    assertThrows(IllegalArgumentException.class, learner::maxEpisodeSteps);
   }
 }
