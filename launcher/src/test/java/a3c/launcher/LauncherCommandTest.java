@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import a3c.learner.LearnerConfig;
 import a3c.worker.LearnerOptions;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -27,9 +26,8 @@ class LauncherCommandTest {
       @Mixin LearnerOptions learner = new LearnerOptions();
     }
     Worker worker = new Worker();
-    List<String> learnerArgs = new ArrayList<>(workerArgs);
-    learnerArgs.subList(learnerArgs.indexOf("--env-name"), learnerArgs.indexOf("--env-name") + 2).clear();
-    new CommandLine(worker).parseArgs(learnerArgs.toArray(String[]::new));
+    // The worker's other flags (--env-name, --rom-dir) are not the learner's business here.
+    new CommandLine(worker).setUnmatchedArgumentsAllowed(true).parseArgs(workerArgs.toArray(String[]::new));
     return worker.learner;
   }
 
