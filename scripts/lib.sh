@@ -39,5 +39,6 @@ run_main() {
   local unsafe=""
   # protobuf and netty still use sun.misc.Unsafe; JDK 23+ would warn about it at every start.
   [ "$(java_major "$JAVA_HOME/bin/java")" -ge 23 ] && unsafe="--sun-misc-unsafe-memory-access=allow"
-  exec "$JAVA_HOME/bin/java" $unsafe --enable-native-access=ALL-UNNAMED ${A3C_JAVA_OPTS:-} -Dai.djl.offline=true -cp "$A3C_LIB/*" "$main" "$@"
+  # The Atari network acts through the Vector API, still an incubator module.
+  exec "$JAVA_HOME/bin/java" $unsafe --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector ${A3C_JAVA_OPTS:-} -Dai.djl.offline=true -cp "$A3C_LIB/*" "$main" "$@"
 }

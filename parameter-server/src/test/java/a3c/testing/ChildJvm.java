@@ -54,6 +54,7 @@ public final class ChildJvm implements AutoCloseable {
       command.add("--sun-misc-unsafe-memory-access=allow");
     }
     command.add("-Dai.djl.offline=true");
+    command.add("--add-modules=jdk.incubator.vector");
     command.addAll(jvmArgs);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));

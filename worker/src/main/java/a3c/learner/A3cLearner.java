@@ -17,7 +17,7 @@ import java.util.Random;
 /**
  * Drives one worker's side of A3C: act, record, and turn each rollout into clipped gradients.
  *
- * <p>Acting is a no-grad batch-1 forward that carries the LSTM state; the update is one batched
+ * <p>Acting is the network's plain-Java {@link ActorCritic#step}, which carries the LSTM state; the update is one batched
  * forward over the stored observations with the stored per-step LSTM states as inputs (no
  * backpropagation through time across steps), as in the reference. Not thread-safe: one worker
  * thread owns it, and libtorch's grad mode is per thread.
@@ -35,12 +35,12 @@ public final class A3cLearner implements AutoCloseable {
   private final Shape stepShape;
   private final float[] hidden;
   private final float[] cell;
-  private final ByteBuffer scratchObservation;
+  private final float[] bootstrapHidden;
+  private final float[] bootstrapCell;
+  private final float[] logits;
   private final List<ByteBuffer> ownGradientBuffers = new ArrayList<>();
   private final List<NDArray> gradientArrays = new ArrayList<>();
   private final List<ByteBuffer> gradientBuffers = new ArrayList<>();
-  /** The thread whose libtorch grad mode this learner last turned off; saves a JNI call per step. */
-  private Thread noGradThread;
   private boolean awaitingRecord;
   private int pendingAction;
 
@@ -55,8 +55,9 @@ public final class A3cLearner implements AutoCloseable {
     this.rollout = new RolloutBuffer(config.rolloutLength(), observationSize, recurrentSize);
     this.hidden = new float[recurrentSize];
     this.cell = new float[recurrentSize];
-    this.scratchObservation =
-        ByteBuffer.allocateDirect(observationSize * Float.BYTES).order(ByteOrder.nativeOrder());
+    this.bootstrapHidden = new float[recurrentSize];
+    this.bootstrapCell = new float[recurrentSize];
+    this.logits = new float[model.actionCount()];
     for (var spec : model.parameters()) {
       ownGradientBuffers.add(ByteBuffer.allocateDirect(spec.elementCount() * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN));
     }
@@ -102,8 +103,9 @@ public final class A3cLearner implements AutoCloseable {
     if (rollout.full()) {
       throw new IllegalStateException("rollout is full: call finishRollout() first");
     }
-    ByteBuffer slot = rollout.begin(observation, hidden, cell);
-    int action = Sampling.sample(step(slot), random);
+    rollout.begin(observation, hidden, cell);
+    model.step(observation, hidden, cell, logits);
+    int action = Sampling.sample(logits, random);
     awaitingRecord = true;
     pendingAction = action;
     return action;
@@ -146,7 +148,6 @@ public final class A3cLearner implements AutoCloseable {
         Torch.backward(terms.total());
       } finally {
         Torch.noGrad();
-        noGradThread = Thread.currentThread();
       }
       float gradNorm = exportClippedGradients(scope);
       rollout.clear();
@@ -210,13 +211,11 @@ public final class A3cLearner implements AutoCloseable {
     return (float) totalNorm;
   }
 
+  /** The value of the state after the rollout, from a copy of the LSTM state: acting carries on from the state itself. */
   private float bootstrapValue(float[] observation) {
-    scratchObservation.clear().asFloatBuffer().put(observation);
-    noGrad();
-    try (NDManager scope = manager.newSubManager()) {
-      ActorCritic.Output output = forward(scope, scratchObservation);
-      return output.values().getFloat(0, 0);
-    }
+    System.arraycopy(hidden, 0, bootstrapHidden, 0, recurrentSize);
+    System.arraycopy(cell, 0, bootstrapCell, 0, recurrentSize);
+    return model.step(observation, bootstrapHidden, bootstrapCell, logits);
   }
 
   /** The most probable action, for evaluation episodes; advances the LSTM state like act(). */
@@ -231,8 +230,7 @@ public final class A3cLearner implements AutoCloseable {
       throw new IllegalArgumentException("probabilities has " + probabilities.length + " slots for "
           + model.actionCount() + " actions");
     }
-    scratchObservation.clear().asFloatBuffer().put(observation);
-    float[] logits = step(scratchObservation);
+    model.step(observation, hidden, cell, logits);
     if (probabilities != null) {
       Sampling.softmax(logits, probabilities);
     }
@@ -247,36 +245,6 @@ public final class A3cLearner implements AutoCloseable {
 
   public void loadWeights(List<ByteBuffer> weights) {
     model.loadWeights(weights);
-  }
-
-  /** A no-grad batch-1 forward from the current LSTM state; advances it, returns the logits. */
-  private float[] step(ByteBuffer observation) {
-    noGrad();
-    try (NDManager scope = manager.newSubManager()) {
-      ActorCritic.Output output = forward(scope, observation);
-      if (recurrentSize > 0) {
-        System.arraycopy(output.hidden().toFloatArray(), 0, hidden, 0, recurrentSize);
-        System.arraycopy(output.cell().toFloatArray(), 0, cell, 0, recurrentSize);
-      }
-      return output.logits().toFloatArray();
-    }
-  }
-
-  private void noGrad() {
-    Thread current = Thread.currentThread();
-    if (current != noGradThread) {
-      Torch.noGrad();
-      noGradThread = current;
-    }
-  }
-
-  private ActorCritic.Output forward(NDManager scope, ByteBuffer observation) {
-    NDArray input = scope.create(observation.clear(), stepShape, DataType.FLOAT32);
-    if (recurrentSize == 0) {
-      return model.forward(input, null, null);
-    }
-    Shape stateShape = new Shape(1, recurrentSize);
-    return model.forward(input, scope.create(hidden, stateShape), scope.create(cell, stateShape));
   }
 
   private void checkObservation(float[] observation) {

@@ -2,13 +2,14 @@ package a3c.learner;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 
 /**
  * One rollout, reused from rollout to rollout: per step the observation, the action, the
  * sign-clipped reward, the done flag and the LSTM state the step started from.
  *
- * <p>Observations live in one direct buffer so that a step's slice and the whole batch can be
- * wrapped as tensors without copying.
+ * <p>Observations live in one direct buffer so that the whole batch can be wrapped as a tensor
+ * without copying.
  */
 final class RolloutBuffer {
 
@@ -21,7 +22,7 @@ final class RolloutBuffer {
   final float[] hidden;
   final float[] cell;
   private final ByteBuffer observations;
-  private final ByteBuffer[] slots;
+  private final FloatBuffer observationFloats;
   private int size;
 
   RolloutBuffer(int capacity, int observationSize, int recurrentSize) {
@@ -33,12 +34,8 @@ final class RolloutBuffer {
     dones = new boolean[capacity];
     hidden = new float[capacity * recurrentSize];
     cell = new float[capacity * recurrentSize];
-    int slotBytes = observationSize * Float.BYTES;
-    observations = ByteBuffer.allocateDirect(capacity * slotBytes).order(ByteOrder.nativeOrder());
-    slots = new ByteBuffer[capacity];
-    for (int t = 0; t < capacity; t++) {
-      slots[t] = observations.slice(t * slotBytes, slotBytes).order(ByteOrder.nativeOrder());
-    }
+    observations = ByteBuffer.allocateDirect(capacity * observationSize * Float.BYTES).order(ByteOrder.nativeOrder());
+    observationFloats = observations.asFloatBuffer();
   }
 
   int size() {
@@ -49,13 +46,11 @@ final class RolloutBuffer {
     return size == capacity;
   }
 
-  /** Stores the observation and starting LSTM state of the next step; returns that step's slot. */
-  ByteBuffer begin(float[] observation, float[] hiddenState, float[] cellState) {
-    ByteBuffer slot = slots[size];
-    slot.clear().asFloatBuffer().put(observation);
+  /** Stores the observation and starting LSTM state of the next step. */
+  void begin(float[] observation, float[] hiddenState, float[] cellState) {
+    observationFloats.put(size * observationSize, observation);
     System.arraycopy(hiddenState, 0, hidden, size * recurrentSize, recurrentSize);
     System.arraycopy(cellState, 0, cell, size * recurrentSize, recurrentSize);
-    return slot;
   }
 
   void end(int action, float clippedReward, boolean done) {

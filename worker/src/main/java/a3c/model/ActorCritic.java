@@ -41,6 +41,14 @@ public interface ActorCritic extends AutoCloseable {
    */
   Output forward(NDArray observations, NDArray hidden, NDArray cell);
 
+  /**
+   * One observation's forward pass with no autograd, as acting needs it, in plain Java: reads the
+   * LSTM state from {@code hidden} and {@code cell} and overwrites it with the next state (both
+   * are empty arrays when feed-forward), writes the logits into {@code logits}, and returns the
+   * value. It computes what {@link #forward} computes for a batch of one.
+   */
+  float step(float[] observation, float[] hidden, float[] cell, float[] logits);
+
   /** The parameter tensors (leaves that collect gradients), in {@link #parameters()} order. */
   List<NDArray> parameterArrays();
 

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -38,13 +39,26 @@ public final class AtariActorCritic extends WeightedNetwork {
 
   private static final Shape CONV1_STRIDE = new Shape(4, 4);
   private static final Shape CONV2_STRIDE = new Shape(2, 2);
+  static final String VECTOR_MODULE = "jdk.incubator.vector";
 
+  private final AtariKernel kernel;
+
+  /**
+   * @throws IllegalStateException when the JVM runs without the Vector API, which acting needs
+   *     ({@code --add-modules jdk.incubator.vector}; the scripts and the launcher pass it)
+   */
   public AtariActorCritic(int actionCount) {
     super(actionCount, specs(actionCount), List.of(
         KAIMING_NORMAL, ZERO, KAIMING_NORMAL, ZERO,
         XAVIER_UNIFORM, ZERO,
         XAVIER_UNIFORM, XAVIER_UNIFORM, ZERO, ZERO,
         XAVIER_UNIFORM, ZERO, XAVIER_UNIFORM, ZERO));
+    if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+      close();
+      throw new IllegalStateException("the Atari network acts through the Vector API: start java with --add-modules "
+          + VECTOR_MODULE + " (scripts/ and the launcher do)");
+    }
+    this.kernel = new AtariKernel(actionCount);
   }
 
   static List<ParameterSpec> specs(int actions) {
@@ -85,6 +99,23 @@ public final class AtariActorCritic extends WeightedNetwork {
     NDArray nextHidden = output.mul(nextCell.tanh());
     return new Output(linear(nextHidden, ACTOR, ACTOR + 1), linear(nextHidden, CRITIC, CRITIC + 1),
         nextHidden, nextCell);
+  }
+
+  @Override
+  public float step(float[] observation, float[] hidden, float[] cell, float[] logits) {
+    return kernel.step(observation, hidden, cell, logits);
+  }
+
+  @Override
+  public void initialize(long seed) {
+    super.initialize(seed);
+    kernel.load(weights);
+  }
+
+  @Override
+  public void loadWeights(List<ByteBuffer> buffers) {
+    super.loadWeights(buffers);
+    kernel.load(weights);
   }
 
   /** The linear layer with weight and bias at these positions of {@link #parameters()}. */

@@ -6,12 +6,14 @@ import static a3c.model.Weights.Init.ZERO;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
+import java.nio.FloatBuffer;
 import java.util.List;
 
 /** A feed-forward actor-critic for small vector observations (CartPole-v1: 4 inputs, 2 actions). */
 public final class MlpActorCritic extends WeightedNetwork {
 
   private final int observationSize;
+  private final float[] features;
 
   /** The CartPole-v1 network: one shared ReLU layer of 128 units. */
   public static MlpActorCritic cartPole() {
@@ -22,6 +24,7 @@ public final class MlpActorCritic extends WeightedNetwork {
     super(actionCount, specs(observationSize, hiddenSize, actionCount),
         List.of(XAVIER_UNIFORM, ZERO, XAVIER_UNIFORM, ZERO, XAVIER_UNIFORM, ZERO));
     this.observationSize = observationSize;
+    this.features = new float[hiddenSize];
   }
 
   private static List<ParameterSpec> specs(int observationSize, int hiddenSize, int actionCount) {
@@ -48,21 +51,39 @@ public final class MlpActorCritic extends WeightedNetwork {
     return Linear.linear(x, weights.get(index), weights.get(index + 1)).singletonOrThrow();
   }
 
+  /** Reads the weights where the tensors keep them; the network is small enough for scalar loops. */
+  @Override
+  public float step(float[] observation, float[] hidden, float[] cell, float[] logits) {
+    linear(observation, 0, features);
+    for (int j = 0; j < features.length; j++) {
+      features[j] = Math.max(features[j], 0f);
+    }
+    linear(features, 2, logits);
+    float[] value = new float[1];
+    linear(features, 4, value);
+    return value[0];
+  }
+
+  /** {@code out = W x + b}, with W and b the parameters at {@code index} and {@code index + 1}. */
+  private void linear(float[] x, int index, float[] out) {
+    FloatBuffer weight = weights.floats(index);
+    FloatBuffer bias = weights.floats(index + 1);
+    for (int row = 0; row < out.length; row++) {
+      float sum = bias.get(row);
+      for (int i = 0; i < x.length; i++) {
+        sum += weight.get(row * x.length + i) * x[i];
+      }
+      out[row] = sum;
+    }
+  }
 
   @Override
   public long[] observationShape() {
     return new long[] {observationSize};
   }
 
-
   @Override
   public int recurrentSize() {
     return 0;
   }
-
-
-
-
-
-
 }

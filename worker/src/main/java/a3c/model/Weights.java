@@ -26,6 +26,7 @@ final class Weights {
   private final List<ParameterSpec> specs;
   private final List<Init> inits;
   private final List<ByteBuffer> buffers = new ArrayList<>();
+  private final List<FloatBuffer> floats = new ArrayList<>();
   private final List<NDArray> arrays = new ArrayList<>();
 
   Weights(NDManager manager, List<ParameterSpec> specs, List<Init> inits) {
@@ -37,6 +38,7 @@ final class Weights {
       NDArray array = manager.create(buffer, new Shape(spec.shape()), DataType.FLOAT32);
       array.setRequiresGradient(true);
       buffers.add(buffer);
+      floats.add(buffer.asFloatBuffer());
       arrays.add(array);
     }
   }
@@ -51,6 +53,11 @@ final class Weights {
 
   NDArray get(int index) {
     return arrays.get(index);
+  }
+
+  /** The values of parameter {@code index}, for plain-Java reads by absolute index; shares the tensor's memory. */
+  FloatBuffer floats(int index) {
+    return floats.get(index);
   }
 
   void load(List<ByteBuffer> weights) {

@@ -9,9 +9,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -94,6 +97,78 @@ class AtariActorCriticTest {
   }
 
   @Test
+  void step_matchesTheReferenceAndTheTensorForwardStepAfterStep() {
+    Random random = new Random(11);
+    List<float[]> weights = randomBiases(floats(model.exportWeights()), random);
+    model.loadWeights(buffers(weights));
+    float[] hidden = new float[256];
+    float[] cell = new float[256];
+    float[] logits = new float[6];
+    float[] expectedHidden = hidden.clone();
+    float[] expectedCell = cell.clone();
+    Torch.noGrad();
+    for (int t = 0; t < 3; t++) {
+      float[] observation = randomObservation(random);
+      ReferenceAtariNet.Result expected =
+          ReferenceAtariNet.forward(weights, 6, observation, expectedHidden, expectedCell);
+      try (NDManager scope = model.manager().newSubManager()) {
+        ActorCritic.Output out = model.forward(scope.create(observation, new Shape(1, 4, 84, 84)),
+            scope.create(hidden, new Shape(1, 256)), scope.create(cell, new Shape(1, 256)));
+        float[] tensorLogits = out.logits().toFloatArray();
+        float tensorValue = out.values().getFloat(0, 0);
+        float[] tensorHidden = out.hidden().toFloatArray();
+        float[] tensorCell = out.cell().toFloatArray();
+        float value = model.step(observation, hidden, cell, logits);
+        assertArrayEquals(expected.logits(), logits, 1e-4f, "step " + t);
+        assertEquals(expected.value()[0], value, 1e-4f, "step " + t);
+        assertArrayEquals(expected.hidden(), hidden, 1e-4f, "step " + t);
+        assertArrayEquals(expected.cell(), cell, 1e-4f, "step " + t);
+        assertArrayEquals(tensorLogits, logits, 1e-5f, "step " + t);
+        assertEquals(tensorValue, value, 1e-5f, "step " + t);
+        assertArrayEquals(tensorHidden, hidden, 1e-5f, "step " + t);
+        assertArrayEquals(tensorCell, cell, 1e-5f, "step " + t);
+      }
+      expectedHidden = expected.hidden();
+      expectedCell = expected.cell();
+    }
+    assertTrue(Math.abs(hidden[0]) > 0 && Math.abs(cell[0]) > 0, "the state moved");
+  }
+
+  @Test
+  void step_followsEveryChangeOfWeights() {
+    Random random = new Random(12);
+    float[] observation = randomObservation(random);
+    float[] logits = new float[6];
+    List<float[]> first = randomBiases(floats(model.exportWeights()), random);
+    model.loadWeights(buffers(first));
+    float value = model.step(observation, new float[256], new float[256], logits);
+    assertEquals(ReferenceAtariNet.forward(first, 6, observation, new float[256], new float[256]).value()[0], value, 1e-4f);
+
+    List<float[]> second = randomBiases(floats(model.exportWeights()), random);
+    model.loadWeights(buffers(second));
+    float[] expected = ReferenceAtariNet.forward(second, 6, observation, new float[256], new float[256]).logits();
+    model.step(observation, new float[256], new float[256], logits);
+    assertArrayEquals(expected, logits, 1e-4f, "after loadWeights");
+
+    model.initialize(5);
+    List<float[]> drawn = floats(model.exportWeights());
+    expected = ReferenceAtariNet.forward(drawn, 6, observation, new float[256], new float[256]).logits();
+    model.step(observation, new float[256], new float[256], logits);
+    assertArrayEquals(expected, logits, 1e-4f, "after initialize");
+  }
+
+  @Test
+  void constructor_withoutTheVectorApiNamesTheFlag() throws Exception {
+    String javaCommand = ProcessHandle.current().info().command().orElse("java");
+    Process child = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"), VectorApiProbe.class.getName())
+        .redirectErrorStream(true).start();
+    String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(child.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(3, child.exitValue(), output);
+    assertTrue(output.contains("--add-modules jdk.incubator.vector"), output);
+  }
+
+  @Test
   void initialize_kaimingConvXavierLinearZeroBias() {
     List<float[]> weights = floats(model.exportWeights());
     List<ParameterSpec> specs = model.parameters();
@@ -160,6 +235,28 @@ class AtariActorCriticTest {
         assertThrows(IllegalArgumentException.class, () -> model.loadWeights(weights));
     assertTrue(error.getMessage().contains("fc.weight"), error.getMessage());
     assertThrows(IllegalArgumentException.class, () -> model.loadWeights(weights.subList(0, 3)));
+  }
+
+  private static float[] randomObservation(Random random) {
+    float[] observation = new float[4 * 84 * 84];
+    for (int i = 0; i < observation.length; i++) {
+      observation[i] = random.nextFloat();
+    }
+    return observation;
+  }
+
+  /** The weights with the drawn ones scaled at random and non-zero biases, so that every wire is checked. */
+  private static List<float[]> randomBiases(List<float[]> weights, Random random) {
+    Set<Integer> biases = Set.of(1, 3, 5, 8, 9, 11, 13);
+    for (int p = 0; p < weights.size(); p++) {
+      float[] values = weights.get(p);
+      boolean bias = biases.contains(p);
+      float scale = 0.5f + random.nextFloat();
+      for (int i = 0; i < values.length; i++) {
+        values[i] = bias ? (float) random.nextGaussian() * 0.1f : values[i] * scale;
+      }
+    }
+    return weights;
   }
 
   static List<float[]> floats(List<ByteBuffer> buffers) {
