@@ -183,13 +183,17 @@ public final class ParameterStore implements AutoCloseable {
     return new Gradients(values, present);
   }
 
+  /**
+   * Whether every value in {@code [from, to)} is {@link #accepted}. A max reduction, because C2
+   * vectorises it and not a loop that can exit early (0.24 against 0.6-1.5 ms over the Atari
+   * network here); NaN, which fails every comparison, survives {@code Math.max}.
+   */
   private static boolean allFinite(float[] values, int from, int to) {
+    float largest = 0f;
     for (int i = from; i < to; i++) {
-      if (!accepted(values[i])) {
-        return false;
-      }
+      largest = Math.max(largest, Math.abs(values[i]));
     }
-    return true;
+    return accepted(largest);
   }
 
   /** Finite and within {@link #MAX_ABS_VALUE}; false for NaN, which fails every comparison. */
@@ -314,6 +318,9 @@ public final class ParameterStore implements AutoCloseable {
         continue;
       }
       int end = layout.offset(t) + layout.numel(t);
+      if (allFinite(values, layout.offset(t), end)) {
+        continue;
+      }
       for (int i = layout.offset(t); i < end; i++) {
         if (!accepted(values[i])) {
           throw new IllegalArgumentException(what + " of tensor '" + layout.name(t) + "' hold " + values[i]

@@ -387,12 +387,16 @@ abstract class ParameterServerContractTest {
         }
       });
       assertEquals(1, version);
-      gradients.write(List.of(java.nio.ByteBuffer.wrap(new byte[36]).order(java.nio.ByteOrder.LITTLE_ENDIAN)
-          .putFloat(8, Float.NaN).rewind()));
-      StatusRuntimeException nan = assertThrows(StatusRuntimeException.class, () -> client.pushGradients(
-          PushGradientsRequest.newBuilder().setWorkerId("w0").setGradientsFile(gradients.name()).build()));
-      assertEquals(Status.Code.INVALID_ARGUMENT, nan.getStatus().getCode());
-      assertEquals(1, pull(client).getVersion());
+      for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, -2e18f}) {
+        gradients.write(List.of(java.nio.ByteBuffer.wrap(new byte[36]).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+            .putFloat(8, bad).rewind()));
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> client.pushGradients(
+            PushGradientsRequest.newBuilder().setWorkerId("w0").setGradientsFile(gradients.name()).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode(), "gradient " + bad);
+        assertTrue(refused.getStatus().getDescription().contains("hold " + bad + " at index 2"),
+            refused.getStatus().getDescription());
+        assertEquals(1, pull(client).getVersion());
+      }
     }
     assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> client.pushGradients(
         PushGradientsRequest.newBuilder().setWorkerId("w0").setGradientsFile("../../etc/passwd").build())));
