@@ -17,10 +17,10 @@ import java.util.Random;
 /**
  * Drives one worker's side of A3C: act, record, and turn each rollout into clipped gradients.
  *
- * <p>Acting is the network's plain-Java {@link ActorCritic#step}, which carries the LSTM state; the update is one batched
- * forward over the stored observations with the stored per-step LSTM states as inputs (no
- * backpropagation through time across steps), as in the reference. Not thread-safe: one worker
- * thread owns it, and libtorch's grad mode is per thread.
+ * <p>Acting is the network's plain-Java {@link ActorCritic#step}, which carries the LSTM state;
+ * the update is one batched forward through libtorch over the stored observations with the stored
+ * per-step LSTM states as inputs (no backpropagation through time across steps), as in the
+ * reference. Not thread-safe: one worker thread owns it, and libtorch's grad mode is per thread.
  */
 public final class A3cLearner implements AutoCloseable {
 
@@ -211,7 +211,7 @@ public final class A3cLearner implements AutoCloseable {
     return (float) totalNorm;
   }
 
-  /** The value of the state after the rollout, from a copy of the LSTM state: acting carries on from the state itself. */
+  /** The value of the state after the rollout, from a copy of the LSTM state: acting goes on from the state itself. */
   private float bootstrapValue(float[] observation) {
     System.arraycopy(hidden, 0, bootstrapHidden, 0, recurrentSize);
     System.arraycopy(cell, 0, bootstrapCell, 0, recurrentSize);

@@ -14,6 +14,7 @@ public final class MlpActorCritic extends WeightedNetwork {
 
   private final int observationSize;
   private final float[] features;
+  private final float[] value = new float[1];
 
   /** The CartPole-v1 network: one shared ReLU layer of 128 units. */
   public static MlpActorCritic cartPole() {
@@ -59,7 +60,6 @@ public final class MlpActorCritic extends WeightedNetwork {
       features[j] = Math.max(features[j], 0f);
     }
     linear(features, 2, logits);
-    float[] value = new float[1];
     linear(features, 4, value);
     return value[0];
   }
