@@ -145,7 +145,9 @@ public final class Launcher {
         outcome = userStop ? RunOutcome.STOPPED_BY_USER : RunOutcome.FAILURE;
       } else {
         lastStatus = ready;
-        say("parameter server ready on " + config.bind() + ":" + config.port());
+        if (!ps.finished().isDone()) {
+          say("parameter server ready on " + config.bind() + ":" + config.port());
+        }
         outcome = monitor(stub, startNanos);
         lastStatus = statusOr(stub, lastStatus);
       }
@@ -283,7 +285,10 @@ public final class Launcher {
     }
   }
 
-  /** The server's first status, or null (said why) when it exited, did not answer in time, or the user stopped the run. */
+  /**
+   * The server's first status (an empty one when it already ended the run and exited cleanly), or
+   * null (said why) when it failed, did not answer in time, or the user stopped the run.
+   */
   private GetStatusResponse awaitReady(ParameterServerGrpc.BlockingStub stub) throws InterruptedException {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
@@ -292,6 +297,10 @@ public final class Launcher {
         return null;
       }
       if (ps.finished().isDone()) {
+        if (ps.finished().join() == 0) {
+          // A short run can end before the first poll; the monitor reads how from the final checkpoint.
+          return GetStatusResponse.getDefaultInstance();
+        }
         say("the parameter server exited with " + ps.finished().join() + " before it was ready; see its lines above");
         return null;
       }
