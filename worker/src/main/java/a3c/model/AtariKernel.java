@@ -66,22 +66,20 @@ final class AtariKernel {
 
   /** Copies the network's current weights in; call after every change to them. */
   void load(Weights weights) {
-    float[] filters = new float[conv1.length];
-    weights.floats(0).get(0, filters);
+    FloatBuffer filters = weights.floats(0);
     for (int f = 0; f < FILTERS1; f++) {
       for (int c = 0; c < FRAMES; c++) {
         for (int k = 0; k < KERNEL1 * KERNEL1; k++) {
-          conv1[(c * KERNEL1 * KERNEL1 + k) * FILTERS1 + f] = filters[(f * FRAMES + c) * KERNEL1 * KERNEL1 + k];
+          conv1[(c * KERNEL1 * KERNEL1 + k) * FILTERS1 + f] = filters.get((f * FRAMES + c) * KERNEL1 * KERNEL1 + k);
         }
       }
     }
     weights.floats(1).get(0, conv1Bias);
-    filters = new float[conv2.length];
-    weights.floats(2).get(0, filters);
+    filters = weights.floats(2);
     for (int f = 0; f < FILTERS2; f++) {
       for (int c = 0; c < FILTERS1; c++) {
         for (int k = 0; k < KERNEL2 * KERNEL2; k++) {
-          conv2[(k * FILTERS1 + c) * FILTERS2 + f] = filters[(f * FILTERS1 + c) * KERNEL2 * KERNEL2 + k];
+          conv2[(k * FILTERS1 + c) * FILTERS2 + f] = filters.get((f * FILTERS1 + c) * KERNEL2 * KERNEL2 + k);
         }
       }
     }
