@@ -40,8 +40,8 @@ final class TestGames {
   static void play(String envName, Path romDir, Checkpoint checkpoint, int games, long seed, Path gifDir,
       PrintWriter out) throws IOException {
     try (Environment env = Environments.create(envName, romDir, seed, 0);
-        ActorCritic model = WorkerRunner.modelFor(env);
-        A3cLearner learner = new A3cLearner(model, LearnerConfig.defaults(), seed)) {
+        ActorCritic model = WorkerRunner.modelFor(env)) {
+      A3cLearner learner = new A3cLearner(model, LearnerConfig.defaults(), seed);
       learner.loadWeights(weightsFor(model, checkpoint));
       float[] observation = new float[env.observationSize()];
       float[] probabilities = new float[env.actionCount()];

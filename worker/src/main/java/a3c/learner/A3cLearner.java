@@ -1,14 +1,9 @@
 package a3c.learner;
 
 import a3c.model.ActorCritic;
-import a3c.model.Torch;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,30 +12,31 @@ import java.util.Random;
 /**
  * Drives one worker's side of A3C: act, record, and turn each rollout into clipped gradients.
  *
- * <p>Acting is the network's plain-Java {@link ActorCritic#step}, which carries the LSTM state;
- * the update is one batched forward through libtorch over the stored observations with the stored
- * per-step LSTM states as inputs (no backpropagation through time across steps), as in the
- * reference. Not thread-safe: one worker thread owns it, and libtorch's grad mode is per thread.
+ * <p>Acting is the network's plain-Java {@link ActorCritic#trainingStep}, which carries the LSTM
+ * state and keeps what the update needs. The update takes the loss's gradient with respect to the
+ * logits and values that acting produced ({@link A3cLoss}) and hands it to
+ * {@link ActorCritic#backward}, with the stored per-step LSTM states as inputs (no
+ * backpropagation through time across steps), as in the reference. Not thread-safe: one worker
+ * thread owns it.
  */
-public final class A3cLearner implements AutoCloseable {
-
-  private static final NDIndex ALL = new NDIndex(":");
+public final class A3cLearner {
 
   private final ActorCritic model;
   private final LearnerConfig config;
   private final Random random;
-  private final NDManager manager;
   private final RolloutBuffer rollout;
+  private final int observationSize;
   private final int recurrentSize;
-  private final Shape stepShape;
   private final float[] hidden;
   private final float[] cell;
   private final float[] bootstrapHidden;
   private final float[] bootstrapCell;
   private final float[] logits;
+  private final float[] logitGradients;
+  private final float[] valueGradients;
   private final List<ByteBuffer> ownGradientBuffers = new ArrayList<>();
-  private final List<NDArray> gradientArrays = new ArrayList<>();
   private final List<ByteBuffer> gradientBuffers = new ArrayList<>();
+  private final List<FloatBuffer> gradientFloats = new ArrayList<>();
   private boolean awaitingRecord;
   private int pendingAction;
 
@@ -48,16 +44,16 @@ public final class A3cLearner implements AutoCloseable {
     this.model = model;
     this.config = config;
     this.random = new Random(seed);
-    this.manager = model.manager().newSubManager();
     this.recurrentSize = model.recurrentSize();
-    this.stepShape = new Shape(1).addAll(new Shape(model.observationShape()));
-    int observationSize = Math.toIntExact(stepShape.size());
-    this.rollout = new RolloutBuffer(config.rolloutLength(), observationSize, recurrentSize);
+    this.observationSize = Math.toIntExact(Arrays.stream(model.observationShape()).reduce(1, Math::multiplyExact));
+    this.rollout = new RolloutBuffer(config.rolloutLength(), model.actionCount());
     this.hidden = new float[recurrentSize];
     this.cell = new float[recurrentSize];
     this.bootstrapHidden = new float[recurrentSize];
     this.bootstrapCell = new float[recurrentSize];
     this.logits = new float[model.actionCount()];
+    this.logitGradients = new float[config.rolloutLength() * model.actionCount()];
+    this.valueGradients = new float[config.rolloutLength()];
     for (var spec : model.parameters()) {
       ownGradientBuffers.add(ByteBuffer.allocateDirect(spec.elementCount() * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN));
     }
@@ -67,8 +63,7 @@ public final class A3cLearner implements AutoCloseable {
   /**
    * Makes finishRollout() write the clipped gradients straight into {@code targets} (direct
    * little-endian buffers, one per parameter in order, e.g. slices of a shared-memory file), or
-   * back into the learner's own buffers when null. Gradients are copied into tensors over these
-   * buffers, which is cheaper than {@code toByteBuffer()} and spares the caller another copy.
+   * back into the learner's own buffers when null; this spares the caller a copy.
    */
   public void exportGradientsInto(List<ByteBuffer> targets) {
     List<ByteBuffer> buffers = targets == null ? ownGradientBuffers : targets;
@@ -84,17 +79,15 @@ public final class A3cLearner implements AutoCloseable {
             + specs.get(i).elementCount() * Float.BYTES + " bytes");
       }
     }
-    gradientArrays.forEach(NDArray::close);
-    gradientArrays.clear();
     gradientBuffers.clear();
-    for (int i = 0; i < specs.size(); i++) {
-      gradientArrays.add(manager.create(buffers.get(i).duplicate().clear().order(ByteOrder.LITTLE_ENDIAN),
-          new Shape(specs.get(i).shape()), DataType.FLOAT32));
-      gradientBuffers.add(buffers.get(i));
+    gradientFloats.clear();
+    for (ByteBuffer buffer : buffers) {
+      gradientBuffers.add(buffer);
+      gradientFloats.add(buffer.duplicate().clear().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
     }
   }
 
-  /** Samples an action from softmax(logits), stores the step's inputs, advances the LSTM state. */
+  /** Samples an action from softmax(logits), keeps the step for the update, advances the LSTM state. */
   public int act(float[] observation) {
     checkObservation(observation);
     if (awaitingRecord) {
@@ -103,8 +96,8 @@ public final class A3cLearner implements AutoCloseable {
     if (rollout.full()) {
       throw new IllegalStateException("rollout is full: call finishRollout() first");
     }
-    rollout.begin(observation, hidden, cell);
-    model.step(observation, hidden, cell, logits);
+    float value = model.trainingStep(rollout.size(), observation, hidden, cell, logits);
+    rollout.begin(logits, value);
     int action = Sampling.sample(logits, random);
     awaitingRecord = true;
     pendingAction = action;
@@ -140,20 +133,20 @@ public final class A3cLearner implements AutoCloseable {
     float bootstrap = bootstrapValue(nextObservation);
     float[] returns = Returns.discounted(Arrays.copyOf(rollout.rewards, steps),
         Arrays.copyOf(rollout.dones, steps), bootstrap, config.gamma());
-    A3cLoss.Terms terms;
-    try (NDManager scope = manager.newSubManager()) {
-      Torch.recordGrad();
-      try {
-        terms = loss(scope, steps, returns);
-        Torch.backward(terms.total());
-      } finally {
-        Torch.noGrad();
+    A3cLoss.Terms terms = A3cLoss.compute(steps, model.actionCount(), rollout.logits, rollout.values,
+        rollout.actions, returns, config.valueLossCoef(), config.entropyCoef(), logitGradients, valueGradients);
+    double gradNorm = Math.sqrt(model.backward(steps, logitGradients, valueGradients, gradientFloats));
+    float scale = GradientClipping.scale(gradNorm, config.maxGradNorm());
+    if (scale < 1f) {
+      for (FloatBuffer gradient : gradientFloats) {
+        for (int i = 0; i < gradient.capacity(); i++) {
+          gradient.put(i, gradient.get(i) * scale);
+        }
       }
-      float gradNorm = exportClippedGradients(scope);
-      rollout.clear();
-      return new Gradients(readOnlyViews(), new LearnerStats(
-          steps, terms.policyLoss(), terms.valueLoss(), -terms.entropyLoss(), gradNorm));
     }
+    rollout.clear();
+    return new Gradients(readOnlyViews(), new LearnerStats(
+        steps, terms.policyLoss(), terms.valueLoss(), -terms.entropyLoss(), (float) gradNorm));
   }
 
   /** Fresh views each time, so a caller that moved a position last time reads from the start. */
@@ -163,52 +156,6 @@ public final class A3cLearner implements AutoCloseable {
       views.add(buffer.asReadOnlyBuffer().clear().order(ByteOrder.LITTLE_ENDIAN));
     }
     return views;
-  }
-
-  private A3cLoss.Terms loss(NDManager scope, int steps, float[] returns) {
-    NDArray observations = scope.create(rollout.observations(steps),
-        new Shape(steps).addAll(stepShape.slice(1)), DataType.FLOAT32);
-    NDArray hiddenStates = null;
-    NDArray cellStates = null;
-    if (recurrentSize > 0) {
-      Shape stateShape = new Shape(steps, recurrentSize);
-      hiddenStates = scope.create(Arrays.copyOf(rollout.hidden, steps * recurrentSize), stateShape);
-      cellStates = scope.create(Arrays.copyOf(rollout.cell, steps * recurrentSize), stateShape);
-    }
-    ActorCritic.Output output = model.forward(observations, hiddenStates, cellStates);
-    int actionCount = model.actionCount();
-    float[] oneHot = new float[steps * actionCount];
-    for (int t = 0; t < steps; t++) {
-      oneHot[t * actionCount + rollout.actions[t]] = 1f;
-    }
-    return A3cLoss.compute(output.logits(), output.values(),
-        scope.create(oneHot, new Shape(steps, actionCount)), scope.create(returns),
-        config.valueLossCoef(), config.entropyCoef());
-  }
-
-  /** Clips by the global norm and copies the gradients out; returns the norm before clipping. */
-  private float exportClippedGradients(NDManager scope) {
-    List<NDArray> parameters = model.parameterArrays();
-    List<NDArray> gradients = new ArrayList<>(parameters.size());
-    double sumOfSquares = 0;
-    for (NDArray parameter : parameters) {
-      NDArray gradient = parameter.getGradient();
-      gradient.attach(scope);
-      gradients.add(gradient);
-      float norm = gradient.norm().getFloat();
-      sumOfSquares += (double) norm * norm;
-    }
-    double totalNorm = Math.sqrt(sumOfSquares);
-    float scale = GradientClipping.scale(totalNorm, config.maxGradNorm());
-    for (int i = 0; i < parameters.size(); i++) {
-      NDArray gradient = gradients.get(i);
-      if (scale < 1f) {
-        gradient.muli(scale);
-      }
-      gradientArrays.get(i).set(ALL, gradient);
-      Torch.zeroGradient(parameters.get(i));
-    }
-    return (float) totalNorm;
   }
 
   /** The value of the state after the rollout, from a copy of the LSTM state: acting goes on from the state itself. */
@@ -248,15 +195,9 @@ public final class A3cLearner implements AutoCloseable {
   }
 
   private void checkObservation(float[] observation) {
-    if (observation.length != rollout.observationSize) {
+    if (observation.length != observationSize) {
       throw new IllegalArgumentException("observation has " + observation.length
-          + " floats, the model expects " + rollout.observationSize + " " + stepShape.slice(1));
+          + " floats, the model expects " + observationSize + " " + Arrays.toString(model.observationShape()));
     }
-  }
-
-  /** Closes the learner's buffers; the model stays open and belongs to the caller. */
-  @Override
-  public void close() {
-    manager.close();
   }
 }

@@ -27,8 +27,8 @@ public final class LearnerBench {
     double[] finish = new double[rollouts];
     double[] load = new double[rollouts];
     double[] export = new double[rollouts];
-    try (ActorCritic model = new AtariActorCritic(6);
-        A3cLearner learner = new A3cLearner(model, config, 1)) {
+    try (ActorCritic model = new AtariActorCritic(6)) {
+      A3cLearner learner = new A3cLearner(model, config, 1);
       model.initialize(1);
       Random random = new Random(2);
       float[] observation = new float[4 * 84 * 84];

@@ -1,41 +1,29 @@
 package a3c.learner;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
-
 /**
- * One rollout, reused from rollout to rollout: per step the observation, the action, the
- * sign-clipped reward, the done flag and the LSTM state the step started from.
- *
- * <p>Observations live in one direct buffer so that the whole batch can be wrapped as a tensor
- * without copying.
+ * One rollout, reused from rollout to rollout: per step the logits and value acting computed, the
+ * action, the sign-clipped reward and the done flag. The network keeps its own inputs and
+ * activations of each step ({@link a3c.model.ActorCritic#trainingStep}).
  */
 final class RolloutBuffer {
 
   final int capacity;
-  final int observationSize;
-  final int recurrentSize;
+  final int actionCount;
+  final float[] logits;
+  final float[] values;
   final int[] actions;
   final float[] rewards;
   final boolean[] dones;
-  final float[] hidden;
-  final float[] cell;
-  private final ByteBuffer observations;
-  private final FloatBuffer observationFloats;
   private int size;
 
-  RolloutBuffer(int capacity, int observationSize, int recurrentSize) {
+  RolloutBuffer(int capacity, int actionCount) {
     this.capacity = capacity;
-    this.observationSize = observationSize;
-    this.recurrentSize = recurrentSize;
+    this.actionCount = actionCount;
+    logits = new float[capacity * actionCount];
+    values = new float[capacity];
     actions = new int[capacity];
     rewards = new float[capacity];
     dones = new boolean[capacity];
-    hidden = new float[capacity * recurrentSize];
-    cell = new float[capacity * recurrentSize];
-    observations = ByteBuffer.allocateDirect(capacity * observationSize * Float.BYTES).order(ByteOrder.nativeOrder());
-    observationFloats = observations.asFloatBuffer();
   }
 
   int size() {
@@ -46,11 +34,10 @@ final class RolloutBuffer {
     return size == capacity;
   }
 
-  /** Stores the observation and starting LSTM state of the next step. */
-  void begin(float[] observation, float[] hiddenState, float[] cellState) {
-    observationFloats.put(size * observationSize, observation);
-    System.arraycopy(hiddenState, 0, hidden, size * recurrentSize, recurrentSize);
-    System.arraycopy(cellState, 0, cell, size * recurrentSize, recurrentSize);
+  /** Stores the network's outputs for the next step. */
+  void begin(float[] stepLogits, float value) {
+    System.arraycopy(stepLogits, 0, logits, size * actionCount, actionCount);
+    values[size] = value;
   }
 
   void end(int action, float clippedReward, boolean done) {
@@ -58,11 +45,6 @@ final class RolloutBuffer {
     rewards[size] = clippedReward;
     dones[size] = done;
     size++;
-  }
-
-  /** The first {@code steps} observations back to back, for one batched forward. */
-  ByteBuffer observations(int steps) {
-    return observations.slice(0, steps * observationSize * Float.BYTES).order(ByteOrder.nativeOrder());
   }
 
   void clear() {

@@ -3,13 +3,15 @@ package a3c.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.util.List;
 
 /**
  * A policy (actor) and value (critic) network sharing a trunk.
  *
- * <p>The weight methods are what the wire needs; {@link #forward} and {@link #parameterArrays()}
- * are what the learner needs to take gradients.
+ * <p>The weight methods are what the wire needs; {@link #step}, {@link #trainingStep} and
+ * {@link #backward} are what the learner needs. {@link #forward} is the network as tensor
+ * operations, whose autograd defines the gradients {@link #backward} computes.
  */
 public interface ActorCritic extends AutoCloseable {
 
@@ -48,6 +50,24 @@ public interface ActorCritic extends AutoCloseable {
    * value. It computes what {@link #forward} computes for a batch of one.
    */
   float step(float[] observation, float[] hidden, float[] cell, float[] logits);
+
+  /**
+   * As {@link #step}, for step {@code t} (from 0) of the rollout being recorded: also keeps, in
+   * slot {@code t}, what {@link #backward} needs. Slot 0 starts the next rollout.
+   */
+  float trainingStep(int t, float[] observation, float[] hidden, float[] cell, float[] logits);
+
+  /**
+   * Back-propagates through the steps recorded in slots {@code [0, steps)}: writes, for every
+   * parameter, the gradient of {@code sum_t (logitGradients[t] . logits_t + valueGradients[t] * value_t)}
+   * into {@code gradients} (one buffer per parameter, in {@link #parameters()} order and shape),
+   * and returns the sum of their squares. The LSTM state each step started from is an input, held
+   * constant (no backpropagation through time). The gradients are those of the current weights,
+   * whether or not they changed since the steps were recorded.
+   *
+   * @param logitGradients (steps, actions), row-major
+   */
+  double backward(int steps, float[] logitGradients, float[] valueGradients, List<FloatBuffer> gradients);
 
   /** The parameter tensors (leaves that collect gradients), in {@link #parameters()} order. */
   List<NDArray> parameterArrays();

@@ -63,7 +63,6 @@ public final class WorkerRunner implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     try {
-      learner.close();
       model.close();
       env.close();
     } finally {

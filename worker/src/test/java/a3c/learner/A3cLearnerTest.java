@@ -20,8 +20,8 @@ class A3cLearnerTest {
 
   @Test
   void finishRollout_mlpGradientsMatchFiniteDifferences() {
-    try (ActorCritic model = new MlpActorCritic(3, 8, 3);
-        A3cLearner learner = new A3cLearner(model, UNCLIPPED, 5)) {
+    try (ActorCritic model = new MlpActorCritic(3, 8, 3)) {
+      A3cLearner learner = new A3cLearner(model, UNCLIPPED, 5);
       model.initialize(11);
       Random random = new Random(3);
       Replay replay = new Replay(learner, model, UNCLIPPED.gamma(), Replay.randomObservations(random, 5, 3),
@@ -39,8 +39,8 @@ class A3cLearnerTest {
 
   @Test
   void finishRollout_atariGradientsMatchFiniteDifferences() {
-    try (ActorCritic model = new AtariActorCritic(4);
-        A3cLearner learner = new A3cLearner(model, UNCLIPPED, 5)) {
+    try (ActorCritic model = new AtariActorCritic(4)) {
+      A3cLearner learner = new A3cLearner(model, UNCLIPPED, 5);
       model.initialize(12);
       Random random = new Random(4);
       Replay replay = new Replay(learner, model, UNCLIPPED.gamma(), Replay.randomObservations(random, 4, 4 * 84 * 84),
@@ -95,7 +95,8 @@ class A3cLearnerTest {
   /** Runs one rollout; checks the exported norm is the stat, or the limit when given. */
   private static float gradientNorm(ActorCritic model, LearnerConfig config, float[][] observations,
       float[] rewards, boolean[] dones, Float limit) {
-    try (A3cLearner learner = new A3cLearner(model, config, 9)) {
+    {
+      A3cLearner learner = new A3cLearner(model, config, 9);
       Replay replay = new Replay(learner, model, UNCLIPPED.gamma(), observations, rewards, dones, observations[0]);
       Gradients gradients = learner.finishRollout(replay.next);
       double sumOfSquares = 0;
@@ -124,13 +125,15 @@ class A3cLearnerTest {
       float[] rewards = {1, 0, -1, 1};
       boolean[] dones = {false, true, false, false};
       List<float[]> own;
-      try (A3cLearner learner = new A3cLearner(model, UNCLIPPED, 9)) {
+      {
+        A3cLearner learner = new A3cLearner(model, UNCLIPPED, 9);
         own = Replay.floats(learner.finishRollout(
             new Replay(learner, model, UNCLIPPED.gamma(), observations, rewards, dones, observations[0]).next).tensors());
       }
       List<ByteBuffer> targets = model.parameters().stream()
           .map(spec -> ByteBuffer.allocateDirect(spec.elementCount() * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN)).toList();
-      try (A3cLearner learner = new A3cLearner(model, UNCLIPPED, 9)) {
+      {
+        A3cLearner learner = new A3cLearner(model, UNCLIPPED, 9);
         learner.exportGradientsInto(targets);
         learner.finishRollout(new Replay(learner, model, UNCLIPPED.gamma(), observations, rewards, dones, observations[0]).next);
         List<float[]> exported = Replay.floats(targets);
@@ -162,7 +165,8 @@ class A3cLearnerTest {
   }
 
   private static int[] actions(ActorCritic model, float[][] observations, long seed) {
-    try (A3cLearner learner = new A3cLearner(model, LearnerConfig.defaults(), seed)) {
+    {
+      A3cLearner learner = new A3cLearner(model, LearnerConfig.defaults(), seed);
       int[] actions = new int[observations.length];
       for (int t = 0; t < observations.length; t++) {
         actions[t] = learner.act(observations[t]);
@@ -174,8 +178,8 @@ class A3cLearnerTest {
 
   @Test
   void finishRollout_sgdStepsLowerTheLoss() {
-    try (ActorCritic model = new AtariActorCritic(3);
-        A3cLearner learner = new A3cLearner(model, UNCLIPPED, 8)) {
+    try (ActorCritic model = new AtariActorCritic(3)) {
+      A3cLearner learner = new A3cLearner(model, UNCLIPPED, 8);
       model.initialize(5);
       Random random = new Random(6);
       float[][] observations = Replay.randomObservations(random, 6, 4 * 84 * 84);
@@ -203,8 +207,8 @@ class A3cLearnerTest {
 
   @Test
   void act_twiceWithoutRecordIsRefused() {
-    try (ActorCritic model = MlpActorCritic.cartPole();
-        A3cLearner learner = new A3cLearner(model, LearnerConfig.defaults(), 1)) {
+    try (ActorCritic model = MlpActorCritic.cartPole()) {
+      A3cLearner learner = new A3cLearner(model, LearnerConfig.defaults(), 1);
       learner.act(new float[4]);
       assertThrows(IllegalStateException.class, () -> learner.act(new float[4]));
       assertThrows(IllegalStateException.class, () -> learner.finishRollout(new float[4]));
@@ -214,8 +218,8 @@ class A3cLearnerTest {
 
   @Test
   void greedyAction_withProbabilities_writesTheSoftmaxItTakesTheMostProbableActionOf() {
-    try (ActorCritic model = new MlpActorCritic(4, 8, 6);
-        A3cLearner learner = new A3cLearner(model, LearnerConfig.defaults(), 1)) {
+    try (ActorCritic model = new MlpActorCritic(4, 8, 6)) {
+      A3cLearner learner = new A3cLearner(model, LearnerConfig.defaults(), 1);
       model.initialize(3);
       Random random = new Random(7);
       float[] probabilities = new float[6];
@@ -245,8 +249,8 @@ class A3cLearnerTest {
   @Test
   void act_fullRolloutIsRefusedUntilFinished() {
     LearnerConfig config = new LearnerConfig(0.99f, 0.01f, 0.5f, 40f, 3);
-    try (ActorCritic model = MlpActorCritic.cartPole();
-        A3cLearner learner = new A3cLearner(model, config, 1)) {
+    try (ActorCritic model = MlpActorCritic.cartPole()) {
+      A3cLearner learner = new A3cLearner(model, config, 1);
       model.initialize(2);
       for (int t = 0; t < 3; t++) {
         learner.act(new float[] {0.1f, 0, -0.1f, 0});

@@ -158,6 +158,101 @@ class AtariActorCriticTest {
   }
 
   @Test
+  void backward_matchesLibtorchAutogradOnEveryCoordinate() {
+    Random random = new Random(21);
+    model.loadWeights(buffers(randomBiases(floats(model.exportWeights()), random)));
+    Recording recording = record(random, 6);
+    assertGradientsMatchAutograd(recording, random);
+  }
+
+  @Test
+  void backward_afterNewWeights_isTheGradientOfTheNewWeights() {
+    Random random = new Random(22);
+    Recording recording = record(random, 5);
+    model.loadWeights(buffers(randomBiases(floats(model.exportWeights()), random)));
+    assertGradientsMatchAutograd(recording, random);
+  }
+
+  /** Six steps cover a partial block of four; the state is carried and reset after step 2. */
+  private record Recording(int steps, float[] observations, float[] hidden, float[] cell) {}
+
+  private Recording record(Random random, int steps) {
+    float[] observations = new float[steps * 4 * 84 * 84];
+    float[] hiddenStates = new float[steps * 256];
+    float[] cellStates = new float[steps * 256];
+    float[] hidden = new float[256];
+    float[] cell = new float[256];
+    for (int i = 0; i < 256; i++) {
+      hidden[i] = (float) random.nextGaussian() * 0.5f;
+      cell[i] = (float) random.nextGaussian() * 0.5f;
+    }
+    float[] logits = new float[6];
+    for (int t = 0; t < steps; t++) {
+      float[] observation = randomObservation(random);
+      System.arraycopy(observation, 0, observations, t * observation.length, observation.length);
+      System.arraycopy(hidden, 0, hiddenStates, t * 256, 256);
+      System.arraycopy(cell, 0, cellStates, t * 256, 256);
+      model.trainingStep(t, observation, hidden, cell, logits);
+      if (t == 2) {
+        java.util.Arrays.fill(hidden, 0f);
+        java.util.Arrays.fill(cell, 0f);
+      }
+    }
+    return new Recording(steps, observations, hiddenStates, cellStates);
+  }
+
+  private void assertGradientsMatchAutograd(Recording recording, Random random) {
+    int steps = recording.steps();
+    float[] logitGradients = new float[steps * 6];
+    float[] valueGradients = new float[steps];
+    for (int i = 0; i < logitGradients.length; i++) {
+      logitGradients[i] = (float) random.nextGaussian();
+    }
+    for (int t = 0; t < steps; t++) {
+      valueGradients[t] = (float) random.nextGaussian();
+    }
+    List<java.nio.FloatBuffer> kernel = new ArrayList<>();
+    for (ParameterSpec spec : model.parameters()) {
+      kernel.add(java.nio.FloatBuffer.allocate(spec.elementCount()));
+    }
+    double sumOfSquares = model.backward(steps, logitGradients, valueGradients, kernel);
+
+    List<float[]> autograd = new ArrayList<>();
+    try (NDManager scope = model.manager().newSubManager()) {
+      Torch.recordGrad();
+      try {
+        ActorCritic.Output out = model.forward(scope.create(recording.observations(), new Shape(steps, 4, 84, 84)),
+            scope.create(recording.hidden(), new Shape(steps, 256)), scope.create(recording.cell(), new Shape(steps, 256)));
+        Torch.backward(out.logits().mul(scope.create(logitGradients, new Shape(steps, 6))).sum()
+            .add(out.values().reshape(-1).mul(scope.create(valueGradients)).sum()));
+      } finally {
+        Torch.noGrad();
+      }
+      for (var parameter : model.parameterArrays()) {
+        autograd.add(parameter.getGradient().toFloatArray());
+        Torch.zeroGradient(parameter);
+      }
+    }
+    double expectedSum = 0;
+    for (int p = 0; p < autograd.size(); p++) {
+      float[] expected = autograd.get(p);
+      float[] actual = new float[expected.length];
+      kernel.get(p).get(0, actual);
+      float largest = 0;
+      for (float g : expected) {
+        largest = Math.max(largest, Math.abs(g));
+        expectedSum += (double) g * g;
+      }
+      String name = model.parameters().get(p).name();
+      assertTrue(largest > 0, name + " has a gradient");
+      for (int i = 0; i < expected.length; i++) {
+        assertEquals(expected[i], actual[i], 1e-4f * largest, name + "[" + i + "]");
+      }
+    }
+    assertEquals(expectedSum, sumOfSquares, 1e-4 * expectedSum);
+  }
+
+  @Test
   void constructor_withoutTheVectorApiNamesTheFlag() throws Exception {
     String javaCommand = ProcessHandle.current().info().command().orElse("java");
     Process child = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"), VectorApiProbe.class.getName())

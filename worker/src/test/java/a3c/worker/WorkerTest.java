@@ -234,8 +234,8 @@ class WorkerTest {
   private static int[] firstActions(long seed, int count) {
     int[] actions = new int[count];
     try (Environment env = Environments.create("PongNoFrameskip-v4", TestRoms.dir(), seed, 0);
-        AtariActorCritic model = new AtariActorCritic(env.actionCount());
-        A3cLearner learner = new A3cLearner(model, LearnerConfig.defaults(), seed)) {
+        AtariActorCritic model = new AtariActorCritic(env.actionCount())) {
+      A3cLearner learner = new A3cLearner(model, LearnerConfig.defaults(), seed);
       model.initialize(seed);
       float[] observation = new float[4 * 84 * 84];
       env.reset(observation);
