@@ -17,13 +17,14 @@ import java.util.List;
  * @param resumedFrom the counters of that checkpoint, so the run's rates count only its own steps;
  *     all zero (or null) for a fresh start
  * @param sharedMemory whether local workers exchange tensors with the server through shared memory
+ * @param jvmCache where the child JVMs' ahead-of-time caches live, or null for none
  * @param romDir where the test games find their ROM; null for {@code $A3C_ROM_DIR}
  * @param testGames greedy games played once the target is reached, as the reference does
  */
 public record LaunchConfig(String envName, int workers, Path runDir, String bind, int port, String psTarget,
     String authToken, List<String> psArgs, List<String> workerArgs, Duration maxRuntime, Path resume,
     GetStatusResponse resumedFrom, int workerRestarts, int psRestarts, Duration progressEvery, boolean sharedMemory,
-    Path romDir, int testGames) {
+    Path romDir, int testGames, Path jvmCache) {
   public LaunchConfig {
     if (workers < 0) {
       throw new IllegalArgumentException("--n-workers must be >= 0, got " + workers);

@@ -14,6 +14,7 @@ import a3c.ps.ParameterServerCommand;
 import a3c.rpc.Channels;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.supervise.ChildSpec;
+import a3c.supervise.JvmCache;
 import a3c.supervise.RestartPolicy;
 import a3c.supervise.SharedMemoryDirs;
 import a3c.supervise.SupervisedChild;
@@ -71,12 +72,14 @@ public final class Launcher {
   private volatile Path sharedMemory;
   /** The run folder's newest checkpoint before this launch (an earlier run's, continued with --resume); null for none. */
   private Path newestAtLaunch;
+  private final JvmCache jvmCache;
 
   /** @param terminal whether the console is a terminal, where the progress line is rewritten in place */
   public Launcher(LaunchConfig config, PrintWriter console, boolean terminal) {
     this.config = config;
     this.console = console;
     this.terminal = terminal;
+    this.jvmCache = config.jvmCache() == null ? null : new JvmCache(config.jvmCache());
   }
 
   /**
@@ -179,6 +182,10 @@ public final class Launcher {
       CheckpointFolder.Loaded trained = CheckpointFolder.load(config.checkpointDir());
       say("test phase: " + config.testGames() + " greedy games with " + trained.file());
       TestGames.play(config.envName(), config.romDir(), trained.checkpoint(), config.testGames(), 0, config.runDir(), console);
+    }
+    if (jvmCache != null) {
+      // After the summary: the first run of a build pays these seconds once, outside its own figures.
+      jvmCache.assemble().forEach(line -> say("[launcher] " + line));
     }
     log.close();
     return outcome;
@@ -339,7 +346,7 @@ public final class Launcher {
     } else if (config.resume() != null) {
       args.addAll(List.of("--resume", config.resume().toString()));
     }
-    return ChildSpec.jvm("ps", config.runDir(), secrets(), PS_JVM, ParameterServerCommand.class.getName(), args);
+    return childJvm("ps", "server", true, PS_JVM, ParameterServerCommand.class.getName(), args);
   }
 
   private ChildSpec workerSpec(int index) {
@@ -349,7 +356,17 @@ public final class Launcher {
     if (sharedMemory != null) {
       args.addAll(List.of("--shared-memory-dir", sharedMemory.toString()));
     }
-    return ChildSpec.jvm("worker-" + index, config.runDir(), secrets(), WORKER_JVM, WorkerCommand.class.getName(), args);
+    // One worker records for all: they would all write the same recording.
+    return childJvm("worker-" + index, "worker", index == 0, WORKER_JVM, WorkerCommand.class.getName(), args);
+  }
+
+  private ChildSpec childJvm(String name, String kind, boolean record, List<String> jvmOptions, String mainClass,
+      List<String> args) {
+    List<String> command = new ArrayList<>(ChildSpec.javaCommand(jvmOptions));
+    if (jvmCache != null) {
+      command.addAll(jvmCache.options(kind, List.copyOf(command), record));
+    }
+    return ChildSpec.jvm(name, config.runDir(), secrets(), command, mainClass, args);
   }
 
   private Map<String, String> secrets() {

@@ -8,6 +8,7 @@ import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
 import a3c.proto.GetStatusResponse;
 import a3c.ps.ParameterServer;
+import a3c.supervise.JvmCache;
 import a3c.worker.LearnerOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -95,6 +96,13 @@ public final class LauncherCommand implements Callable<Integer> {
       description = "local workers exchange tensors with the server through shared memory instead of the socket; "
           + "--no-shared-memory sends them over gRPC as remote workers do (default: ${DEFAULT-VALUE})")
   boolean sharedMemory;
+
+  @Option(names = "--jvm-cache", paramLabel = "DIR", description = "where the server's and workers' ahead-of-time "
+      + "caches live, made after the first run of each build; JDK 24+ (default: ~/.cache/a3c-java/jvm)")
+  Path jvmCache;
+
+  @Option(names = "--no-jvm-cache", description = "start the server and workers without ahead-of-time caches")
+  boolean noJvmCache;
 
   @Option(names = "--use-trained", arity = "0..1", fallbackValue = "true",
       description = "play greedy test games with a trained model instead of training (default: ${DEFAULT-VALUE})")
@@ -265,6 +273,7 @@ public final class LauncherCommand implements Callable<Integer> {
     return new LaunchConfig(envName, workers, dir.toAbsolutePath(), bind, psPort, address.clientTarget(psPort), authToken,
         psArgs, workerArgs, maxSeconds == null ? null : Duration.ofMillis((long) (maxSeconds * 1000)),
         resume == null ? null : resume.toAbsolutePath(), resumedFrom, workerRestarts, psRestarts,
-        Duration.ofMillis((long) (progressEvery * 1000)), sharedMemory, romDir == null ? null : romDir.toAbsolutePath(), testGames);
+        Duration.ofMillis((long) (progressEvery * 1000)), sharedMemory, romDir == null ? null : romDir.toAbsolutePath(), testGames,
+        noJvmCache ? null : (jvmCache != null ? jvmCache : JvmCache.defaultDirectory()).toAbsolutePath());
   }
 }

@@ -19,9 +19,8 @@ public record ChildSpec(String name, List<String> command, Path directory, Map<S
     environment = Map.copyOf(environment);
   }
 
-  /** A JVM running {@code mainClass} with the launcher's own JDK and classpath. */
-  public static ChildSpec jvm(String name, Path directory, Map<String, String> environment, List<String> jvmOptions,
-      String mainClass, List<String> args) {
+  /** The command line that starts the launcher's own JDK with its classpath, up to the main class. */
+  public static List<String> javaCommand(List<String> jvmOptions) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     if (Runtime.version().feature() >= 23) {
@@ -33,6 +32,13 @@ public record ChildSpec(String name, List<String> command, Path directory, Map<S
     command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
+    return List.copyOf(command);
+  }
+
+  /** A JVM running {@code mainClass}: {@code javaCommand}, then the main class and its arguments. */
+  public static ChildSpec jvm(String name, Path directory, Map<String, String> environment, List<String> javaCommand,
+      String mainClass, List<String> args) {
+    List<String> command = new ArrayList<>(javaCommand);
     command.add(mainClass);
     command.addAll(args);
     return new ChildSpec(name, command, directory, environment);
