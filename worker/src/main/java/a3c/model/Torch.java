@@ -37,7 +37,7 @@ public final class Torch {
 
   /**
    * Turns autograd recording off for the calling thread; libtorch keeps grad mode per thread and
-   * defaults to on, so acting threads call this to avoid building graphs nobody reads.
+   * defaults to on, so a forward pass outside a backward one would otherwise build a graph nobody reads.
    */
   public static void noGrad() {
     JniUtils.setGradMode(false);
