@@ -173,10 +173,10 @@ public final class Launcher {
     }
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     say(String.format(Locale.ROOT, "run-summary env=%s workers=%d seconds=%.1f agent_steps=%d agent_steps_per_s=%.1f updates_per_s=%.2f "
-        + "episodes=%d mean100=%.2f exit=%s", config.envName(), config.workers(), seconds, lastStatus.getGlobalStep(),
+        + "episodes=%d mean100=%.2f round_mean100=%.2f exit=%s", config.envName(), config.workers(), seconds, lastStatus.getGlobalStep(),
         perSecond(lastStatus.getGlobalStep(), config.resumedFrom().getGlobalStep(), seconds),
         perSecond(lastStatus.getUpdates(), config.resumedFrom().getUpdates(), seconds), lastStatus.getEpisodes(),
-        lastStatus.getMean100(), outcome.label()));
+        lastStatus.getMean100(), lastStatus.getRoundMean100(), outcome.label()));
     drawScores();
     if (outcome == RunOutcome.TARGET_REACHED && config.testGames() > 0) {
       CheckpointFolder.Loaded trained = CheckpointFolder.load(config.checkpointDir());
@@ -385,9 +385,9 @@ public final class Launcher {
     String left = maxSteps > 0 && stepsPerSecond > 0 && step < maxSteps
         ? " to_step_limit=" + clock((maxSteps - step) / stepsPerSecond) : "";
     String line = String.format(Locale.ROOT, "progress seconds=%.0f elapsed=%s agent_steps=%d agent_steps_per_s=%.1f frames_per_s=%.0f "
-        + "updates_per_s=%.2f episodes=%d mean100=%.2f best=%.1f%s", seconds, clock(seconds), step, stepsPerSecond,
+        + "updates_per_s=%.2f episodes=%d mean100=%.2f round_mean100=%.2f best=%.1f%s", seconds, clock(seconds), step, stepsPerSecond,
         perSecond(status.getFrames(), start.getFrames(), seconds), perSecond(status.getUpdates(), start.getUpdates(), seconds),
-        status.getEpisodes(), status.getMean100(), status.getBestScore(), left);
+        status.getEpisodes(), status.getMean100(), status.getRoundMean100(), status.getBestScore(), left);
     if (!terminal) {
       say(line);
       return;

@@ -8,6 +8,7 @@ import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
 import a3c.proto.GetStatusResponse;
 import a3c.ps.ParameterServer;
+import a3c.ps.StopMeasure;
 import a3c.supervise.JvmCache;
 import a3c.worker.LearnerOptions;
 import java.io.IOException;
@@ -58,9 +59,14 @@ public final class LauncherCommand implements Callable<Integer> {
   @Option(names = "--run-dir", description = "where logs and checkpoints go (default: runs/<env>-<timestamp>)")
   Path runDir;
 
-  @Option(names = "--target-score", description = "stop when the mean of the last 100 scores reaches this "
+  @Option(names = "--target-score", description = "stop when the stop measure reaches this "
       + "(default: 18 Pong, 60 Breakout, 475 CartPole-v1)")
   Double targetScore;
+
+  @Option(names = "--stop-measure", paramLabel = "episodes|rounds", description = "the mean the target is compared with: "
+      + "episodes (the last 100 episodes) or rounds (the reference's: the last 100 round averages, a round being one "
+      + "episode from every worker) (default: ${DEFAULT-VALUE})")
+  String stopMeasure = StopMeasure.EPISODES.flag();
 
   @Option(names = "--max-steps", description = "stop at this many global agent steps; 0 for no limit (default: ${DEFAULT-VALUE})")
   long maxSteps;
@@ -236,6 +242,7 @@ public final class LauncherCommand implements Callable<Integer> {
     if (targetScore != null && targetScore.isNaN()) {
       throw new IllegalArgumentException("--target-score must be a number, got NaN");
     }
+    StopMeasure.parse(stopMeasure);
     if (authToken != null && authToken.isBlank()) {
       throw new IllegalArgumentException("--auth-token must not be blank: pass a secret, or neither --auth-token nor "
           + "$A3C_AUTH_TOKEN for none");
@@ -262,6 +269,10 @@ public final class LauncherCommand implements Callable<Integer> {
     int psPort = address.freePort(port);
     List<String> psArgs = new ArrayList<>(List.of("--env-name", envName, "--opt", opt, "--lr", Double.toString(lr),
         "--max-steps", Long.toString(maxSteps), "--checkpoint-every", Double.toString(checkpointEvery)));
+    if (resume == null || spec.commandLine().getParseResult().hasMatchedOption("--stop-measure")) {
+      // A resumed run keeps its checkpoint's measure unless told otherwise, as the server resolves it.
+      psArgs.addAll(List.of("--stop-measure", stopMeasure));
+    }
     if (targetScore != null) {
       psArgs.addAll(List.of("--target-score", Double.toString(targetScore)));
     }

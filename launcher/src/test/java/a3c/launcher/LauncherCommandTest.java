@@ -63,4 +63,21 @@ class LauncherCommandTest {
         () -> workerArgs("--env-name", "CartPole-v1", "--port", "0", "--gamma", "2"));
     assertEquals("--gamma must be in [0, 1], got 2.0", e.getMessage());
   }
+
+  private static List<String> serverArgs(String... args) {
+    LauncherCommand command = new LauncherCommand();
+    new CommandLine(command).parseArgs(args);
+    return command.config().psArgs();
+  }
+
+  @Test
+  void stopMeasure_isPassedToTheServer_episodesByDefault_andABadOneStopsTheLaunch() {
+    List<String> byDefault = serverArgs("--env-name", "CartPole-v1", "--port", "0");
+    assertEquals("episodes", byDefault.get(byDefault.indexOf("--stop-measure") + 1), byDefault.toString());
+    List<String> rounds = serverArgs("--env-name", "CartPole-v1", "--port", "0", "--stop-measure", "rounds");
+    assertEquals("rounds", rounds.get(rounds.indexOf("--stop-measure") + 1), rounds.toString());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> serverArgs("--env-name", "CartPole-v1", "--port", "0", "--stop-measure", "mean"));
+    assertEquals("--stop-measure must be one of episodes, rounds, got 'mean'", e.getMessage());
+  }
 }

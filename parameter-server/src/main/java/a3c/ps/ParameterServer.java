@@ -75,7 +75,7 @@ public final class ParameterServer implements AutoCloseable {
       log.info("resumed from {}: version {}, global step {}, {} episodes", resume.file(), state.version(),
           state.globalStep(), scores.count());
     }
-    StopRule stopRule = new StopRule(config.targetScore(), config.maxSteps(), this::onStop);
+    StopRule stopRule = new StopRule(config.targetScore(), config.stopMeasure(), config.maxSteps(), this::onStop);
     this.episodeLog = config.episodesCsv() == null ? null : new EpisodeLog(config.episodesCsv());
     try {
       this.scalars = config.tensorboardDir() == null ? null : new TrainingScalars(config.tensorboardDir());
@@ -182,6 +182,10 @@ public final class ParameterServer implements AutoCloseable {
     return GetStatusResponse.newBuilder().setInitialized(true).setVersion(checkpoint.getVersion())
         .setGlobalStep(checkpoint.getGlobalStep()).setUpdates(checkpoint.getUpdates()).setFrames(checkpoint.getFrames())
         .setEpisodes(scores.count()).setMean100(any ? scores.mean100() : 0).setBestScore(any ? scores.best() : 0)
+        .setRoundMean100(scores.rounds() > 0 ? scores.roundMean100() : 0).setRounds(scores.rounds())
+        .setTargetScore(checkpoint.getHyperparameters().getTargetScore())
+        .setStopMeasure(checkpoint.getHyperparameters().getStopMeasure().isEmpty() ? StopMeasure.EPISODES.flag()
+            : checkpoint.getHyperparameters().getStopMeasure())
         .setStop(checkpoint.getStop()).setEnvName(checkpoint.getHyperparameters().getEnvName())
         .setUptimeSeconds(checkpoint.getElapsedSeconds()).build();
   }
@@ -258,7 +262,8 @@ public final class ParameterServer implements AutoCloseable {
     OptimizerConfig optimizer = config.optimizer();
     return Hyperparameters.newBuilder().setEnvName(config.envName()).setOptimizer(optimizer.kind().flag())
         .setLr(optimizer.lr()).setBeta1(optimizer.beta1()).setBeta2(optimizer.beta2()).setEps(optimizer.eps())
-        .setAlpha(optimizer.alpha()).setTargetScore(config.targetScore()).setMaxSteps(config.maxSteps())
+        .setAlpha(optimizer.alpha()).setTargetScore(config.targetScore()).setStopMeasure(config.stopMeasure().flag())
+        .setMaxSteps(config.maxSteps())
         .putAllExtra(config.extra()).build();
   }
 

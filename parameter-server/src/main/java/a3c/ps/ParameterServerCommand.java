@@ -53,9 +53,14 @@ public final class ParameterServerCommand implements Callable<Integer> {
   @Option(names = "--alpha", description = "RMSprop smoothing constant (default: ${DEFAULT-VALUE})")
   double alpha = 0.99;
 
-  @Option(names = "--target-score", description = "stop when the mean of the last 100 scores reaches this "
+  @Option(names = "--target-score", description = "stop when the stop measure reaches this "
       + "(default: 18 for Pong, 60 for Breakout, 475 for CartPole-v1, none otherwise)")
   Double targetScore;
+
+  @Option(names = "--stop-measure", paramLabel = "episodes|rounds", description = "the mean the target is compared with: "
+      + "episodes (the last 100 episodes) or rounds (the reference's: the last 100 round averages, a round being one "
+      + "episode from every worker; needs more than 100 rounds) (default: ${DEFAULT-VALUE})")
+  String stopMeasure = StopMeasure.EPISODES.flag();
 
   @Option(names = "--max-steps", description = "stop at this many global agent steps; 0 for no limit (default: ${DEFAULT-VALUE})")
   long maxSteps;
@@ -160,6 +165,8 @@ public final class ParameterServerCommand implements Callable<Integer> {
         useSaved && !given.hasMatchedOption("--eps") ? saved.getEps() : eps,
         useSaved && !given.hasMatchedOption("--alpha") ? saved.getAlpha() : alpha);
     double target = useSaved && targetScore == null ? saved.getTargetScore() : StopRule.targetFor(env, targetScore);
+    StopMeasure measure = StopMeasure.parse(useSaved && !given.hasMatchedOption("--stop-measure")
+        ? (saved.getStopMeasure().isEmpty() ? StopMeasure.EPISODES.flag() : saved.getStopMeasure()) : stopMeasure);
     long steps = useSaved && !given.hasMatchedOption("--max-steps") ? saved.getMaxSteps() : maxSteps;
     if (!(checkpointEvery > 0)) {
       throw new IllegalArgumentException("--checkpoint-every must be positive, got " + checkpointEvery);
@@ -167,7 +174,7 @@ public final class ParameterServerCommand implements Callable<Integer> {
     if (maxMessageMb < 1 || maxMessageMb > 2047) {
       throw new IllegalArgumentException("--max-message-mb must be in 1..2047, got " + maxMessageMb);
     }
-    return new ServerConfig(bind, port, optimizer, env, target, steps, checkpointDir,
+    return new ServerConfig(bind, port, optimizer, env, target, measure, steps, checkpointDir,
         Duration.ofMillis((long) (checkpointEvery * 1000)), keepCheckpoints, authToken, tlsCert, tlsKey,
         maxMessageMb << 20, saved == null ? Map.of() : saved.getExtraMap(), sharedMemoryDir, episodesCsv, tensorboardDir);
   }

@@ -339,6 +339,8 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
         .setRoundMean100(nanToZero(scores.roundMean100()))
         .setBestScore(scores.count() == 0 ? 0 : scores.best())
         .setTargetScore(stopRule.targetScore())
+        .setStopMeasure(stopRule.measure().flag())
+        .setRounds(scores.rounds())
         .setMaxSteps(stopRule.maxSteps())
         .setStop(stopRule.reason())
         .addAllWorkers(workers.status())

@@ -14,7 +14,7 @@ import java.util.Map;
  * them. The reference's, {@link #roundMean100()}: it waits until every worker has finished an
  * episode, averages one episode per worker into a "round", and takes the mean of the last 100
  * rounds. With N workers a round is N episodes, so its mean covers the last 100 N episodes and lags
- * ours; the stopping rule uses ours, the status reports both.
+ * ours. The stopping rule uses either ({@link StopMeasure}); the status reports both.
  */
 final class ScoreBoard {
   static final int WINDOW = 100;
@@ -22,6 +22,7 @@ final class ScoreBoard {
   private final List<EpisodeRecord> episodes = new ArrayList<>();
   private final ArrayDeque<Double> lastScores = new ArrayDeque<>();
   private final ArrayDeque<Double> lastRounds = new ArrayDeque<>();
+  private long rounds;
   private final Map<String, ArrayDeque<Double>> pendingByWorker = new HashMap<>();
   private final int historyWorkers;
   private double best = Double.NEGATIVE_INFINITY;
@@ -50,6 +51,7 @@ final class ScoreBoard {
     pendingByWorker.computeIfAbsent(episode.getWorkerId(), id -> new ArrayDeque<>()).addLast(score);
     long ready = pendingByWorker.values().stream().filter(pending -> !pending.isEmpty()).count();
     if (ready >= Math.max(1, Math.max(roundSize, historyWorkers))) {
+      rounds++;
       addToWindow(lastRounds, pendingByWorker.values().stream().filter(pending -> !pending.isEmpty())
           .mapToDouble(ArrayDeque::removeFirst).average().orElseThrow());
     }
@@ -80,13 +82,24 @@ final class ScoreBoard {
     return mean(lastScores);
   }
 
-  /** Whether 100 episodes have been played, so that {@link #mean100()} covers a full window. */
-  synchronized boolean windowFull() {
-    return lastScores.size() >= WINDOW;
-  }
-
   synchronized double roundMean100() {
     return mean(lastRounds);
+  }
+
+  /** How many rounds have formed. */
+  synchronized long rounds() {
+    return rounds;
+  }
+
+  /**
+   * Whether a measure has reached a target: ours once 100 episodes have been played, the reference's
+   * once more than 100 rounds have formed, as its loop checks.
+   */
+  synchronized boolean reached(StopMeasure measure, double target) {
+    return switch (measure) {
+      case EPISODES -> lastScores.size() >= WINDOW && mean(lastScores) >= target;
+      case ROUNDS -> rounds > WINDOW && mean(lastRounds) >= target;
+    };
   }
 
   synchronized double best() {

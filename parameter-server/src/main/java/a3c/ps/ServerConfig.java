@@ -4,11 +4,13 @@ import a3c.optim.OptimizerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Everything a parameter server is started with, validated.
  *
- * @param targetScore target for the mean of the last 100 scores; +infinity for none
+ * @param targetScore target for the stop measure; +infinity for none
+ * @param stopMeasure which running mean the target is compared with
  * @param maxSteps global-step limit; 0 for none
  * @param checkpointDir where checkpoints go; null for none
  * @param authToken shared secret every call must carry; null for none
@@ -20,7 +22,7 @@ import java.util.Map;
  * @param tensorboardDir where to write TensorBoard event files; null for none
  */
 public record ServerConfig(String bind, int port, OptimizerConfig optimizer, String envName, double targetScore,
-    long maxSteps, Path checkpointDir, Duration checkpointEvery, int keepCheckpoints, String authToken,
+    StopMeasure stopMeasure, long maxSteps, Path checkpointDir, Duration checkpointEvery, int keepCheckpoints, String authToken,
     Path tlsCert, Path tlsKey, int maxMessageBytes, Map<String, String> extra, Path sharedMemoryDir,
     Path episodesCsv, Path tensorboardDir) {
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 << 20;
@@ -32,6 +34,7 @@ public record ServerConfig(String bind, int port, OptimizerConfig optimizer, Str
     if (Double.isNaN(targetScore)) {
       throw new IllegalArgumentException("target score must be a number");
     }
+    Objects.requireNonNull(stopMeasure, "stopMeasure");
     if (maxSteps < 0) {
       throw new IllegalArgumentException("max steps must be >= 0 (0: no limit), got " + maxSteps);
     }
@@ -55,47 +58,52 @@ public record ServerConfig(String bind, int port, OptimizerConfig optimizer, Str
 
   /** A loopback server on an ephemeral port with the reference's defaults; for tests and benchmarks. */
   public static ServerConfig local(OptimizerConfig optimizer, String envName) {
-    return new ServerConfig("127.0.0.1", 0, optimizer, envName, StopRule.targetFor(envName, null), 0, null,
+    return new ServerConfig("127.0.0.1", 0, optimizer, envName, StopRule.targetFor(envName, null), StopMeasure.EPISODES, 0, null,
         Duration.ofMinutes(5), 3, null, null, null, DEFAULT_MAX_MESSAGE_BYTES, Map.of(), null, null, null);
   }
 
   public ServerConfig withCheckpoints(Path folder, Duration every) {
-    return new ServerConfig(bind, port, optimizer, envName, targetScore, maxSteps, folder, every, keepCheckpoints,
+    return new ServerConfig(bind, port, optimizer, envName, targetScore, stopMeasure, maxSteps, folder, every, keepCheckpoints,
         authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir);
   }
 
   public ServerConfig withStopRule(double target, long steps) {
-    return new ServerConfig(bind, port, optimizer, envName, target, steps, checkpointDir, checkpointEvery,
+    return new ServerConfig(bind, port, optimizer, envName, target, stopMeasure, steps, checkpointDir, checkpointEvery,
+        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir);
+  }
+
+  public ServerConfig withStopMeasure(StopMeasure measure) {
+    return new ServerConfig(bind, port, optimizer, envName, targetScore, measure, maxSteps, checkpointDir, checkpointEvery,
         keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir);
   }
 
   public ServerConfig withAuthToken(String token) {
-    return new ServerConfig(bind, port, optimizer, envName, targetScore, maxSteps, checkpointDir, checkpointEvery,
+    return new ServerConfig(bind, port, optimizer, envName, targetScore, stopMeasure, maxSteps, checkpointDir, checkpointEvery,
         keepCheckpoints, token, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir);
   }
 
   public ServerConfig withTls(Path cert, Path key) {
-    return new ServerConfig(bind, port, optimizer, envName, targetScore, maxSteps, checkpointDir, checkpointEvery,
+    return new ServerConfig(bind, port, optimizer, envName, targetScore, stopMeasure, maxSteps, checkpointDir, checkpointEvery,
         keepCheckpoints, authToken, cert, key, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir);
   }
 
   public ServerConfig withSharedMemory(Path folder) {
-    return new ServerConfig(bind, port, optimizer, envName, targetScore, maxSteps, checkpointDir, checkpointEvery,
+    return new ServerConfig(bind, port, optimizer, envName, targetScore, stopMeasure, maxSteps, checkpointDir, checkpointEvery,
         keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, folder, episodesCsv, tensorboardDir);
   }
 
   public ServerConfig withEpisodesCsv(Path file) {
-    return new ServerConfig(bind, port, optimizer, envName, targetScore, maxSteps, checkpointDir, checkpointEvery,
+    return new ServerConfig(bind, port, optimizer, envName, targetScore, stopMeasure, maxSteps, checkpointDir, checkpointEvery,
         keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, file, tensorboardDir);
   }
 
   public ServerConfig withTensorBoard(Path folder) {
-    return new ServerConfig(bind, port, optimizer, envName, targetScore, maxSteps, checkpointDir, checkpointEvery,
+    return new ServerConfig(bind, port, optimizer, envName, targetScore, stopMeasure, maxSteps, checkpointDir, checkpointEvery,
         keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, folder);
   }
 
   public ServerConfig withMaxMessageBytes(int bytes) {
-    return new ServerConfig(bind, port, optimizer, envName, targetScore, maxSteps, checkpointDir, checkpointEvery,
+    return new ServerConfig(bind, port, optimizer, envName, targetScore, stopMeasure, maxSteps, checkpointDir, checkpointEvery,
         keepCheckpoints, authToken, tlsCert, tlsKey, bytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir);
   }
 }

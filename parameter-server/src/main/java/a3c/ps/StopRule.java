@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * When a run ends: the mean of the last 100 scores reaches the target, or the global step reaches
- * the step limit, or someone stops the server. The first reason sticks.
+ * When a run ends: the chosen running mean ({@link StopMeasure}) reaches the target, or the global
+ * step reaches the step limit, or someone stops the server. The first reason sticks.
  */
 final class StopRule {
   /** The reference's targets, plus Gym's reward threshold for CartPole-v1. */
@@ -17,17 +17,20 @@ final class StopRule {
       "CartPole-v1", 475.0);
 
   private final double targetScore;
+  private final StopMeasure measure;
   private final long maxSteps;
   private final AtomicReference<StopReason> reason = new AtomicReference<>(StopReason.STOP_REASON_NONE);
   private final Consumer<StopReason> onStop;
 
   /**
-   * @param targetScore the target for the mean of the last 100 scores; +infinity for none
+   * @param targetScore the target for the measure; +infinity for none
+   * @param measure which running mean the target is compared with
    * @param maxSteps the global-step limit; 0 for none
    * @param onStop called once, with the reason, when the run stops
    */
-  StopRule(double targetScore, long maxSteps, Consumer<StopReason> onStop) {
+  StopRule(double targetScore, StopMeasure measure, long maxSteps, Consumer<StopReason> onStop) {
     this.targetScore = targetScore;
+    this.measure = measure;
     this.maxSteps = maxSteps;
     this.onStop = onStop;
   }
@@ -44,6 +47,10 @@ final class StopRule {
     return targetScore;
   }
 
+  StopMeasure measure() {
+    return measure;
+  }
+
   long maxSteps() {
     return maxSteps;
   }
@@ -57,7 +64,7 @@ final class StopRule {
   }
 
   void checkScores(ScoreBoard scores) {
-    if (scores.windowFull() && scores.mean100() >= targetScore) {
+    if (scores.reached(measure, targetScore)) {
       stop(StopReason.STOP_REASON_TARGET_REACHED);
     }
   }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import a3c.checkpoint.CheckpointFolder;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
+import a3c.proto.Checkpoint;
 import a3c.proto.GetStatusRequest;
 import a3c.proto.GetStatusResponse;
 import a3c.proto.InitializeWeightsRequest;
@@ -336,6 +337,35 @@ abstract class ParameterServerContractTest {
     HealthCheckResponse health = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
         .check(HealthCheckRequest.newBuilder().setService(ParameterServerGrpc.SERVICE_NAME).build());
     assertEquals(HealthCheckResponse.ServingStatus.SERVING, health.getStatus());
+  }
+
+  @Test
+  void roundsMeasure_stopsOnTheReferencesRule_andTheStatusAndCheckpointShowBothMeasures() throws Exception {
+    ParameterServer server = start(config().withStopRule(5, 0).withStopMeasure(StopMeasure.ROUNDS)
+        .withCheckpoints(folder, Duration.ofHours(1)), null);
+    ParameterServerGrpc.BlockingStub client = client(server);
+    initialize(client);
+    client.pushGradients(push("w1", 0, TestModels.constant(NAMES, SHAPES, 1f), false));
+    for (int round = 1; round <= 101; round++) {
+      // w0 always scores 0 and w1 always 10: every round averages 5, every episode is 0 or 10.
+      ReportEpisodeResponse first = client.reportEpisode(ReportEpisodeRequest.newBuilder().setWorkerId("w0").setScore(0).setLength(10).build());
+      ReportEpisodeResponse second = client.reportEpisode(ReportEpisodeRequest.newBuilder().setWorkerId("w1").setScore(10).setLength(10).build());
+      assertEquals(StopReason.STOP_REASON_NONE, first.getStop(), "round " + round);
+      assertEquals(round == 101 ? StopReason.STOP_REASON_TARGET_REACHED : StopReason.STOP_REASON_NONE, second.getStop(),
+          "round " + round + ": the reference's rule needs more than 100 rounds, though our mean100 reached 5 at round 50");
+    }
+    GetStatusResponse live = client.getStatus(GetStatusRequest.getDefaultInstance());
+    assertEquals("rounds", live.getStopMeasure());
+    assertEquals(101, live.getRounds());
+    assertEquals(5.0, live.getRoundMean100(), 1e-12);
+    assertEquals(5.0, live.getMean100(), 1e-12);
+    assertTrue(server.awaitStop(Duration.ofSeconds(20)));
+    Checkpoint last = CheckpointFolder.load(server.lastCheckpoint()).checkpoint();
+    assertEquals("rounds", last.getHyperparameters().getStopMeasure());
+    GetStatusResponse fromCheckpoint = ParameterServer.status(last);
+    assertEquals(101, fromCheckpoint.getRounds());
+    assertEquals(5.0, fromCheckpoint.getRoundMean100(), 1e-12);
+    assertEquals("rounds", fromCheckpoint.getStopMeasure());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package a3c.ps;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import a3c.proto.EpisodeRecord;
@@ -54,5 +55,37 @@ class ScoreBoardTest {
     assertEquals(-15.0, resumed.roundMean100(), 0.0);
     resumed.add(episode("b", 10), 1);
     assertEquals((10 * -15.0 + 5.0) / 11, resumed.roundMean100(), 1e-12);
+  }
+
+  @Test
+  void reached_ourMeasureNeeds100Episodes_theReferencesMoreThan100Rounds() {
+    ScoreBoard scores = new ScoreBoard(List.of());
+    for (int round = 1; round <= ScoreBoard.WINDOW + 1; round++) {
+      scores.add(episode("a", 5), 2);
+      scores.add(episode("b", 5), 2);
+      assertEquals(2 * round >= ScoreBoard.WINDOW, scores.reached(StopMeasure.EPISODES, 5), "round " + round);
+      assertEquals(round > ScoreBoard.WINDOW, scores.reached(StopMeasure.ROUNDS, 5), "round " + round);
+    }
+    assertEquals(ScoreBoard.WINDOW + 1, scores.rounds());
+    assertFalse(scores.reached(StopMeasure.ROUNDS, 5.01));
+  }
+
+  @Test
+  void aWorkerThatDiesMidRound_holdsTheRoundUntilItsRestartReports_andNoEpisodeIsLost() {
+    ScoreBoard scores = new ScoreBoard(List.of());
+    scores.add(episode("a", 1), 2);
+    scores.add(episode("b", 3), 2);
+    assertEquals(1, scores.rounds());
+    // b dies mid-episode; a plays on alone: its episodes wait, in order, for b's next one.
+    scores.add(episode("a", 5), 2);
+    scores.add(episode("a", 7), 2);
+    assertEquals(1, scores.rounds());
+    // b's restart reports under the same id: the round pairs it with a's oldest waiting episode.
+    scores.add(episode("b", 9), 2);
+    assertEquals(2, scores.rounds());
+    assertEquals((2.0 + 7.0) / 2, scores.roundMean100(), 0.0);
+    scores.add(episode("b", 11), 2);
+    assertEquals(3, scores.rounds());
+    assertEquals((2.0 + 7.0 + 9.0) / 3, scores.roundMean100(), 0.0);
   }
 }

@@ -17,6 +17,7 @@ import a3c.proto.GetStatusResponse;
 import a3c.proto.StopReason;
 import a3c.ps.ParameterServer;
 import a3c.ps.ServerConfig;
+import a3c.ps.StopMeasure;
 import a3c.shm.SharedWeights;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -181,7 +182,7 @@ class WorkerTest {
 
   private static ServerConfig serverOn(int port, long maxSteps) {
     return new ServerConfig("127.0.0.1", port, OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-3), "CartPole-v1",
-        Double.POSITIVE_INFINITY, maxSteps, null, Duration.ofMinutes(5), 3, null, null, null,
+        Double.POSITIVE_INFINITY, StopMeasure.EPISODES, maxSteps, null, Duration.ofMinutes(5), 3, null, null, null,
         ServerConfig.DEFAULT_MAX_MESSAGE_BYTES, Map.of(), null, null, null);
   }
 
