@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link Snapshot} through a volatile field, with a little-endian copy of all weights when the push
  * asked for them back ({@link #withWeights} makes one on demand otherwise): readers never block
  * the writer, never see a half-applied step, and every reply of one version shares the same bytes. One writer suffices: a step over 1.2M parameters takes a few milliseconds, well above what
- * the workers of one host can push, and the reference's Hogwild-style shared Adam (racy by design)
- * is exactly what the issue rules out.
+ * the workers of one host can push, and the reference's Hogwild-style shared Adam is racy by
+ * design: concurrent steps can overwrite each other, which one writer rules out.
  */
 public final class ParameterStore implements AutoCloseable {
   private static final int POOLED_BUFFERS = 16;

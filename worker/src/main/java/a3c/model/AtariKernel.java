@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  * which acting runs at every step, and the backward pass over a rollout's recorded steps, which
  * the update runs.
  *
- * <p>Through libtorch the forward pass cost about 0.65 ms a step on the 2026-11-29 VM, and only a
+ * <p>Through libtorch the forward pass cost about 0.65 ms a step on a 2-core VM, and only a
  * third of that was arithmetic: at batch 1 each convolution reorders its input, weights and output
  * to and from oneDNN's blocked layout, and each of some 25 small ops pays its dispatch. These loops
  * take about 0.22 ms. The convolutions keep the output channels in vector lanes and hold the sums of

@@ -16,7 +16,7 @@ import org.bytedeco.javacpp.IntPointer;
  * <p>ALE runs with frame skip 1, sticky actions off, the minimal action set and an episode cut at
  * 100,000 emulator frames. An agent step repeats its action for 4 frames, summing raw rewards and
  * stopping early at game over, and observes the pixel-wise max of the last two screens (a game over
- * before the third frame ends the episode on its last screen alone; no one learns from that
+ * before the fourth frame ends the episode on its last screen alone; no one learns from that
  * observation). Only those screens are read from the emulator. A reset takes 1..30 no-ops. The observation stacks the last 4 preprocessed 84x84 frames, oldest first.
  */
 public final class AtariEnvironment implements Environment {
@@ -179,7 +179,7 @@ public final class AtariEnvironment implements Environment {
     }
     long start = System.nanoTime();
     if (grabbed == 1) {
-      // The game ended before the step's second-to-last frame: its last screen is the observation.
+      // The game ended before the step's last frame: its last screen is the observation.
       preprocessor.process(lastScreen, frame);
     } else {
       preprocessor.processMax(olderScreen, lastScreen, frame);
