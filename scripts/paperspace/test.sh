@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Tests scripts/paperspace/ against fake_api.py, a local fake of Paperspace's API that records every
+# request: the exact calls and their bodies, paging, a missing and a rejected key, --dry-run, the
+# refusal to overwrite a state file, cleanup after a failed `up`, and `down` deleting this run's
+# machines only, twice. Then a whole `up` against two simulated hosts (network namespaces a3cps-*
+# on 198.19.0.0/16, reached through A3C_PS_SSH instead of ssh): a short CartPole run starts with
+# TLS and an auth token, reports, ends; status, logs, fetch and down see it through.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/../.." && pwd)
+ps=$here/scripts/paperspace
+work=$(mktemp -d)
+fake_pid=""
+namespaces=()
+cleanup() {
+  local ns pid
+  [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null
+  for ns in "${namespaces[@]+"${namespaces[@]}"}"; do
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+    ip netns del "$ns" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() {
+  echo "paperspace test FAILED: $*" >&2
+  for f in "$work"/out "$work"/err; do [ -s "$f" ] && { echo "--- $f" >&2; tail -30 "$f" >&2; }; done
+  [ -s "$work/requests" ] && { echo "--- requests" >&2; calls >&2; }
+  exit 1
+}
+
+export PAPERSPACE_API_KEY=test-key-$RANDOM A3C_PS_POLL_SECONDS=0.05
+export A3C_PS_STATE=$work/state.json A3C_PS_SSH=$work/no-ssh
+# Until a case installs the simulated hosts, any SSH call is a failure the case can see.
+printf '#!/bin/sh\necho "$*" >> %s/ssh-calls\nexit 255\n' "$work" > "$work/no-ssh"
+chmod +x "$work/no-ssh"
+
+# pyenv's shim takes seconds to start a python; its interpreter does not.
+python=$(pyenv which python3 2>/dev/null || command -v python3)
+# start_fake CONFIG_JSON: a fresh fake with an empty request log.
+start_fake() {
+  if [ -n "$fake_pid" ]; then kill "$fake_pid"; wait "$fake_pid" 2>/dev/null || true; fi
+  rm -f "$work/port" "$work/requests" "$work/ssh-calls"
+  touch "$work/requests"
+  echo "$1" | jq --arg key "$PAPERSPACE_API_KEY" '. + {apiKey: $key}' > "$work/fake.json"
+  "$python" "$ps/fake_api.py" "$work/fake.json" "$work/requests" "$work/port" 2>"$work/fake.err" &
+  fake_pid=$!
+  for _ in $(seq 100); do [ -f "$work/port" ] && break; sleep 0.1; done
+  [ -f "$work/port" ] || fail "the fake API did not start: $(cat "$work/fake.err")"
+  export A3C_PS_API_URL="http://127.0.0.1:$(cat "$work/port")/v1"
+}
+# The requests so far, one "METHOD PATH?QUERY" a line.
+calls() { jq -r '"\(.method) \(.path)\(if .query == {} then "" else "?" + (.query | to_entries | map("\(.key)=\(.value)") | join("&")) end)"' "$work/requests"; }
+# run NAME ARGS...: runs scripts/paperspace/NAME, its exit status in $rc, output in $work/out and err.
+run() { rc=0; "$ps/$1" "${@:2}" > "$work/out" 2> "$work/err" || rc=$?; }
+expect_calls() {
+  diff <(printf '%s\n' "$@") <(calls) > "$work/calls.diff" || fail "the API calls differ from those expected (< expected, > made):
+$(cat "$work/calls.diff")"
+}
+# The machines the fake still holds, by name.
+machine_names() { (source "$ps/lib.sh" && api_list /machines >/dev/null && jq -r '.[].name' <<<"$reply" | LC_ALL=C sort | tr '\n' ' '); }
+others='[{"id":"other1","name":"someone-else-gpu","state":"ready"},{"id":"other2","name":"a3c-fff000-h0x","state":"off"}]'
+
+# --- A missing key, a rejected key: exit 2 and one line, nothing made. ---
+start_fake '{"addresses": [["198.19.250.1","198.19.251.1"]]}'
+rc=0; env -u PAPERSPACE_API_KEY "$ps/up" --hosts 1 --env-name CartPole-v1 > "$work/out" 2> "$work/err" || rc=$?
+[ "$rc" -eq 2 ] && [ "$(wc -l < "$work/err")" -eq 1 ] && grep -q PAPERSPACE_API_KEY "$work/err" || fail "up without a key: exit $rc, not 2 with one line"
+[ ! -s "$work/requests" ] || fail "up without a key called the API"
+rc=0; PAPERSPACE_API_KEY=wrong "$ps/up" --hosts 1 --env-name CartPole-v1 > "$work/out" 2> "$work/err" || rc=$?
+[ "$rc" -eq 2 ] && [ "$(wc -l < "$work/err")" -eq 1 ] && grep -q "rejected PAPERSPACE_API_KEY (HTTP 401: Invalid API key)" "$work/err" \
+  || fail "up with a rejected key: exit $rc, not 2 with one line"
+expect_calls "GET /os-templates?limit=100"
+[ ! -f "$A3C_PS_STATE" ] || fail "up with a rejected key left a state file"
+
+# --- --dry-run prints every call and SSH command, and calls nothing. ---
+: > "$work/requests"
+run up --hosts 2 --env-name CartPole-v1 --dry-run -- --max-steps 100
+[ "$rc" -eq 0 ] || fail "up --dry-run: exit $rc"
+[ "$(grep -c "dry-run: curl -X POST $A3C_PS_API_URL/machines -d" "$work/out")" -eq 2 ] || fail "up --dry-run did not print two POST /machines"
+grep -q "dry-run: curl -X GET $A3C_PS_API_URL/os-templates" "$work/out" || fail "up --dry-run did not print GET /os-templates"
+grep -q "scripts/parameter-server --bind .* --max-steps 100 .*--tls-cert" "$work/out" || fail "up --dry-run did not print the server's command"
+[ "$(grep -c 'dry-run: .*no-ssh paperspace@<public IP of host [01]>: cd ~/a3c-java && run=' "$work/out")" -eq 3 ] \
+  && [ "$(grep -cE 'nohup scripts/worker --ps .* --worker-id a3c-[0-9a-f]{6}-h[01]-' "$work/out")" -eq 2 ] || fail "up --dry-run did not print both worker hosts' commands"
+[ ! -s "$work/requests" ] && [ ! -f "$work/ssh-calls" ] && [ ! -f "$A3C_PS_STATE" ] || fail "up --dry-run called the API or SSH, or wrote state"
+
+# --- A failed up (no capacity for the 2nd machine) deletes what it made, and only that. ---
+start_fake "{\"pageSize\": 2, \"machines\": $others, \"addresses\": [[\"198.19.250.1\",\"198.19.251.1\"]],
+  \"fail\": [{\"method\": \"POST\", \"path\": \"/machines\", \"call\": 2, \"status\": 400, \"message\": \"Out of capacity for C7 in East Coast (NY2)\"}]}"
+run up --hosts 3 --env-name CartPole-v1
+[ "$rc" -eq 1 ] || fail "up with a failing create: exit $rc, not 1"
+grep -q "POST /machines failed: HTTP 400: Out of capacity for C7 in East Coast (NY2)" "$work/err" || fail "up did not print the API's status and message"
+grep -q "everything it made is deleted" "$work/err" || fail "up did not say it cleaned up"
+expect_calls "GET /os-templates?limit=100" "GET /os-templates?limit=100&after=tmpl-u20" \
+  "POST /private-networks" "POST /startup-scripts" "POST /machines" "POST /machines" \
+  "GET /machines?limit=100" "GET /machines?limit=100&after=other2" \
+  "GET /machines/ps0003" "PATCH /machines/ps0003/stop" "GET /machines/ps0003" "GET /machines/ps0003" \
+  "DELETE /machines/ps0003" "GET /machines/ps0003" "DELETE /startup-scripts/sc0002" "DELETE /private-networks/pn0001"
+body=$(jq -c 'select(.method == "POST" and .path == "/machines") | .body' "$work/requests" | head -1)
+expected=$(jq -c '.' <<<'{"name":"X","machineType":"C7","templateId":"tmpl-u22-server","diskSize":50,"region":"East Coast (NY2)",
+  "publicIpType":"dynamic","startupScriptId":"sc0002","networkId":"pn0001","startOnCreate":true}')
+[ "$(jq -c '.name = "X"' <<<"$body")" = "$expected" ] || fail "POST /machines body $body, not $expected"
+[[ $(jq -r .name <<<"$body") =~ ^a3c-[0-9a-f]{6}-h0$ ]] || fail "machine name $(jq -r .name <<<"$body") is not a3c-RUNID-h0"
+jq -s -e 'map(select(.method == "POST" and .path == "/startup-scripts"))[0].body | .isRunOnce == true and (.script | test("openjdk-21-jdk-headless maven"))' "$work/requests" >/dev/null \
+  || fail "the startup script does not install a JDK 21 and Maven once"
+jq -e -s 'all(.auth)' "$work/requests" >/dev/null || fail "a request went without the key"
+[ "$(machine_names)" = "a3c-fff000-h0x someone-else-gpu " ] || fail "after the failed up the fake holds: $(machine_names)"
+[ ! -f "$A3C_PS_STATE" ] || fail "the failed up left its state file"
+
+# --- A failed remote part (no host ever answers SSH) deletes the machines too. ---
+start_fake '{"addresses": [["198.19.250.1","198.19.251.1"]]}'
+A3C_PS_SETUP_SECONDS=1 run up --hosts 1 --env-name CartPole-v1
+[ "$rc" -eq 1 ] && grep -q "198.19.250.1: no SSH" "$work/err" || fail "up with unreachable hosts: exit $rc, not 1 with the reason"
+[ -s "$work/ssh-calls" ] || fail "up did not try SSH"
+[ -z "$(machine_names)" ] && [ ! -f "$A3C_PS_STATE" ] || fail "up with unreachable hosts left: $(machine_names)"
+
+# --- up refuses an existing state file; down deletes this run's machines only (found across pages), twice. ---
+start_fake "$(jq -n --argjson others "$others" '{pageSize: 2, machines: ($others + [
+  {id: "ps9001", name: "a3c-abc123-h0", state: "ready"}, {id: "ps9002", name: "a3c-abc123-h1", state: "off"},
+  {id: "ps9003", name: "a3c-abc1234-h0", state: "ready"}, {id: "ps9004", name: "a3c-abc123-h1-old", state: "ready"}])}')"
+# ps9002's create reply was lost (not recorded); other1 is recorded by mistake and must be left alone.
+jq -n '{prefix: "a3c-abc123", region: "East Coast (NY2)", machineType: "C7", envName: "CartPole-v1", phase: "running",
+  networkId: "pn-shared", networkCreated: false, machines: [{id: "ps9001", name: "a3c-abc123-h0"}, {id: "other1", name: "a3c-abc123-h1"}]}' > "$A3C_PS_STATE"
+sum=$(md5sum < "$A3C_PS_STATE")
+run up --hosts 1 --env-name CartPole-v1
+[ "$rc" -eq 2 ] && grep -q "already records a run (a3c-abc123-h0, a3c-abc123-h1): take it down with scripts/paperspace/down first, or pass --force" "$work/err" \
+  || fail "up over a state file: exit $rc, not 2 with the reason"
+[ ! -s "$work/requests" ] && [ "$(md5sum < "$A3C_PS_STATE")" = "$sum" ] || fail "up over a state file called the API or changed the file"
+run down --dry-run
+[ "$rc" -eq 0 ] && grep -q "dry-run: curl -X DELETE $A3C_PS_API_URL/machines/ps9001" "$work/out" && [ ! -s "$work/requests" ] && [ -f "$A3C_PS_STATE" ] \
+  || fail "down --dry-run: exit $rc, or it called the API or removed the state"
+run down
+[ "$rc" -eq 0 ] || fail "down: exit $rc"
+grep -q "machine other1 is named 'someone-else-gpu', not one of this run's (a3c-abc123-h<N>): left alone" "$work/err" || fail "down did not refuse the foreign machine"
+expect_calls "GET /machines?limit=100" "GET /machines?limit=100&after=other2" "GET /machines?limit=100&after=ps9002" \
+  "GET /machines/other1" \
+  "GET /machines/ps9001" "PATCH /machines/ps9001/stop" "GET /machines/ps9001" "GET /machines/ps9001" "DELETE /machines/ps9001" "GET /machines/ps9001" \
+  "GET /machines/ps9002" "DELETE /machines/ps9002" "GET /machines/ps9002"
+[ "$(machine_names)" = "a3c-abc123-h1-old a3c-abc1234-h0 a3c-fff000-h0x someone-else-gpu " ] || fail "after down the fake holds: $(machine_names)"
+: > "$work/requests"
+run down
+[ "$rc" -eq 0 ] && grep -q "nothing to take down" "$work/out" && [ ! -s "$work/requests" ] || fail "a second down: exit $rc, or it called the API"
+echo "paperspace API cases passed: calls, paging, keys, dry runs, refusal, cleanup, down twice"
