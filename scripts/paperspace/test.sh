@@ -139,3 +139,99 @@ expect_calls "GET /machines?limit=100" "GET /machines?limit=100&after=other2" "G
 run down
 [ "$rc" -eq 0 ] && grep -q "nothing to take down" "$work/out" && [ ! -s "$work/requests" ] || fail "a second down: exit $rc, or it called the API"
 echo "paperspace API cases passed: calls, paging, keys, dry runs, refusal, cleanup, down twice"
+
+# --- A whole run on two simulated hosts: network namespaces joined by a veth pair, private IPs
+# 198.19.N.1 and .2; their "public" IPs .101 and .102 are only what the ssh stand-in maps to them. ---
+net=198.19.$(($$ % 200 + 20))
+ns0=a3cps-h0-$$ ns1=a3cps-h1-$$
+if ! ip netns add "$ns0"; then
+  # Namespaces need root (CAP_NET_ADMIN); CI has it, so there this is a failure, not a skip.
+  [ "${CI:-}" = true ] && fail "cannot make network namespaces (needs root with CAP_NET_ADMIN)"
+  echo "paperspace test SKIPPED the run on simulated hosts: network namespaces need root with CAP_NET_ADMIN" >&2
+  exit 0
+fi
+namespaces+=("$ns0")
+ip netns add "$ns1" && namespaces+=("$ns1")
+ip link add "a3cps$$a" netns "$ns0" type veth peer name "a3cps$$b" netns "$ns1"
+ip -n "$ns0" addr add "$net.1/24" dev "a3cps$$a"
+ip -n "$ns1" addr add "$net.2/24" dev "a3cps$$b"
+for ns in "$ns0" "$ns1"; do ip -n "$ns" link set lo up; done
+ip -n "$ns0" link set "a3cps$$a" up
+ip -n "$ns1" link set "a3cps$$b" up
+cat > "$work/ssh" <<EOF
+#!/usr/bin/env bash
+# ssh stand-in: "ssh USER@PUBLIC_IP COMMAND" runs COMMAND in that host's namespace and home folder.
+echo "\$1" >> "$work/ssh-calls"
+case "\${1#*@}" in
+  $net.101) ns=$ns0 ;;
+  $net.102) ns=$ns1 ;;
+  *) echo "ssh: connect to host \${1#*@} port 22: No route to host" >&2; exit 255 ;;
+esac
+mkdir -p "$work/home-\$ns" && cd "$work/home-\$ns" && exec ip netns exec "\$ns" env HOME="$work/home-\$ns" bash -c "\$2"
+EOF
+chmod +x "$work/ssh"
+export A3C_PS_SSH=$work/ssh
+run0=$work/home-$ns0/a3c-run run1=$work/home-$ns1/a3c-run
+
+start_fake "{\"addresses\": [[\"$net.101\", \"$net.1\"], [\"$net.102\", \"$net.2\"]]}"
+run up --hosts 2 --machine-type C5 --env-name CartPole-v1 --ship-build --workers-per-host 2 --price-per-hour 0.5 -- --max-steps 4000 --lr 0.001
+[ "$rc" -eq 0 ] || fail "up on two simulated hosts: exit $rc"
+grep -q "parameter server listening on $net.1:50051 (TLS, auth token)" "$work/out" || fail "up did not start the server on host 0's private IP"
+grep -qE "host 0 \(a3c-[0-9a-f]{6}-h0\): 1 workers" "$work/out" && grep -qE "host 1 \(a3c-[0-9a-f]{6}-h1\): 2 workers" "$work/out" \
+  || fail "up did not start 1 worker on host 0 and 2 on host 1"
+grep -q 'cost: 2 x \$0.5 = \$1.00 per hour' "$work/out" || fail "up did not print the cost per hour"
+grep -q "parameter-server listening on $net.1:50051" "$run0/server.log" || fail "the server does not listen on $net.1"
+[ "$(stat -c %a "$run0/auth-token")" = 600 ] && [ "$(stat -c %a "$run0/tls/server.key")" = 600 ] && [ ! -e "$run1/tls/server.key" ] \
+  || fail "the auth token or the server's key is readable by others, or was sent to host 1"
+[ "$(jq -r '.phase' "$A3C_PS_STATE")" = running ] || fail "the state file does not record a running run"
+# Each machine was polled through provisioning and starting to ready before SSH.
+[ "$(calls | grep -c '^POST /machines$')" -eq 2 ] && [ "$(calls | grep -c '^GET /machines/ps000[34]$')" -ge 6 ] || fail "up did not create and poll two machines"
+
+# The run reports while it trains and ends at its step limit; every process on both hosts ends with it.
+deadline=$((SECONDS + 150))
+until "$ps/status" > "$work/status" 2>&1 && grep -q "^server: ended" "$work/status"; do
+  [ "$SECONDS" -lt "$deadline" ] || { cat "$work/status" >&2; tail -5 "$run0/server.log" "$run1"/*.log >&2; fail "the run did not end within 150 s"; }
+  sleep 2
+done
+grep -qE "a3c-[0-9a-f]{6}-h1  ps0004  ready  public $net.102  private $net.2" "$work/status" || fail "status did not show host 1 ready"
+grep -qE "^progress episodes=[1-9][0-9]* global_step=[0-9]+ mean100=" "$work/status" || fail "status showed no progress line: $(cat "$work/status")"
+grep -q "parameter-server stopped: STOP_REASON_MAX_STEPS" "$run0/server.log" || fail "the server did not stop at its step limit: $(tail -3 "$run0/server.log")"
+grep -l " episode" "$run1"/*.log > /dev/null || fail "no worker on host 1 played an episode"
+[ "$(cut -d, -f4 "$run0/episodes.csv" | sed 1d | sort -u | wc -l)" -ge 2 ] || fail "episodes.csv holds fewer than two workers' episodes"
+deadline=$((SECONDS + 60))
+while [ -n "$(ip netns pids "$ns0")$(ip netns pids "$ns1")" ]; do
+  [ "$SECONDS" -lt "$deadline" ] || fail "processes outlived the run: $(ip netns pids "$ns0") $(ip netns pids "$ns1")"
+  sleep 0.5
+done
+
+run logs --lines 3
+[ "$rc" -eq 0 ] && grep -q "=== host 0" "$work/out" && grep -q "=== host 1" "$work/out" && grep -q -- "--- server.log" "$work/out" \
+  || fail "logs: exit $rc, or a host's logs missing"
+run fetch "$work/fetched"
+[ "$rc" -eq 0 ] || fail "fetch: exit $rc"
+for f in episodes.csv server.log scores.png; do [ -s "$work/fetched/$f" ] || fail "fetch brought no $f"; done
+[ -n "$(ls "$work/fetched/checkpoints")" ] || fail "fetch brought no checkpoint"
+ls "$work/fetched"/hosts/a3c-*-h1/*.log > /dev/null || fail "fetch brought no log of host 1"
+[ -z "$(find "$work/fetched" -name auth-token -o -name server.key -o -name tls)" ] || fail "fetch copied the run's secrets"
+
+# Every verb's --dry-run prints its calls and SSH commands and makes none; without a key, each stops.
+: > "$work/requests"
+: > "$work/ssh-calls"
+for verb in status logs "fetch $work/dry" down; do
+  run $verb --dry-run
+  [ "$rc" -eq 0 ] && grep -q "^dry-run: curl -X GET $A3C_PS_API_URL/machines" "$work/out" || fail "$verb --dry-run: exit $rc, or no call printed"
+  [ "$verb" = down ] || grep -q "^dry-run: $work/ssh paperspace@$net.101: " "$work/out" || fail "$verb --dry-run printed no SSH command"
+  rc=0; env -u PAPERSPACE_API_KEY "$ps/${verb%% *}" ${verb#* } > "$work/out" 2> "$work/err" || rc=$?
+  [ "$rc" -eq 2 ] && [ "$(wc -l < "$work/err")" -eq 1 ] || fail "$verb without a key: exit $rc, not 2 with one line"
+done
+[ ! -s "$work/requests" ] && [ ! -s "$work/ssh-calls" ] && [ ! -e "$work/dry" ] || fail "a --dry-run or a keyless verb called the API or SSH, or wrote files"
+
+run down
+[ "$rc" -eq 0 ] || fail "down after the run: exit $rc"
+for call in "DELETE /machines/ps0003" "DELETE /machines/ps0004" "DELETE /startup-scripts/sc0002" "DELETE /private-networks/pn0001"; do
+  calls | grep -qx "$call" || fail "down did not call $call"
+done
+[ -z "$(machine_names)" ] && [ ! -f "$A3C_PS_STATE" ] || fail "after down the fake holds: $(machine_names)"
+run down
+[ "$rc" -eq 0 ] && grep -q "nothing to take down" "$work/out" || fail "a second down: exit $rc"
+echo "paperspace test passed: up on two simulated hosts, a CartPole run over TLS to its step limit, status, logs, fetch, down twice"
