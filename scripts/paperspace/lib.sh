@@ -36,12 +36,13 @@ require_key() {
   [ -n "${PAPERSPACE_API_KEY:-}" ] || usage_error "PAPERSPACE_API_KEY is not set: make a key at https://console.paperspace.com (Team settings, API keys) and export it"
 }
 
-# api METHOD PATH [JSON]: the reply's body in $reply. An API error prints the HTTP status and the
-# API's message and returns 1; a rejected key returns 2 (callers `|| exit` pass either on). A dry run
-# prints the call and leaves $reply empty.
+# api METHOD PATH [JSON]: the reply's body in $reply, its HTTP status in $api_status. An API error
+# prints the status and the API's message and returns 1 (silently for a 404 when the caller sets
+# quiet_404=true: gone is what it expects); a rejected key returns 2. Callers `|| exit` pass either
+# on. A dry run prints the call and leaves $reply empty.
 api() {
   local method=$1 path=$2 body=${3:-} out status
-  reply=""
+  reply="" api_status=""
   if $dry_run; then
     echo "dry-run: curl -X $method $PS_API$path${body:+ -d '$body'}"
     return 0
@@ -65,6 +66,8 @@ api() {
     401 | 403)
       echo "paperspace: the API rejected PAPERSPACE_API_KEY (HTTP $status: $(api_message))" >&2
       return 2 ;;
+    404) [ "${quiet_404:-}" = true ] || echo "paperspace: $method $path failed: HTTP 404: $(api_message)" >&2
+      return 1 ;;
     *)
       echo "paperspace: $method $path failed: HTTP $status: $(api_message)" >&2
       return 1 ;;
@@ -155,17 +158,17 @@ wait_machine() {
   local id=$1 want=$2 deadline=$((SECONDS + $3)) now
   $dry_run && { api GET "/machines/$id"; return 0; }
   while [ "$SECONDS" -lt "$deadline" ]; do
-    if api GET "/machines/$id" 2>/dev/null; then
+    if quiet_404=true api GET "/machines/$id"; then
       now=$(jq -r .state <<<"$reply")
       [ "$now" = "$want" ] && return 0
       [ "$now" = failed ] && { echo "paperspace: machine $id failed (state failed)" >&2; return 1; }
-    elif [ "${api_status:-}" = 404 ]; then
-      [ "$want" = gone ] && return 0
-      echo "paperspace: machine $id is gone (deleted outside this run?)" >&2
-      return 1
-    elif [ "${api_status:-}" = 401 ] || [ "${api_status:-}" = 403 ]; then
-      api GET "/machines/$id"
-      return
+    else
+      case "$api_status" in
+        404) [ "$want" = gone ] && return 0
+          echo "paperspace: machine $id is gone (deleted outside this run?)" >&2
+          return 1 ;;
+        401 | 403) return 2 ;;
+      esac
     fi
     sleep "$PS_POLL"
   done
@@ -176,11 +179,11 @@ wait_machine() {
 # delete_machine ID: stops the machine (its hourly billing ends), deletes it, waits until it is gone.
 # A machine whose name is not one of this run's is left alone.
 delete_machine() {
-  local id=$1 name
-  if ! api GET "/machines/$id" 2>/dev/null; then
-    [ "${api_status:-}" = 404 ] && { echo "machine $id: already gone"; return 0; }
-    api GET "/machines/$id"
-    return
+  local id=$1 name rc=0
+  quiet_404=true api GET "/machines/$id" || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    [ "$api_status" = 404 ] && { echo "machine $id: already gone"; return 0; }
+    return "$rc"
   fi
   if ! $dry_run; then
     name=$(jq -r .name <<<"$reply")
@@ -203,14 +206,14 @@ delete_machine() {
 # delete_resource KIND ID: a startup script or private network; gone already is fine. A network is
 # retried while the machines just deleted still hold it.
 delete_resource() {
-  local kind=$1 id=$2 try
+  local kind=$1 id=$2 try rc
   for ((try = 0; try < 10; try++)); do
-    if api DELETE "/$kind/$id" 2>/dev/null; then echo "$kind $id: deleted"; return 0; fi
-    [ "${api_status:-}" = 404 ] && { echo "$kind $id: already gone"; return 0; }
-    [ "${api_status:-}" = 401 ] || [ "${api_status:-}" = 403 ] && break
+    quiet_404=true api DELETE "/$kind/$id" && { echo "$kind $id: deleted"; return 0; }
+    rc=$?
+    [ "$api_status" = 404 ] && { echo "$kind $id: already gone"; return 0; }
+    [ "$rc" -eq 2 ] && return 2
     sleep "$PS_POLL"
   done
-  api DELETE "/$kind/$id"
   return 1
 }
 

@@ -158,7 +158,7 @@ start_run() {
     [ "$i" -eq 0 ] && workers=$((workers > 1 ? workers - 1 : 1))
     on_host "$ip" "$(worker_host_command "$private0:$port" "$workers" "$name" "$first")" || { rm -rf "$work"; return 1; }
     state_update '.machines[$i] += {vcpus: $v, workers: $w}' --argjson i "$i" --argjson v "$vcpus" --argjson w "$workers"
-    echo "host $i ($name): $workers workers"
+    echo "host $i ($name): n_workers=$workers"
     first=$((first + workers))
   done
   rm -rf "$work"

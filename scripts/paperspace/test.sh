@@ -70,6 +70,9 @@ rc=0; PAPERSPACE_API_KEY=wrong "$ps/up" --hosts 1 --env-name CartPole-v1 > "$wor
   || fail "up with a rejected key: exit $rc, not 2 with one line"
 expect_calls "GET /os-templates?limit=100"
 [ ! -f "$A3C_PS_STATE" ] || fail "up with a rejected key left a state file"
+rc=0; A3C_PS_API_URL=http://127.0.0.1:9/v1 "$ps/up" --hosts 1 --env-name CartPole-v1 > "$work/out" 2> "$work/err" || rc=$?
+[ "$rc" -eq 1 ] && grep -q "GET /os-templates?limit=100: cannot reach http://127.0.0.1:9/v1" "$work/err" && [ ! -f "$A3C_PS_STATE" ] \
+  || fail "up with the API unreachable: exit $rc, not 1 with the reason"
 
 # --- --dry-run prints every call and SSH command, and calls nothing. ---
 : > "$work/requests"
@@ -80,6 +83,9 @@ grep -q "dry-run: curl -X GET $A3C_PS_API_URL/os-templates" "$work/out" || fail 
 grep -q "scripts/parameter-server --bind .* --max-steps 100 .*--tls-cert" "$work/out" || fail "up --dry-run did not print the server's command"
 [ "$(grep -c 'dry-run: .*no-ssh paperspace@<public IP of host [01]>: cd ~/a3c-java && run=' "$work/out")" -eq 3 ] \
   && [ "$(grep -cE 'nohup scripts/worker --ps .* --worker-id a3c-[0-9a-f]{6}-h[01]-' "$work/out")" -eq 2 ] || fail "up --dry-run did not print both worker hosts' commands"
+# A C7 has 12 vCPUs: 11 workers beside the server on host 0, 12 on host 1, indexed 0-10 and 11-22.
+grep -qE 'host 0 \(a3c-[0-9a-f]{6}-h0\): n_workers=11$' "$work/out" && grep -qE 'host 1 \(a3c-[0-9a-f]{6}-h1\): n_workers=12$' "$work/out" \
+  && grep -q 'for i in $(seq 11 22)' "$work/out" || fail "up --dry-run did not plan 11 workers on host 0 and 12 on host 1"
 [ ! -s "$work/requests" ] && [ ! -f "$work/ssh-calls" ] && [ ! -f "$A3C_PS_STATE" ] || fail "up --dry-run called the API or SSH, or wrote state"
 
 # --- A failed up (no capacity for the 2nd machine) deletes what it made, and only that. ---
@@ -174,11 +180,11 @@ export A3C_PS_SSH=$work/ssh
 run0=$work/home-$ns0/a3c-run run1=$work/home-$ns1/a3c-run
 
 start_fake "{\"addresses\": [[\"$net.101\", \"$net.1\"], [\"$net.102\", \"$net.2\"]]}"
-run up --hosts 2 --machine-type C5 --env-name CartPole-v1 --ship-build --workers-per-host 2 --price-per-hour 0.5 -- --max-steps 4000 --lr 0.001
+run up --hosts 2 --machine-type C5 --env-name CartPole-v1 --ship-build --workers-per-host 1 --price-per-hour 0.5 -- --max-steps 2000 --lr 0.001
 [ "$rc" -eq 0 ] || fail "up on two simulated hosts: exit $rc"
 grep -q "parameter server listening on $net.1:50051 (TLS, auth token)" "$work/out" || fail "up did not start the server on host 0's private IP"
-grep -qE "host 0 \(a3c-[0-9a-f]{6}-h0\): 1 workers" "$work/out" && grep -qE "host 1 \(a3c-[0-9a-f]{6}-h1\): 2 workers" "$work/out" \
-  || fail "up did not start 1 worker on host 0 and 2 on host 1"
+grep -qE "host 0 \(a3c-[0-9a-f]{6}-h0\): n_workers=1$" "$work/out" && grep -qE "host 1 \(a3c-[0-9a-f]{6}-h1\): n_workers=1$" "$work/out" \
+  || fail "up did not start one worker on each host"
 grep -q 'cost: 2 x \$0.5 = \$1.00 per hour' "$work/out" || fail "up did not print the cost per hour"
 grep -q "parameter-server listening on $net.1:50051" "$run0/server.log" || fail "the server does not listen on $net.1"
 [ "$(stat -c %a "$run0/auth-token")" = 600 ] && [ "$(stat -c %a "$run0/tls/server.key")" = 600 ] && [ ! -e "$run1/tls/server.key" ] \
@@ -191,7 +197,7 @@ grep -q "parameter-server listening on $net.1:50051" "$run0/server.log" || fail 
 deadline=$((SECONDS + 150))
 until "$ps/status" > "$work/status" 2>&1 && grep -q "^server: ended" "$work/status"; do
   [ "$SECONDS" -lt "$deadline" ] || { cat "$work/status" >&2; tail -5 "$run0/server.log" "$run1"/*.log >&2; fail "the run did not end within 150 s"; }
-  sleep 2
+  sleep 1
 done
 grep -qE "a3c-[0-9a-f]{6}-h1  ps0004  ready  public $net.102  private $net.2" "$work/status" || fail "status did not show host 1 ready"
 grep -qE "^progress episodes=[1-9][0-9]* global_step=[0-9]+ mean100=" "$work/status" || fail "status showed no progress line: $(cat "$work/status")"
