@@ -106,9 +106,9 @@ documented_vcpus() {
   case "$1" in C5) echo 4 ;; C6) echo 8 ;; C7) echo 12 ;; C8) echo 16 ;; C9) echo 24 ;; *) echo 2 ;; esac
 }
 
+# start_run: the remote part of up; its files (tarballs, the CA's key) go to $ps_work, which up deletes.
 start_run() {
-  local work i ip private0 pids=() vcpus workers first=0 name
-  work=$(mktemp -d)
+  local work=$ps_work i ip private0 secrets pids=() vcpus workers first=0 name
   if ! $dry_run; then
     pack_checkout "$work/checkout.tar"
     if [ -n "$rom_dir" ]; then (cd "$rom_dir" && find . -maxdepth 1 -name '*.bin' | tar -cf "$work/roms.tar" -T -); else tar -cf "$work/roms.tar" -T /dev/null; fi
@@ -139,29 +139,28 @@ start_run() {
     if ! wait "${pids[$i]}"; then
       echo "paperspace: preparing host $i failed:" >&2
       tail -20 "$work/host-$i.log" >&2
-      rm -rf "$work"
+      kill "${pids[@]}" 2>/dev/null || true
       return 1
     fi
   done
   $dry_run || echo "hosts prepared: checkout, ROMs and build on each"
 
   ip=$(if $dry_run; then echo "<public IP of host 0>"; else state ".machines[0].publicIp"; fi)
-  on_host "$ip" "$(server_command "$private0")" || { rm -rf "$work"; return 1; }
+  on_host "$ip" "$(server_command "$private0")" || return 1
   $dry_run || echo "parameter server listening on $private0:$port (TLS, auth token)"
   for ((i = 0; i < hosts; i++)); do
     ip=$(if $dry_run; then echo "<public IP of host $i>"; else state ".machines[$i].publicIp"; fi)
     name=$(if $dry_run; then echo "$prefix-h$i"; else state ".machines[$i].name"; fi)
     # A dry run assumes the type's documented vCPUs; a real one counts them on the host.
     vcpus=$(if $dry_run; then documented_vcpus "$machine_type"; else tail -1 "$work/vcpus-$i"; fi)
-    [[ $vcpus =~ ^[0-9]+$ ]] || { echo "paperspace: host $i reported no vCPU count" >&2; rm -rf "$work"; return 1; }
+    [[ $vcpus =~ ^[0-9]+$ ]] || { echo "paperspace: host $i reported no vCPU count" >&2; return 1; }
     workers=${workers_per_host:-$vcpus}
     [ "$i" -eq 0 ] && workers=$((workers > 1 ? workers - 1 : 1))
-    on_host "$ip" "$(worker_host_command "$private0:$port" "$workers" "$name" "$first")" || { rm -rf "$work"; return 1; }
+    on_host "$ip" "$(worker_host_command "$private0:$port" "$workers" "$name" "$first")" || return 1
     state_update '.machines[$i] += {vcpus: $v, workers: $w}' --argjson i "$i" --argjson v "$vcpus" --argjson w "$workers"
     echo "host $i ($name): n_workers=$workers"
     first=$((first + workers))
   done
-  rm -rf "$work"
 }
 
 print_summary() {
