@@ -122,7 +122,7 @@ ssh_command() {
     read -ra ssh_cmd <<<"$A3C_PS_SSH"
   else
     # Fresh machines have unknown host keys; they are kept next to the state, not in ~/.ssh.
-    ssh_cmd=(ssh -o BatchMode=yes -o ConnectTimeout=10 -o ServerAliveInterval=30 -o Compression=yes
+    ssh_cmd=(ssh -o BatchMode=yes -o ConnectTimeout=10 -o ServerAliveInterval=30 -o Compression=yes -o LogLevel=ERROR
       -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile="$state_file.known_hosts")
   fi
 }
@@ -140,14 +140,22 @@ on_host() {
 # host_lines: "index name publicIp privateIp" for each recorded machine.
 host_lines() { state -r '.machines | to_entries[] | "\(.key) \(.value.name) \(.value.publicIp // "-") \(.value.privateIp // "-")"'; }
 
-# Refreshes each recorded machine's public IP from the API (a dynamic IP changes when a machine restarts).
+# record_public_ip ID: stores the public IP in $reply (a machine's) for ID; a dynamic IP changes
+# when a machine restarts, and SSH must use the current one.
+record_public_ip() {
+  local ip
+  ip=$(jq -r '.publicIp // empty' <<<"$reply")
+  [ -z "$ip" ] || state_update '(.machines[] | select(.id == $id) | .publicIp) = $ip' --arg id "$1" --arg ip "$ip"
+}
+
+# refresh_addresses: record_public_ip for every recorded machine; one already gone is skipped.
 refresh_addresses() {
-  local id ip
+  local id rc
   for id in $(state '.machines[].id'); do
-    api GET "/machines/$id" || continue
-    $dry_run && continue
-    ip=$(jq -r '.publicIp // empty' <<<"$reply")
-    [ -n "$ip" ] && state_update '(.machines[] | select(.id == $id) | .publicIp) = $ip' --arg id "$id" --arg ip "$ip"
+    rc=0
+    quiet_404=true api GET "/machines/$id" || rc=$?
+    [ "$rc" -eq 0 ] || [ "$api_status" = 404 ] || exit "$rc"
+    $dry_run || [ "$rc" -ne 0 ] || record_public_ip "$id"
   done
 }
 
