@@ -74,8 +74,17 @@ rc=0; A3C_PS_API_URL=http://127.0.0.1:9/v1 "$ps/up" --hosts 1 --env-name CartPol
 [ "$rc" -eq 1 ] && grep -q "GET /os-templates?limit=100: cannot reach http://127.0.0.1:9/v1" "$work/err" && [ ! -f "$A3C_PS_STATE" ] \
   || fail "up with the API unreachable: exit $rc, not 1 with the reason"
 
-# --- --dry-run prints every call and SSH command, and calls nothing. ---
+# --- Bad flags: exit 2 with the reason, nothing called. ---
 : > "$work/requests"
+run up --hosts 0
+[ "$rc" -eq 2 ] && grep -q -- "--hosts must be 1..99, got '0'" "$work/err" || fail "up --hosts 0: exit $rc, not 2 with the reason"
+run up --hosts 1 --env-name PongNoFrameskip-v4
+[ "$rc" -eq 2 ] && grep -q -- "--rom-dir is needed for PongNoFrameskip-v4" "$work/err" || fail "up for Pong without ROMs: exit $rc, not 2"
+run up --hosts 1 --rom-dir "$work"
+[ "$rc" -eq 2 ] && grep -q -- "--rom-dir $work holds no \*.bin ROM" "$work/err" || fail "up with an empty --rom-dir: exit $rc, not 2"
+[ ! -s "$work/requests" ] && [ ! -f "$A3C_PS_STATE" ] || fail "up with bad flags called the API or wrote state"
+
+# --- --dry-run prints every call and SSH command, and calls nothing. ---
 run up --hosts 2 --env-name CartPole-v1 --dry-run -- --max-steps 100
 [ "$rc" -eq 0 ] || fail "up --dry-run: exit $rc"
 [ "$(grep -c "dry-run: curl -X POST $A3C_PS_API_URL/machines -d" "$work/out")" -eq 2 ] || fail "up --dry-run did not print two POST /machines"
