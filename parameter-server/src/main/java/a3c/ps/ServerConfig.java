@@ -27,7 +27,7 @@ public record ServerConfig(String bind, int port, OptimizerConfig optimizer, Str
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 << 20;
   /** How {@link #defaultApplierThreads} chooses, for option help. */
   public static final String APPLIER_THREADS_RULE = "a quarter of the cores, 1 to 8";
-  public static final int MAX_APPLIER_THREADS = 256;
+  private static final int MAX_APPLIER_THREADS = 256;
 
   public ServerConfig {
     if (port < 0 || port > 65535) {
@@ -54,10 +54,16 @@ public record ServerConfig(String bind, int port, OptimizerConfig optimizer, Str
     if (maxMessageBytes < 1 << 20) {
       throw new IllegalArgumentException("max message size must be at least 1 MiB, got " + maxMessageBytes);
     }
-    if (applierThreads < 1 || applierThreads > MAX_APPLIER_THREADS) {
-      throw new IllegalArgumentException("--applier-threads must be in 1.." + MAX_APPLIER_THREADS + ", got " + applierThreads);
-    }
+    requireApplierThreads(applierThreads);
     extra = Map.copyOf(extra);
+  }
+
+  /** Checks an applier thread count, for the server and for the launcher that passes one on. */
+  public static int requireApplierThreads(int threads) {
+    if (threads < 1 || threads > MAX_APPLIER_THREADS) {
+      throw new IllegalArgumentException("--applier-threads must be in 1.." + MAX_APPLIER_THREADS + ", got " + threads);
+    }
+    return threads;
   }
 
   /**
