@@ -78,7 +78,8 @@ final class MeasuredLaunch {
       long rss = after.rssBytes();
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       channel = null;
-      launcher.destroy();
+      // SIGTERM through the handle: Process.destroy would also close the pipe the last lines come through.
+      launcher.toHandle().destroy();
       boolean exited = launcher.waitFor(STOP_WAIT.toSeconds(), TimeUnit.SECONDS);
       reader.join(TimeUnit.SECONDS.toMillis(10));
       long updates = end.getUpdates() - start.getUpdates();
@@ -100,7 +101,7 @@ final class MeasuredLaunch {
         channel.shutdownNow();
       }
       if (launcher.isAlive()) {
-        launcher.destroy();
+        launcher.toHandle().destroy();
         if (!launcher.waitFor(STOP_WAIT.toSeconds(), TimeUnit.SECONDS)) {
           launcher.descendants().forEach(ProcessHandle::destroyForcibly);
           launcher.destroyForcibly();

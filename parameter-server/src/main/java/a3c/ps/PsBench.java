@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -139,9 +140,15 @@ public final class PsBench implements Callable<Integer> {
         updates = server.status().getUpdates() - updatesBefore;
         ms = server.serverTime().millisPerUpdateSince(before);
       }
+      int[] sizes = weights.stream().mapToInt(t -> t.getData().size() / Float.BYTES).toArray();
       System.out.println(Machine.current());
       System.out.printf(Locale.ROOT, "reference layout: %d tensors, %d parameters, %.2f MB per model%n", NAMES.length,
           floats, floats * 4 / 1e6);
+      // After the load, not before: the step's cost alone, on the same machine in the same minute.
+      for (int threads : IntStream.of(1, config.applierThreads()).distinct().toArray()) {
+        System.out.printf(Locale.ROOT, "step-alone opt=%s threads=%d ms_per_step=%.3f%n", config.optimizer().kind().flag(),
+            threads, StepCost.millisPerStep(config.optimizer(), sizes, threads));
+      }
       System.out.printf(Locale.ROOT, "ps-capacity clients=%d applier_threads=%d updates_per_s=%.1f server_ms_per_update=%.3f%n",
           clients, config.applierThreads(), updates / seconds, ms);
     }

@@ -13,9 +13,9 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +41,6 @@ import java.util.concurrent.atomic.LongAdder;
  * one core's steps would be the run's wall.
  */
 public final class ParameterStore implements AutoCloseable {
-  private static final int POOLED_BUFFERS = 16;
   private static final int CHUNK = 4096;
   /** The largest magnitude accepted: squared, as Adam's and RMSprop's second moments square it, it stays finite in a float. */
   static final float MAX_ABS_VALUE = 1e18f;
@@ -51,7 +50,12 @@ public final class ParameterStore implements AutoCloseable {
   private final Optimizer optimizer;
   private final ParallelStep step;
   private final ExecutorService applier;
-  private final BlockingQueue<float[]> pool = new ArrayBlockingQueue<>(POOLED_BUFFERS);
+  /**
+   * Decoded pushes' buffers, reused. Unbounded on purpose: it holds at most as many as were ever in
+   * flight at once, about one per worker, whereas a fixed cap below the worker count would allocate
+   * (and collect) a model-sized array per push once more workers wait than it holds.
+   */
+  private final Queue<float[]> pool = new ConcurrentLinkedQueue<>();
   private long version;
   private long globalStep;
   private long updates;
