@@ -148,6 +148,9 @@ public final class PsBench implements Callable<Integer> {
       for (int threads : IntStream.of(1, config.applierThreads()).distinct().toArray()) {
         System.out.printf(Locale.ROOT, "step-alone opt=%s threads=%d ms_per_step=%.3f%n", config.optimizer().kind().flag(),
             threads, StepCost.millisPerStep(config.optimizer(), sizes, threads));
+        System.out.printf(Locale.ROOT, "push-alone opt=%s threads=%d ms_per_update=%.3f%n", config.optimizer().kind().flag(),
+            threads, StepCost.millisPerSharedMemoryUpdate(config.optimizer(), weights, gradients.getFirst(),
+                config.sharedMemoryDir(), threads));
       }
       System.out.printf(Locale.ROOT, "ps-capacity clients=%d applier_threads=%d updates_per_s=%.1f server_ms_per_update=%.3f%n",
           clients, config.applierThreads(), updates / seconds, ms);

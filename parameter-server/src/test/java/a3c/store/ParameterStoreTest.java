@@ -111,6 +111,37 @@ class ParameterStoreTest {
   }
 
   @Test
+  void sharedMemoryGradients_acceptUpToTheLimit_andRefuseBeyondIt_inAnyChunk() {
+    String[] names = {"big", "small"};
+    long[][] shapes = {{3, 4000}, {5}};
+    ParameterStore store = ParameterStore.initialize(TestModels.random(names, shapes, 1, 0.1f), ADAM, 2);
+    stores.add(store);
+    int floats = store.layout().totalSize();
+    float limit = ParameterStore.MAX_ABS_VALUE;
+    for (float good : new float[] {limit, -limit, -0f, Float.MIN_VALUE}) {
+      store.apply(store.decodeAll(bufferWith(floats, 9000, good)), 0, 1, 1, false).join();
+    }
+    float negativeNaN = Float.intBitsToFloat(0xffc00000);
+    int[] where = {5, 4100, 11999, floats - 1};
+    String[] tensor = {"big", "big", "big", "small"};
+    for (float bad : new float[] {Math.nextUp(limit), -Math.nextUp(limit), Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+        Float.NaN, negativeNaN}) {
+      for (int i = 0; i < where.length; i++) {
+        ByteBuffer push = bufferWith(floats, where[i], bad);
+        String message = assertThrows(IllegalArgumentException.class, () -> store.decodeAll(push)).getMessage();
+        assertTrue(message.startsWith("gradients of tensor '" + tensor[i] + "' hold " + bad), message);
+      }
+    }
+    assertEquals(4, store.snapshot().version());
+  }
+
+  private static ByteBuffer bufferWith(int floats, int index, float value) {
+    ByteBuffer buffer = ByteBuffer.allocateDirect(floats * Float.BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    buffer.putFloat(index * Float.BYTES, value);
+    return buffer;
+  }
+
+  @Test
   void snapshots_areImmutable_laterUpdatesDoNotChangeThem() {
     ParameterStore store = small();
     Snapshot before = store.withWeights().join();
