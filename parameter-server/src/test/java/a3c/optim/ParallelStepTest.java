@@ -13,8 +13,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The sliced step against the one-thread step, compared bit for bit. */
 class ParallelStepTest {
-  /** Uneven on purpose: tensors smaller than a slice, a slice boundary inside most tensors, one-element tensors. */
-  private static final int[] SIZES = {7, 1, 130, 3, 64, 1000, 17, 1, 2049};
+  /**
+   * Uneven on purpose: tensors smaller than a slice, a slice boundary inside most tensors, one-element
+   * tensors, and one that spans several of a thread's chunks (8,192 floats).
+   */
+  private static final int[] SIZES = {7, 1, 130, 3, 64, 1000, 17, 1, 2049, 20000, 5};
   /** Past two subnormal sweeps (every 64 steps), which also run per slice. */
   private static final int STEPS = 130;
 
@@ -53,7 +56,7 @@ class ParallelStepTest {
   }
 
   @Test
-  void everyElementIsHandedOnOnce_byTheThreadThatUpdatedIt() {
+  void everyElementIsHandedOnOnce_inChunksOnCacheLines() {
     int total = Arrays.stream(SIZES).sum();
     AtomicIntegerArray seen = new AtomicIntegerArray(total);
     Optimizer adam = Optimizer.create(OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-3), SIZES);
@@ -63,7 +66,7 @@ class ParallelStepTest {
     try (ParallelStep parallel = new ParallelStep(adam, SIZES, 4)) {
       assertEquals(4, parallel.threads());
       parallel.apply(weights, gradients(new SplittableRandom(1), total, 1), all, (from, to) -> {
-        assertEquals(0, from % 16, "slices start on a cache line");
+        assertEquals(0, from % 16, "chunks start on a cache line");
         for (int i = from; i < to; i++) {
           seen.incrementAndGet(i);
         }
