@@ -117,7 +117,7 @@ class ParameterStoreTest {
     ParameterStore store = ParameterStore.initialize(TestModels.random(names, shapes, 1, 0.1f), ADAM, 2);
     stores.add(store);
     int floats = store.layout().totalSize();
-    float limit = ParameterStore.MAX_ABS_VALUE;
+    float limit = FiniteValues.MAX_ABS_VALUE;
     for (float good : new float[] {limit, -limit, -0f, Float.MIN_VALUE}) {
       store.apply(store.decodeAll(bufferWith(floats, 9000, good)), 0, 1, 1, false).join();
     }
