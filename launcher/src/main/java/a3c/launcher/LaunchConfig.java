@@ -20,11 +20,12 @@ import java.util.List;
  * @param jvmCache where the child JVMs' ahead-of-time caches live, or null for none
  * @param romDir where the test games find their ROM; null for {@code $A3C_ROM_DIR}
  * @param testGames greedy games played once the target is reached, as the reference does
+ * @param affinity how worker JVMs are pinned to cores ({@link CpuAffinity#NONE}: not at all)
  */
 public record LaunchConfig(String envName, int workers, Path runDir, String bind, int port, String psTarget,
     String authToken, List<String> psArgs, List<String> workerArgs, Duration maxRuntime, Path resume,
     GetStatusResponse resumedFrom, int workerRestarts, int psRestarts, Duration progressEvery, boolean sharedMemory,
-    Path romDir, int testGames, Path jvmCache) {
+    Path romDir, int testGames, Path jvmCache, CpuAffinity affinity) {
   public LaunchConfig {
     if (workers < 0) {
       throw new IllegalArgumentException("--n-workers must be >= 0, got " + workers);

@@ -357,7 +357,8 @@ public final class Launcher {
       args.addAll(List.of("--shared-memory-dir", sharedMemory.toString()));
     }
     // One worker records for all: they would all write the same recording.
-    return childJvm("worker-" + index, "worker", index == 0, WORKER_JVM, WorkerCommand.class.getName(), args);
+    ChildSpec worker = childJvm("worker-" + index, "worker", index == 0, WORKER_JVM, WorkerCommand.class.getName(), args);
+    return config.affinity().pin(worker, index);
   }
 
   private ChildSpec childJvm(String name, String kind, boolean record, List<String> jvmOptions, String mainClass,

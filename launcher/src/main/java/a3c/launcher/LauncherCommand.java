@@ -9,6 +9,7 @@ import a3c.optim.OptimizerKind;
 import a3c.proto.GetStatusResponse;
 import a3c.ps.ParameterServer;
 import a3c.ps.StopMeasure;
+import a3c.ps.ServerConfig;
 import a3c.supervise.JvmCache;
 import a3c.worker.LearnerOptions;
 import java.io.IOException;
@@ -39,13 +40,25 @@ import sun.misc.Signal;
 public final class LauncherCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  private final HostResources host;
+
   @Option(names = "--lr", description = "learning rate (default: ${DEFAULT-VALUE})")
   double lr = 0.0001;
 
   @Mixin LearnerOptions learner = new LearnerOptions();
 
-  @Option(names = "--n-workers", description = "how many worker JVMs to run here; 0 for remote workers only (default: available processors)")
+  @Option(names = "--n-workers", description = "how many worker JVMs to run here; 0 for remote workers only; more than "
+      + "the cores only warns; a count whose memory (stated at the start) exceeds what is available is refused "
+      + "(default: available processors)")
   Integer nWorkers;
+
+  @Option(names = "--cpu-affinity", description = "pin worker i to the i-th CPU this launcher may use (round robin), "
+      + "with taskset; where there is no taskset the workers run unpinned, with a warning")
+  boolean cpuAffinity;
+
+  @Option(names = "--applier-threads", description = "threads the parameter server applies each update with, each over "
+      + "its own slice of the model (default: " + ServerConfig.APPLIER_THREADS_RULE + ")")
+  Integer applierThreads;
 
   @Option(names = "--env-name", description = "CartPole-v1 or any <Game>NoFrameskip-v4 (default: ${DEFAULT-VALUE})")
   String envName = "PongNoFrameskip-v4";
@@ -125,6 +138,15 @@ public final class LauncherCommand implements Callable<Integer> {
   @Option(names = "--test-games", description = "greedy games played with --use-trained and after reaching the target (default: ${DEFAULT-VALUE})")
   int testGames = 3;
 
+  public LauncherCommand() {
+    this(HostResources.current());
+  }
+
+  /** A launcher that plans for the given machine instead of this one. */
+  LauncherCommand(HostResources host) {
+    this.host = host;
+  }
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new LauncherCommand()).execute(args));
   }
@@ -142,6 +164,11 @@ public final class LauncherCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("launcher: " + e.getMessage());
       return 2;
     }
+    HostFit.of(config.envName(), config.workers(), host).notes().forEach(note -> out.println("[launcher] " + note));
+    if (cpuAffinity && !config.affinity().pins()) {
+      out.println("[launcher] warning: --cpu-affinity needs taskset, which is not on the PATH: the workers run unpinned");
+    }
+    out.flush();
     // scripts/launcher sets a3c.terminal when its standard output is a terminal ([ -t 1 ]).
     Launcher launcher = new Launcher(config, out, Boolean.getBoolean("a3c.terminal"));
     AtomicInteger interrupts = new AtomicInteger();
@@ -258,6 +285,8 @@ public final class LauncherCommand implements Callable<Integer> {
       resumedFrom = ParameterServer.status(checkpointOfThisEnv(resume).checkpoint());
     }
     int workers = nWorkers == null ? Runtime.getRuntime().availableProcessors() : nWorkers;
+    // A negative count needs no memory here; LaunchConfig refuses it below.
+    HostFit.of(envName, workers, host).requireMemory();
     Path dir = runDir != null ? runDir
         : Path.of("runs", envName + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Path earlier = dir.resolve("checkpoints");
@@ -276,6 +305,9 @@ public final class LauncherCommand implements Callable<Integer> {
     if (targetScore != null) {
       psArgs.addAll(List.of("--target-score", Double.toString(targetScore)));
     }
+    if (applierThreads != null) {
+      psArgs.addAll(List.of("--applier-threads", Integer.toString(ServerConfig.requireApplierThreads(applierThreads))));
+    }
     List<String> workerArgs = new ArrayList<>(List.of("--env-name", envName));
     workerArgs.addAll(learnerArgs);
     if (romDir != null) {
@@ -285,6 +317,7 @@ public final class LauncherCommand implements Callable<Integer> {
         psArgs, workerArgs, maxSeconds == null ? null : Duration.ofMillis((long) (maxSeconds * 1000)),
         resume == null ? null : resume.toAbsolutePath(), resumedFrom, workerRestarts, psRestarts,
         Duration.ofMillis((long) (progressEvery * 1000)), sharedMemory, romDir == null ? null : romDir.toAbsolutePath(), testGames,
-        noJvmCache ? null : (jvmCache != null ? jvmCache : JvmCache.defaultDirectory()).toAbsolutePath());
+        noJvmCache ? null : (jvmCache != null ? jvmCache : JvmCache.defaultDirectory()).toAbsolutePath(),
+        cpuAffinity ? CpuAffinity.find(System.getenv("PATH"), host.cpus()) : CpuAffinity.NONE);
   }
 }

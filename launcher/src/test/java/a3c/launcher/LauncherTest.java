@@ -235,6 +235,29 @@ class LauncherTest {
   }
 
   @Test
+  void moreWorkersThanCores_warnOnce_runPinnedWithTaskset_andEndCleanly() throws Exception {
+    int workers = Runtime.getRuntime().availableProcessors() + 1;
+    try (ChildJvm launcher = launch("--n-workers", Integer.toString(workers), "--cpu-affinity", "--applier-threads", "2",
+        "--max-steps", "3000")) {
+      launcher.awaitLine("\\[launcher\\] memory: " + workers + " workers x 0\\.3 GB \\+ server 0\\.7 GB = [0-9.]+ GB of [0-9.]+ GB available",
+          START);
+      String lastName = "worker-" + (workers - 1);
+      ProcessHandle last = started(launcher, lastName);
+      // Its first line comes from Java, so taskset has set the mask and handed the process over.
+      launcher.awaitLine("\\[" + lastName + "\\] .*worker " + lastName + " exchanges tensors through shared memory", START);
+      // Pinned round robin: the last worker wraps around to the first CPU this machine lets the launcher use.
+      String allowed = java.nio.file.Files.readAllLines(Path.of("/proc", Long.toString(last.pid()), "status")).stream()
+          .filter(line -> line.startsWith("Cpus_allowed_list:")).findFirst().orElseThrow();
+      assertEquals(HostResources.current().cpus().getFirst().toString(), allowed.split(":")[1].strip(), allowed);
+      launcher.awaitLine("run-summary .* workers=" + workers + " .*exit=step_limit", RUN);
+      assertEquals(3, launcher.awaitExit(START), launcher.transcript());
+      String warning = "warning: " + workers + " workers on " + (workers - 1) + " cores";
+      assertEquals(1, launcher.transcript().split(java.util.regex.Pattern.quote(warning), -1).length - 1, launcher.transcript());
+      assertTrue(launcher.process().descendants().findAny().isEmpty(), "no child outlives the launcher");
+    }
+  }
+
+  @Test
   void useTrained_playsGreedyGamesWithACheckpoint_andRefusesABadOne() throws Exception {
     Path checkpoints = trainBriefly("CartPole-v1", null, 400, folder.resolve("trained"));
     try (ChildJvm play = ChildJvm.start(folder, LauncherCommand.class.getName(),
@@ -334,7 +357,10 @@ class LauncherTest {
           {"--env-name", "PongNoFrameskip-v4", "--rom-dir", TestRoms.dir().toString(), "--resume", cartPole.toString()},
           {"--env-name", "CartPole-v1", "--bind", "no-such-host.invalid"},
           {"--env-name", "CartPole-v1", "--bind", "203.0.113.7"},
-          {"--env-name", "CartPole-v1", "--run-dir", earlier.toString()}};
+          {"--env-name", "CartPole-v1", "--run-dir", earlier.toString()},
+          // 30 TB of workers: refused on any machine, before anything starts.
+          {"--env-name", "CartPole-v1", "--n-workers", "100000"},
+          {"--env-name", "CartPole-v1", "--applier-threads", "0"}};
       String[] expected = {"lr must be in (0.0, 1.0], got -1.0", "unknown optimizer 'sgd'", "unknown env 'Nope-v0'",
           "/no/such/dir", "port " + taken.getLocalPort() + " on 127.0.0.1 is not free", "--n-workers must be >= 0, got -2",
           "nothing-here.a3c cannot be read", "--max-steps must be >= 0 (0 for no limit), got -1",
@@ -342,7 +368,8 @@ class LauncherTest {
           "was trained on CartPole-v1, not PongNoFrameskip-v4: pass --env-name CartPole-v1",
           "--bind no-such-host.invalid cannot be resolved", "--bind 203.0.113.7 (203.0.113.7) is not an address of this host",
           earlier.resolve("checkpoints") + " already holds an earlier run's checkpoints: continue it with --resume "
-              + earlier.resolve("checkpoints") + ", or start afresh with another --run-dir"};
+              + earlier.resolve("checkpoints") + ", or start afresh with another --run-dir",
+          "--n-workers 100000 needs about 31458.0 GB of memory", "--applier-threads must be in 1..256, got 0"};
       for (int i = 0; i < cases.length; i++) {
         List<String> args = new ArrayList<>(List.of(cases[i]));
         if (!args.contains("--run-dir")) {

@@ -21,6 +21,10 @@ final class Adam implements Optimizer {
   private final float beta2;
   private final float eps;
   private final OptimizerState state;
+  /** Per tensor, the coefficients of the step {@link #begin} started. */
+  private final float[] stepSizes;
+  private final float[] inverseSqrtBiasCorrections2;
+  private final boolean[] sweeps;
 
   Adam(OptimizerConfig config, OptimizerState state) {
     this.lr = (float) config.lr();
@@ -28,21 +32,29 @@ final class Adam implements Optimizer {
     this.beta2 = (float) config.beta2();
     this.eps = (float) config.eps();
     this.state = state;
+    int tensors = state.steps().length;
+    this.stepSizes = new float[tensors];
+    this.inverseSqrtBiasCorrections2 = new float[tensors];
+    this.sweeps = new boolean[tensors];
   }
 
   @Override
-  public void step(int tensor, float[] weights, float[] gradients, int offset, int length) {
+  public void begin(int tensor) {
     long t = ++state.steps()[tensor];
-    double biasCorrection1 = 1 - Math.pow(beta1, t);
-    double biasCorrection2 = 1 - Math.pow(beta2, t);
-    float stepSize = (float) (lr / biasCorrection1);
-    float inverseSqrtBiasCorrection2 = (float) (1 / Math.sqrt(biasCorrection2));
+    stepSizes[tensor] = (float) (lr / (1 - Math.pow(beta1, t)));
+    inverseSqrtBiasCorrections2[tensor] = (float) (1 / Math.sqrt(1 - Math.pow(beta2, t)));
+    sweeps[tensor] = Subnormals.due(t);
+  }
+
+  @Override
+  public void update(int tensor, float[] weights, float[] gradients, int from, int to) {
+    float stepSize = stepSizes[tensor];
+    float inverseSqrtBiasCorrection2 = inverseSqrtBiasCorrections2[tensor];
     float[] m = state.firstMoment();
     float[] v = state.secondMoment();
     float oneMinusBeta1 = 1 - beta1;
     float oneMinusBeta2 = 1 - beta2;
-    int end = offset + length;
-    for (int i = offset; i < end; i++) {
+    for (int i = from; i < to; i++) {
       float g = gradients[i];
       float mi = beta1 * m[i] + oneMinusBeta1 * g;
       float vi = beta2 * v[i] + oneMinusBeta2 * g * g;
@@ -50,9 +62,9 @@ final class Adam implements Optimizer {
       v[i] = vi;
       weights[i] -= stepSize * mi / ((float) Math.sqrt(vi) * inverseSqrtBiasCorrection2 + eps);
     }
-    if (Subnormals.due(t)) {
-      Subnormals.flush(m, offset, end);
-      Subnormals.flush(v, offset, end);
+    if (sweeps[tensor]) {
+      Subnormals.flush(m, from, to);
+      Subnormals.flush(v, from, to);
     }
   }
 

@@ -9,10 +9,27 @@ package a3c.optim;
  */
 public interface Optimizer {
   /**
-   * Applies one step to tensor {@code tensor}, which occupies {@code [offset, offset + length)} of
-   * the flat weights, the flat gradients and the optimizer's flat moments alike.
+   * Starts one step of tensor {@code tensor}: advances its step count and fixes the coefficients
+   * {@link #update} then uses. Call it once per tensor and step, before any {@code update} of it.
    */
-  void step(int tensor, float[] weights, float[] gradients, int offset, int length);
+  void begin(int tensor);
+
+  /**
+   * Applies the step {@link #begin begun} for {@code tensor} to {@code [from, to)}, a range inside
+   * the tensor's part of the flat weights, gradients and moments. Each element depends only on its
+   * own index, so disjoint ranges of one step may run on different threads at once, and any split
+   * of a tensor gives the same bits as one pass over it.
+   */
+  void update(int tensor, float[] weights, float[] gradients, int from, int to);
+
+  /**
+   * Applies one whole step to tensor {@code tensor}, which occupies {@code [offset, offset + length)}
+   * of the flat weights, the flat gradients and the optimizer's flat moments alike.
+   */
+  default void step(int tensor, float[] weights, float[] gradients, int offset, int length) {
+    begin(tensor);
+    update(tensor, weights, gradients, offset, offset + length);
+  }
 
   /** The optimizer's state, for checkpoints. */
   OptimizerState state();

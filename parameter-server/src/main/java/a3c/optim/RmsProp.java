@@ -14,28 +14,34 @@ final class RmsProp implements Optimizer {
   private final float alpha;
   private final float eps;
   private final OptimizerState state;
+  /** Per tensor, whether the step {@link #begin} started sweeps subnormals. */
+  private final boolean[] sweeps;
 
   RmsProp(OptimizerConfig config, OptimizerState state) {
     this.lr = (float) config.lr();
     this.alpha = (float) config.alpha();
     this.eps = (float) config.eps();
     this.state = state;
+    this.sweeps = new boolean[state.steps().length];
   }
 
   @Override
-  public void step(int tensor, float[] weights, float[] gradients, int offset, int length) {
-    long t = ++state.steps()[tensor];
+  public void begin(int tensor) {
+    sweeps[tensor] = Subnormals.due(++state.steps()[tensor]);
+  }
+
+  @Override
+  public void update(int tensor, float[] weights, float[] gradients, int from, int to) {
     float[] s = state.secondMoment();
     float oneMinusAlpha = 1 - alpha;
-    int end = offset + length;
-    for (int i = offset; i < end; i++) {
+    for (int i = from; i < to; i++) {
       float g = gradients[i];
       float si = alpha * s[i] + oneMinusAlpha * g * g;
       s[i] = si;
       weights[i] -= lr * g / ((float) Math.sqrt(si) + eps);
     }
-    if (Subnormals.due(t)) {
-      Subnormals.flush(s, offset, end);
+    if (sweeps[tensor]) {
+      Subnormals.flush(s, from, to);
     }
   }
 

@@ -10,6 +10,7 @@ import a3c.proto.StopReason;
 import a3c.rpc.Channels;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.store.ParameterStore;
+import a3c.store.ServerTime;
 import a3c.store.StoreState;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -69,7 +70,7 @@ public final class ParameterServer implements AutoCloseable {
     double elapsed = 0;
     if (resume != null) {
       StoreState state = resume.state();
-      restored = ParameterStore.restore(state, config.optimizer());
+      restored = ParameterStore.restore(state, config.optimizer(), config.applierThreads());
       scores = new ScoreBoard(resume.checkpoint().getEpisodesList());
       elapsed = resume.checkpoint().getElapsedSeconds();
       log.info("resumed from {}: version {}, global step {}, {} episodes", resume.file(), state.version(),
@@ -82,7 +83,7 @@ public final class ParameterServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write TensorBoard events in " + config.tensorboardDir(), e);
     }
-    this.service = new ParameterServerService(config.optimizer(), config.envName(), Clock.systemUTC(),
+    this.service = new ParameterServerService(config.optimizer(), config.applierThreads(), config.envName(), Clock.systemUTC(),
         new WorkerRegistry(Clock.systemUTC(), Duration.ofSeconds(30), Duration.ofSeconds(60)), scores, stopRule,
         restored, elapsed, config.sharedMemoryDir(), episodeLog, scalars);
   }
@@ -136,10 +137,10 @@ public final class ParameterServer implements AutoCloseable {
     return service.status();
   }
 
-  /** Server time per update (validate, optimizer step, publish), in milliseconds; 0 before the first. */
-  public double serverMillisPerUpdate() {
+  /** Server time on updates so far (validate, optimizer step, publish); none before the weights exist. */
+  public ServerTime serverTime() {
     ParameterStore store = service.store();
-    return store == null ? 0 : store.serverMillisPerUpdate();
+    return store == null ? ServerTime.NONE : store.serverTime();
   }
 
   /** The newest checkpoint this server wrote, or null. */

@@ -102,6 +102,11 @@ public final class ParameterServerCommand implements Callable<Integer> {
   @Option(names = "--tensorboard-dir", description = "write TensorBoard event files (scores, losses, rates) here")
   Path tensorboardDir;
 
+  @Option(names = "--applier-threads", description = "threads that apply each update together, each over its own "
+      + "slice of the model; the update stays one atomic step (default: " + ServerConfig.APPLIER_THREADS_RULE
+      + "; here ${DEFAULT-VALUE})")
+  int applierThreads = ServerConfig.defaultApplierThreads(Runtime.getRuntime().availableProcessors());
+
   @Option(names = "--parent-pid", description = "stop (with a final checkpoint) when this process exits; set by the launcher")
   Long parentPid;
 
@@ -176,6 +181,7 @@ public final class ParameterServerCommand implements Callable<Integer> {
     }
     return new ServerConfig(bind, port, optimizer, env, target, measure, steps, checkpointDir,
         Duration.ofMillis((long) (checkpointEvery * 1000)), keepCheckpoints, authToken, tlsCert, tlsKey,
-        maxMessageMb << 20, saved == null ? Map.of() : saved.getExtraMap(), sharedMemoryDir, episodesCsv, tensorboardDir);
+        maxMessageMb << 20, saved == null ? Map.of() : saved.getExtraMap(), sharedMemoryDir, episodesCsv, tensorboardDir,
+        applierThreads);
   }
 }

@@ -54,6 +54,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
   static final double MAX_ABS_SCORE = 1e9;
 
   private final OptimizerConfig optimizerConfig;
+  private final int applierThreads;
   private final String envName;
   private final Clock clock;
   private final WorkerRegistry workers;
@@ -68,10 +69,11 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
   private final EpisodeLog episodeLog;
   private final TrainingScalars scalars;
 
-  ParameterServerService(OptimizerConfig optimizerConfig, String envName, Clock clock, WorkerRegistry workers,
+  ParameterServerService(OptimizerConfig optimizerConfig, int applierThreads, String envName, Clock clock, WorkerRegistry workers,
       ScoreBoard scores, StopRule stopRule, ParameterStore restored, double elapsedSeconds, Path sharedMemoryDir,
       EpisodeLog episodeLog, TrainingScalars scalars) {
     this.optimizerConfig = optimizerConfig;
+    this.applierThreads = applierThreads;
     this.envName = envName;
     this.clock = clock;
     this.workers = workers;
@@ -168,7 +170,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
         return;
       }
       try {
-        ParameterStore created = ParameterStore.initialize(request.getWeightsList(), optimizerConfig);
+        ParameterStore created = ParameterStore.initialize(request.getWeightsList(), optimizerConfig, applierThreads);
         share(created);
         store.set(created);
       } catch (IllegalArgumentException e) {

@@ -11,6 +11,7 @@ import a3c.proto.Tensor;
 import a3c.rpc.Channels;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.rpc.Tensors;
+import a3c.store.ServerTime;
 import io.grpc.ManagedChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,13 +24,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code scripts/bench-ps}: a parameter server on loopback and K clients pushing gradients of the
- * reference network's layout (1.2M parameters) and pulling the new weights in the same round trip.
+ * reference network's layout (1.2M parameters) and pulling the new weights in the same round trip;
+ * with {@code --shared-memory}, K clients that push through shared memory as local workers do, to
+ * measure how many updates per second the server can apply ({@link SharedMemoryLoad}).
  */
 @Command(name = "bench-ps", mixinStandardHelpOptions = true,
     description = "Measures parameter-server round trips with the reference network's layout.")
@@ -49,6 +53,14 @@ public final class PsBench implements Callable<Integer> {
   @Option(names = "--opt", description = "adam or rmsprop (default: ${DEFAULT-VALUE})")
   String opt = "adam";
 
+  @Option(names = "--shared-memory", description = "push through shared memory as local workers do, and report the "
+      + "server's capacity in updates per second")
+  boolean sharedMemory;
+
+  @Option(names = "--applier-threads", description = "threads that apply each update (default: "
+      + ServerConfig.APPLIER_THREADS_RULE + "; here ${DEFAULT-VALUE})")
+  int applierThreads = ServerConfig.defaultApplierThreads(Runtime.getRuntime().availableProcessors());
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new PsBench()).execute(args));
   }
@@ -58,7 +70,11 @@ public final class PsBench implements Callable<Integer> {
     if (clients < 1 || !(seconds > 0)) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--clients must be >= 1 and --seconds > 0");
     }
-    ServerConfig config = ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.parse(opt), 1e-4), "bench");
+    ServerConfig config = ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.parse(opt), 1e-4), "bench")
+        .withApplierThreads(applierThreads);
+    if (sharedMemory) {
+      return capacity(config.withSharedMemory(SharedMemoryLoad.folder()));
+    }
     try (ParameterServer server = ParameterServer.start(config, null)) {
       String target = "127.0.0.1:" + server.port();
       List<Tensor> weights = tensors(1, 0.05f);
@@ -94,7 +110,50 @@ public final class PsBench implements Callable<Integer> {
           bytesPerModel / 4, bytesPerModel / 1e6);
       System.out.printf(Locale.ROOT, "ps-bench clients=%d round_trips_per_s=%.1f mb_per_s=%.1f p50_ms=%.2f p99_ms=%.2f server_ms_per_update=%.2f%n",
           clients, roundTripsPerSecond, megabytesPerSecond, percentile(latencies, 0.50) / 1e6,
-          percentile(latencies, 0.99) / 1e6, server.serverMillisPerUpdate());
+          percentile(latencies, 0.99) / 1e6, server.serverTime().millisPerUpdateSince(ServerTime.NONE));
+    }
+    return 0;
+  }
+
+  /** Updates per second the server applies for K clients pushing through shared memory, after a 3 s warm-up. */
+  private int capacity(ServerConfig config) throws Exception {
+    try (ParameterServer server = ParameterServer.start(config, null)) {
+      String target = "127.0.0.1:" + server.port();
+      ManagedChannel channel = Channels.open(target, null, null);
+      ParameterServerGrpc.BlockingStub first = ParameterServerGrpc.newBlockingStub(channel);
+      first.register(RegisterRequest.newBuilder().setWorkerId("bench-0").build());
+      List<Tensor> weights = tensors(1, 0.05f);
+      first.initializeWeights(InitializeWeightsRequest.newBuilder().setWorkerId("bench-0").addAllWeights(weights).build());
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      int floats = weights.stream().mapToInt(t -> t.getData().size() / Float.BYTES).sum();
+      List<List<Tensor>> gradients = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        gradients.add(tensors(100 + c, 1e-3f));
+      }
+      long updates;
+      double ms;
+      try (SharedMemoryLoad load = SharedMemoryLoad.start(target, config.sharedMemoryDir(), clients, floats, gradients)) {
+        TimeUnit.SECONDS.sleep(3);
+        long updatesBefore = server.status().getUpdates();
+        ServerTime before = server.serverTime();
+        TimeUnit.NANOSECONDS.sleep((long) (seconds * 1e9));
+        updates = server.status().getUpdates() - updatesBefore;
+        ms = server.serverTime().millisPerUpdateSince(before);
+      }
+      int[] sizes = weights.stream().mapToInt(t -> t.getData().size() / Float.BYTES).toArray();
+      System.out.println(Machine.current());
+      System.out.printf(Locale.ROOT, "reference layout: %d tensors, %d parameters, %.2f MB per model%n", NAMES.length,
+          floats, floats * 4 / 1e6);
+      // After the load, not before: the step's cost alone, on the same machine in the same minute.
+      for (int threads : IntStream.of(1, config.applierThreads()).distinct().toArray()) {
+        System.out.printf(Locale.ROOT, "step-alone opt=%s threads=%d ms_per_step=%.3f%n", config.optimizer().kind().flag(),
+            threads, StepCost.millisPerStep(config.optimizer(), sizes, threads));
+        System.out.printf(Locale.ROOT, "push-alone opt=%s threads=%d ms_per_update=%.3f%n", config.optimizer().kind().flag(),
+            threads, StepCost.millisPerSharedMemoryUpdate(config.optimizer(), weights, gradients.getFirst(),
+                config.sharedMemoryDir(), threads));
+      }
+      System.out.printf(Locale.ROOT, "ps-capacity clients=%d applier_threads=%d updates_per_s=%.1f server_ms_per_update=%.3f%n",
+          clients, config.applierThreads(), updates / seconds, ms);
     }
     return 0;
   }

@@ -20,12 +20,16 @@ import java.util.Objects;
  * @param sharedMemoryDir where to publish weights for workers on this host (see {@code a3c.shm}); null for none
  * @param episodesCsv where to append one line per episode; null for none
  * @param tensorboardDir where to write TensorBoard event files; null for none
+ * @param applierThreads threads that apply each update together, each over its own slice of the model
  */
 public record ServerConfig(String bind, int port, OptimizerConfig optimizer, String envName, double targetScore,
     StopMeasure stopMeasure, long maxSteps, Path checkpointDir, Duration checkpointEvery, int keepCheckpoints, String authToken,
     Path tlsCert, Path tlsKey, int maxMessageBytes, Map<String, String> extra, Path sharedMemoryDir,
-    Path episodesCsv, Path tensorboardDir) {
+    Path episodesCsv, Path tensorboardDir, int applierThreads) {
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 << 20;
+  /** How {@link #defaultApplierThreads} chooses, for option help. */
+  public static final String APPLIER_THREADS_RULE = "a quarter of the cores, 1 to 8";
+  private static final int MAX_APPLIER_THREADS = 256;
 
   public ServerConfig {
     if (port < 0 || port > 65535) {
@@ -53,57 +57,82 @@ public record ServerConfig(String bind, int port, OptimizerConfig optimizer, Str
     if (maxMessageBytes < 1 << 20) {
       throw new IllegalArgumentException("max message size must be at least 1 MiB, got " + maxMessageBytes);
     }
+    requireApplierThreads(applierThreads);
     extra = Map.copyOf(extra);
+  }
+
+  /** Checks an applier thread count, for the server and for the launcher that passes one on. */
+  public static int requireApplierThreads(int threads) {
+    if (threads < 1 || threads > MAX_APPLIER_THREADS) {
+      throw new IllegalArgumentException("--applier-threads must be in 1.." + MAX_APPLIER_THREADS + ", got " + threads);
+    }
+    return threads;
+  }
+
+  /**
+   * The applier threads a server on a machine of {@code cores} gets by default: the workers hold one
+   * core each, and a step over the Atari network is bound by memory bandwidth, which a few threads
+   * already use up, so a quarter of the cores (at least 1, at most 8) serves without starving them.
+   */
+  public static int defaultApplierThreads(int cores) {
+    return Math.max(1, Math.min(8, cores / 4));
   }
 
   /** A loopback server on an ephemeral port with the reference's defaults; for tests and benchmarks. */
   public static ServerConfig local(OptimizerConfig optimizer, String envName) {
     return new ServerConfig("127.0.0.1", 0, optimizer, envName, StopRule.targetFor(envName, null), StopMeasure.EPISODES, 0, null,
-        Duration.ofMinutes(5), 3, null, null, null, DEFAULT_MAX_MESSAGE_BYTES, Map.of(), null, null, null);
+        Duration.ofMinutes(5), 3, null, null, null, DEFAULT_MAX_MESSAGE_BYTES, Map.of(), null, null, null,
+        defaultApplierThreads(Runtime.getRuntime().availableProcessors()));
   }
 
   public ServerConfig withCheckpoints(Path folder, Duration every) {
     return new ServerConfig(bind, port, optimizer, envName, targetScore, stopMeasure, maxSteps, folder, every, keepCheckpoints,
-        authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir);
+        authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir, applierThreads);
   }
 
   public ServerConfig withStopRule(double target, long steps) {
     return new ServerConfig(bind, port, optimizer, envName, target, stopMeasure, steps, checkpointDir, checkpointEvery,
-        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir);
+        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir, applierThreads);
   }
 
   public ServerConfig withStopMeasure(StopMeasure measure) {
     return new ServerConfig(bind, port, optimizer, envName, targetScore, measure, maxSteps, checkpointDir, checkpointEvery,
-        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir);
+        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir, applierThreads);
   }
 
   public ServerConfig withAuthToken(String token) {
     return new ServerConfig(bind, port, optimizer, envName, targetScore, stopMeasure, maxSteps, checkpointDir, checkpointEvery,
-        keepCheckpoints, token, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir);
+        keepCheckpoints, token, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir, applierThreads);
   }
 
   public ServerConfig withTls(Path cert, Path key) {
     return new ServerConfig(bind, port, optimizer, envName, targetScore, stopMeasure, maxSteps, checkpointDir, checkpointEvery,
-        keepCheckpoints, authToken, cert, key, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir);
+        keepCheckpoints, authToken, cert, key, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir, applierThreads);
   }
 
   public ServerConfig withSharedMemory(Path folder) {
     return new ServerConfig(bind, port, optimizer, envName, targetScore, stopMeasure, maxSteps, checkpointDir, checkpointEvery,
-        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, folder, episodesCsv, tensorboardDir);
+        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, folder, episodesCsv, tensorboardDir, applierThreads);
   }
 
   public ServerConfig withEpisodesCsv(Path file) {
     return new ServerConfig(bind, port, optimizer, envName, targetScore, stopMeasure, maxSteps, checkpointDir, checkpointEvery,
-        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, file, tensorboardDir);
+        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, file, tensorboardDir, applierThreads);
   }
 
   public ServerConfig withTensorBoard(Path folder) {
     return new ServerConfig(bind, port, optimizer, envName, targetScore, stopMeasure, maxSteps, checkpointDir, checkpointEvery,
-        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, folder);
+        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, folder, applierThreads);
   }
 
   public ServerConfig withMaxMessageBytes(int bytes) {
     return new ServerConfig(bind, port, optimizer, envName, targetScore, stopMeasure, maxSteps, checkpointDir, checkpointEvery,
-        keepCheckpoints, authToken, tlsCert, tlsKey, bytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir);
+        keepCheckpoints, authToken, tlsCert, tlsKey, bytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir, applierThreads);
+  }
+
+  public ServerConfig withApplierThreads(int threads) {
+    return new ServerConfig(bind, port, optimizer, envName, targetScore, stopMeasure, maxSteps, checkpointDir, checkpointEvery,
+        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir,
+        threads);
   }
 }

@@ -77,8 +77,9 @@ abstract class ParameterServerContractTest {
     }
   }
 
+  /** Two applier threads, so that every case also covers the sliced step (one thread is the default on small machines). */
   static ServerConfig config() {
-    return ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-3), "Test-v0");
+    return ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-3), "Test-v0").withApplierThreads(2);
   }
 
   ParameterServer start(ServerConfig config, CheckpointFolder.Loaded resume) throws Exception {

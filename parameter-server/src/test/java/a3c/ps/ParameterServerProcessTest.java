@@ -36,7 +36,7 @@ class ParameterServerProcessTest {
   void childJvm_servesOverASocket_andSigtermWritesAFinalCheckpointAndExitsZero() throws Exception {
     try (ChildJvm ps = ChildJvm.start(folder, ParameterServerCommand.class.getName(), List.of("--port", "0",
         "--env-name", "Test-v0", "--checkpoint-dir", "ckpt", "--checkpoint-every", "3600", "--linger-seconds", "0",
-        "--auth-token", "tok"))) {
+        "--auth-token", "tok", "--applier-threads", "2"))) {
       int port = Integer.parseInt(ps.awaitLine(LISTENING, STARTUP).group(1));
       ManagedChannel channel = Channels.open("127.0.0.1:" + port, "tok", null);
       try {
@@ -92,13 +92,14 @@ class ParameterServerProcessTest {
     CheckpointFile.write(future, CheckpointFile.read(rmsprop).toBuilder().setFormatVersion(2).build());
     String[][] cases = {
         {"--opt", "sgd"}, {"--lr", "-1"}, {"--resume", corrupt.toString()}, {"--port", "70000"}, {"--keep-checkpoints", "0"},
-        {"--resume", rmsprop.toString(), "--opt", "adam"}, {"--resume", future.toString()}, {"--stop-measure", "median"}};
+        {"--resume", rmsprop.toString(), "--opt", "adam"}, {"--resume", future.toString()}, {"--stop-measure", "median"},
+        {"--applier-threads", "0"}};
     String[] expected = {
         "unknown optimizer 'sgd': expected one of [adam, rmsprop]", "lr must be in (0.0, 1.0], got -1.0",
         "checkpoint " + corrupt + " is truncated", "port must be in 0..65535, got 70000", "must keep at least 1 checkpoint, got 0",
         rmsprop + " holds rmsprop state; resume it without --opt or with --opt rmsprop",
         "checkpoint " + future + " has format version 2; this build reads version 1",
-        "--stop-measure must be one of episodes, rounds, got 'median'"};
+        "--stop-measure must be one of episodes, rounds, got 'median'", "--applier-threads must be in 1..256, got 0"};
     for (int i = 0; i < cases.length; i++) {
       try (ChildJvm ps = ChildJvm.start(folder, ParameterServerCommand.class.getName(), List.of(cases[i]))) {
         assertEquals(2, ps.awaitExit(STARTUP), ps.transcript());

@@ -11,7 +11,10 @@ import a3c.optim.OptimizerKind;
 import a3c.proto.Tensor;
 import a3c.rpc.Tensors;
 import a3c.testing.TestModels;
+import a3c.shm.SharedWeights;
 import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -21,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ParameterStoreTest {
   private static final OptimizerConfig ADAM = OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-3);
@@ -32,7 +36,7 @@ class ParameterStoreTest {
   }
 
   private ParameterStore small() {
-    ParameterStore store = ParameterStore.initialize(TestModels.random(TestModels.SMALL_NAMES, TestModels.SMALL_SHAPES, 1, 1f), ADAM);
+    ParameterStore store = ParameterStore.initialize(TestModels.random(TestModels.SMALL_NAMES, TestModels.SMALL_SHAPES, 1, 1f), ADAM, 1);
     stores.add(store);
     return store;
   }
@@ -74,6 +78,67 @@ class ParameterStoreTest {
       reference.step(1, expected, flatGradients, 6, 3);
     }
     assertArrayEquals(expected, flatten(after.weights()), 0f);
+  }
+
+  @Test
+  void severalApplierThreads_publishTheOneThreadWeights_inTheSharedFileToo(@TempDir Path folder) throws Exception {
+    String[] names = {"conv", "bias", "fc"};
+    long[][] shapes = {{5, 7, 3}, {1}, {33, 17}};
+    List<Tensor> initial = TestModels.random(names, shapes, 3, 0.1f);
+    ParameterStore oneThread = ParameterStore.initialize(initial, ADAM, 1);
+    ParameterStore threeThreads = ParameterStore.initialize(initial, ADAM, 3);
+    stores.addAll(List.of(oneThread, threeThreads));
+    try (SharedWeights file = SharedWeights.create(folder, threeThreads.layout().totalSize(), 4)) {
+      threeThreads.share(file).join();
+      for (int push = 0; push < 5; push++) {
+        List<Tensor> gradients = TestModels.random(names, shapes, 10 + push, 1f);
+        oneThread.apply(oneThread.decode(gradients), push, 20, 80, false).join();
+        threeThreads.apply(threeThreads.decode(gradients), push, 20, 80, false).join();
+      }
+      float[] expected = flatten(oneThread.withWeights().join().weights());
+      assertArrayEquals(expected, flatten(threeThreads.withWeights().join().weights()), 0f);
+      float[] shared = new float[expected.length];
+      long version = file.read(threeThreads.layout().sizes(), tensors -> {
+        int offset = 0;
+        for (ByteBuffer tensor : tensors) {
+          tensor.asFloatBuffer().get(shared, offset, tensor.remaining() / Float.BYTES);
+          offset += tensor.remaining() / Float.BYTES;
+        }
+      });
+      assertEquals(5, version);
+      assertArrayEquals(expected, shared, 0f);
+    }
+  }
+
+  @Test
+  void sharedMemoryGradients_acceptUpToTheLimit_andRefuseBeyondIt_inAnyChunk() {
+    String[] names = {"big", "small"};
+    long[][] shapes = {{3, 4000}, {5}};
+    ParameterStore store = ParameterStore.initialize(TestModels.random(names, shapes, 1, 0.1f), ADAM, 2);
+    stores.add(store);
+    int floats = store.layout().totalSize();
+    float limit = FiniteValues.MAX_ABS_VALUE;
+    for (float good : new float[] {limit, -limit, -0f, Float.MIN_VALUE}) {
+      store.apply(store.decodeAll(bufferWith(floats, 9000, good)), 0, 1, 1, false).join();
+    }
+    float negativeNaN = Float.intBitsToFloat(0xffc00000);
+    int[] where = {5, 4100, 11999, floats - 1};
+    String[] tensor = {"big", "big", "big", "small"};
+    for (float bad : new float[] {Math.nextUp(limit), -Math.nextUp(limit), Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+        Float.NaN, negativeNaN}) {
+      for (int i = 0; i < where.length; i++) {
+        ByteBuffer push = bufferWith(floats, where[i], bad);
+        String message = assertThrows(IllegalArgumentException.class, () -> store.decodeAll(push)).getMessage();
+        assertTrue(message.startsWith("gradients of tensor '" + tensor[i] + "' hold " + bad), message);
+      }
+    }
+    assertEquals(4, store.snapshot().version());
+  }
+
+  private static ByteBuffer bufferWith(int floats, int index, float value) {
+    ByteBuffer buffer = ByteBuffer.allocateDirect(floats * Float.BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    buffer.putFloat(index * Float.BYTES, value);
+    return buffer;
   }
 
   @Test
@@ -132,20 +197,20 @@ class ParameterStoreTest {
   void initialWeights_mustBeFiniteAndFitTheirShapes() {
     assertEquals("weights of tensor 'b' hold NaN at index 0: only finite values within +-1.0E18 are accepted",
         assertThrows(IllegalArgumentException.class, () -> ParameterStore.initialize(List.of(
-            Tensors.encode("b", new long[] {1}, new float[] {Float.NaN}, 0, 1)), ADAM)).getMessage());
+            Tensors.encode("b", new long[] {1}, new float[] {Float.NaN}, 0, 1)), ADAM, 1)).getMessage());
     assertEquals("tensor 'b' of shape [2] needs 8 bytes, got 4",
         assertThrows(IllegalArgumentException.class, () -> ParameterStore.initialize(List.of(
-            Tensors.of("b", new long[] {2}, ByteString.copyFrom(new byte[4]))), ADAM)).getMessage());
+            Tensors.of("b", new long[] {2}, ByteString.copyFrom(new byte[4]))), ADAM, 1)).getMessage());
     assertEquals("tensor 'b' has shape [0, 2]: every dimension must be positive",
         assertThrows(IllegalArgumentException.class, () -> ParameterStore.initialize(List.of(
-            Tensors.of("b", new long[] {0, 2}, ByteString.EMPTY)), ADAM)).getMessage());
+            Tensors.of("b", new long[] {0, 2}, ByteString.EMPTY)), ADAM, 1)).getMessage());
     // 2 * 2^62 wraps a long to 0 if multiplied unchecked, and 0 bytes would then fit.
     assertEquals("tensor 'b' of shape [2, 4611686018427387904] is too large",
         assertThrows(IllegalArgumentException.class, () -> ParameterStore.initialize(List.of(
-            Tensors.of("b", new long[] {2, 1L << 62}, ByteString.EMPTY)), ADAM)).getMessage());
+            Tensors.of("b", new long[] {2, 1L << 62}, ByteString.EMPTY)), ADAM, 1)).getMessage());
     assertEquals("tensor 'b' of shape [65536, 32768] is too large",
         assertThrows(IllegalArgumentException.class, () -> ParameterStore.initialize(List.of(
-            Tensors.of("b", new long[] {65536, 32768}, ByteString.EMPTY)), ADAM)).getMessage());
+            Tensors.of("b", new long[] {65536, 32768}, ByteString.EMPTY)), ADAM, 1)).getMessage());
   }
 
   private static void assertRejected(ParameterStore store, String message, List<Tensor> push) {

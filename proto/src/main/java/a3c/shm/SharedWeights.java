@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -99,6 +100,16 @@ public final class SharedWeights implements AutoCloseable {
 
   /** Writes a version; called by the server's single writer only. */
   public void publish(long version, float[] weights) {
+    Writing writing = begin(version);
+    writing.put(weights, 0, floats);
+    writing.finish();
+  }
+
+  /**
+   * Starts writing a version into its slot, for a writer that fills it in ranges (several threads
+   * at once, each its own range), then calls {@link Writing#finish} once, after all of them.
+   */
+  public Writing begin(long version) {
     int slot = (int) (version % slots);
     int seq = SLOT_HEADERS + slot * 16;
     // Odd while writing. A server killed mid-write leaves the number odd; "| 1" keeps the parity
@@ -106,11 +117,36 @@ public final class SharedWeights implements AutoCloseable {
     long writing = (long) LONGS.getAcquire(map, seq) | 1;
     LONGS.setRelease(map, seq, writing);
     VarHandle.storeStoreFence();
-    map.slice(dataOffset + slot * floats * Float.BYTES, floats * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN)
-        .asFloatBuffer().put(weights);
-    map.putLong(seq + 8, version);
-    LONGS.setRelease(map, seq, writing + 1);
-    LONGS.setRelease(map, LATEST, version);
+    FloatBuffer floatsOfSlot = map.slice(dataOffset + slot * floats * Float.BYTES, floats * Float.BYTES)
+        .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    return new Writing(version, seq, writing, floatsOfSlot);
+  }
+
+  /** One version being written into its slot. */
+  public final class Writing {
+    private final long version;
+    private final int seq;
+    private final long sequence;
+    private final FloatBuffer slot;
+
+    private Writing(long version, int seq, long sequence, FloatBuffer slot) {
+      this.version = version;
+      this.seq = seq;
+      this.sequence = sequence;
+      this.slot = slot;
+    }
+
+    /** Copies {@code weights[from, to)} into the slot; disjoint ranges may be written by different threads. */
+    public void put(float[] weights, int from, int to) {
+      slot.put(from, weights, from, to - from);
+    }
+
+    /** Makes the version visible; the caller must have seen every {@link #put} finish (joined its threads). */
+    public void finish() {
+      map.putLong(seq + 8, version);
+      LONGS.setRelease(map, seq, sequence + 1);
+      LONGS.setRelease(map, LATEST, version);
+    }
   }
 
   /**

@@ -183,7 +183,7 @@ class WorkerTest {
   private static ServerConfig serverOn(int port, long maxSteps) {
     return new ServerConfig("127.0.0.1", port, OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-3), "CartPole-v1",
         Double.POSITIVE_INFINITY, StopMeasure.EPISODES, maxSteps, null, Duration.ofMinutes(5), 3, null, null, null,
-        ServerConfig.DEFAULT_MAX_MESSAGE_BYTES, Map.of(), null, null, null);
+        ServerConfig.DEFAULT_MAX_MESSAGE_BYTES, Map.of(), null, null, null, 1);
   }
 
   @ParameterizedTest(name = "syncUpdates={0}")

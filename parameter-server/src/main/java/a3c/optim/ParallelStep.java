@@ -1,0 +1,141 @@
+package a3c.optim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Applies one optimizer step to the whole flat model with several threads, each over its own
+ * contiguous slice of the weights, gradients and moments (a slice may cut through tensors).
+ *
+ * <p>Every element of Adam's and RMSprop's update depends only on its own index and on per-tensor
+ * coefficients fixed once per step ({@link Optimizer#begin}), so the slices never touch the same
+ * element and the result is bit for bit that of one thread. The step stays one step: {@link #apply}
+ * returns only once every slice is done, and its caller (the store's single applier) publishes the
+ * version after that. Slices start on 64-byte boundaries so that two threads never write one cache
+ * line. Each thread goes through its slice a chunk at a time and hands every chunk on at once
+ * ({@link SliceDone}), so that copying the new weights out reads them from L2, not from memory.
+ */
+public final class ParallelStep implements AutoCloseable {
+  private static final int LINE_FLOATS = 16;
+  /** 32 KB of each array: the chunk's weights, gradients and moments stay in L2 until it is handed on. */
+  private static final int CHUNK_FLOATS = 8192;
+
+  /** What a slice's thread does with each chunk of its range once the step is applied there (e.g. copy it out). */
+  @FunctionalInterface
+  public interface SliceDone {
+    void accept(int from, int to);
+  }
+
+  private final Optimizer optimizer;
+  private final int[] offsets;
+  private final int[] sizes;
+  private final int[] sliceStarts;
+  private final ExecutorService helpers;
+
+  /**
+   * @param tensorSizes the model's tensors, laid out one after another from offset 0
+   * @param threads how many threads share a step (the caller's own and {@code threads - 1} helpers)
+   */
+  public ParallelStep(Optimizer optimizer, int[] tensorSizes, int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("applier threads must be >= 1, got " + threads);
+    }
+    this.optimizer = optimizer;
+    this.sizes = tensorSizes.clone();
+    this.offsets = new int[sizes.length];
+    long total = 0;
+    for (int t = 0; t < sizes.length; t++) {
+      offsets[t] = (int) total;
+      total += sizes[t];
+    }
+    this.sliceStarts = new int[threads + 1];
+    for (int s = 0; s <= threads; s++) {
+      long even = total * s / threads;
+      sliceStarts[s] = s == threads ? (int) total : (int) Math.min(total, (even + LINE_FLOATS - 1) / LINE_FLOATS * LINE_FLOATS);
+    }
+    this.helpers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, runnable -> {
+      Thread thread = new Thread(runnable, "ps-applier-helper");
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  public int threads() {
+    return sliceStarts.length - 1;
+  }
+
+  /**
+   * Applies one step to every tensor with {@code present[t]}, handing each chunk of the flat range
+   * to {@code done} on the thread that updated it, right after; returns when all slices are done.
+   */
+  public void apply(float[] weights, float[] gradients, boolean[] present, SliceDone done) {
+    for (int t = 0; t < sizes.length; t++) {
+      if (present[t]) {
+        optimizer.begin(t);
+      }
+    }
+    List<Future<?>> others = new ArrayList<>(threads() - 1);
+    for (int s = 1; s < threads(); s++) {
+      int slice = s;
+      others.add(helpers.submit(() -> applySlice(slice, weights, gradients, present, done)));
+    }
+    Throwable failure = null;
+    try {
+      applySlice(0, weights, gradients, present, done);
+    } catch (RuntimeException | Error e) {
+      failure = e;
+    }
+    // Every helper is waited for even after a failure: none may still write once this returns.
+    for (Future<?> other : others) {
+      try {
+        other.get();
+      } catch (ExecutionException e) {
+        failure = failure == null ? e.getCause() : failure;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failure = failure == null ? e : failure;
+      }
+    }
+    if (failure != null) {
+      throw new IllegalStateException("a slice of the optimizer step failed", failure);
+    }
+  }
+
+  private void applySlice(int slice, float[] weights, float[] gradients, boolean[] present, SliceDone done) {
+    int from = sliceStarts[slice];
+    int to = sliceStarts[slice + 1];
+    int t = 0;
+    for (int chunk = from; chunk < to; chunk += CHUNK_FLOATS) {
+      int chunkEnd = Math.min(to, chunk + CHUNK_FLOATS);
+      while (offsets[t] + sizes[t] <= chunk) {
+        t++;
+      }
+      for (int tensor = t; tensor < sizes.length && offsets[tensor] < chunkEnd; tensor++) {
+        int start = Math.max(chunk, offsets[tensor]);
+        int end = Math.min(chunkEnd, offsets[tensor] + sizes[tensor]);
+        if (present[tensor] && start < end) {
+          optimizer.update(tensor, weights, gradients, start, end);
+        }
+      }
+      done.accept(chunk, chunkEnd);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (helpers == null) {
+      return;
+    }
+    helpers.shutdown();
+    try {
+      helpers.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

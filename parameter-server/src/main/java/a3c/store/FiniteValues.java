@@ -1,0 +1,64 @@
+package a3c.store;
+
+/**
+ * The values the store accepts, in weights and gradients: finite, and no larger in magnitude than
+ * {@link #MAX_ABS_VALUE}. Two checks of the same rule, each shaped for what C2 vectorises: a max
+ * over floats for decoded tensors, a max over their bits as ints for shared-memory pushes.
+ */
+final class FiniteValues {
+  /** The largest magnitude accepted: squared, as Adam's and RMSprop's second moments square it, it stays finite in a float. */
+  static final float MAX_ABS_VALUE = 1e18f;
+  static final int MAX_ABS_BITS = Float.floatToRawIntBits(MAX_ABS_VALUE);
+
+  /**
+   * The largest of {@code bits[0, length)} with the sign bit cleared. For floats' bits that orders
+   * as their magnitudes do, with infinities above every finite value and NaNs above those, so
+   * comparing it with {@link #MAX_ABS_BITS} is the test {@link #accepted} makes.
+   */
+  static int largestMagnitudeBits(int[] bits, int length) {
+    int largest = 0;
+    for (int i = 0; i < length; i++) {
+      largest = Math.max(largest, bits[i] & 0x7fffffff);
+    }
+    return largest;
+  }
+
+  /**
+   * Whether every value in {@code [from, to)} is {@link #accepted}. A max reduction, because C2
+   * vectorises it and not a loop that can exit early (0.24 against 0.6-1.5 ms over the Atari
+   * network here); NaN, which fails every comparison, survives {@code Math.max}.
+   */
+  static boolean allFinite(float[] values, int from, int to) {
+    float largest = 0f;
+    for (int i = from; i < to; i++) {
+      largest = Math.max(largest, Math.abs(values[i]));
+    }
+    return accepted(largest);
+  }
+
+  /** Finite and within {@link #MAX_ABS_VALUE}; false for NaN, which fails every comparison. */
+  static boolean accepted(float value) {
+    return Math.abs(value) <= MAX_ABS_VALUE;
+  }
+
+  /** Rejects NaN, infinities and values too large to square, naming the first tensor that holds one. */
+  static void require(TensorLayout layout, float[] values, boolean[] present, String what) {
+    for (int t = 0; t < layout.size(); t++) {
+      if (present != null && !present[t]) {
+        continue;
+      }
+      int end = layout.offset(t) + layout.numel(t);
+      if (allFinite(values, layout.offset(t), end)) {
+        continue;
+      }
+      for (int i = layout.offset(t); i < end; i++) {
+        if (!accepted(values[i])) {
+          throw new IllegalArgumentException(what + " of tensor '" + layout.name(t) + "' hold " + values[i]
+              + " at index " + (i - layout.offset(t)) + ": only finite values within +-" + MAX_ABS_VALUE + " are accepted");
+        }
+      }
+    }
+  }
+
+  private FiniteValues() {}
+}

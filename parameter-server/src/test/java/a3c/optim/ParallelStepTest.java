@@ -1,0 +1,113 @@
+package a3c.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The sliced step against the one-thread step, compared bit for bit. */
+class ParallelStepTest {
+  /**
+   * Uneven on purpose: tensors smaller than a slice, a slice boundary inside most tensors, one-element
+   * tensors, and one that spans several of a thread's chunks (8,192 floats).
+   */
+  private static final int[] SIZES = {7, 1, 130, 3, 64, 1000, 17, 1, 2049, 20000, 5};
+  /** Past two subnormal sweeps (every 64 steps), which also run per slice. */
+  private static final int STEPS = 130;
+
+  @ParameterizedTest(name = "{0}, {1} threads")
+  @CsvSource({"ADAM, 2", "ADAM, 3", "ADAM, 7", "ADAM, 300", "RMSPROP, 2", "RMSPROP, 5", "RMSPROP, 300"})
+  void slicedStep_givesTheOneThreadWeightsAndStateBitForBit(OptimizerKind kind, int threads) {
+    OptimizerConfig config = OptimizerConfig.defaults(kind, 1e-3);
+    int total = Arrays.stream(SIZES).sum();
+    float[] expected = initialWeights(total);
+    float[] actual = expected.clone();
+    Optimizer oneThread = Optimizer.create(config, SIZES);
+    Optimizer sliced = Optimizer.create(config, SIZES);
+    SplittableRandom random = new SplittableRandom(42);
+    try (ParallelStep parallel = new ParallelStep(sliced, SIZES, threads)) {
+      for (int step = 0; step < STEPS; step++) {
+        float[] gradients = gradients(random, total, step);
+        // Every third step leaves some tensors out, as a push for a subset of them does.
+        boolean[] present = new boolean[SIZES.length];
+        for (int t = 0; t < SIZES.length; t++) {
+          present[t] = step % 3 != 0 || t % 2 == 0;
+        }
+        int offset = 0;
+        for (int t = 0; t < SIZES.length; t++) {
+          if (present[t]) {
+            oneThread.step(t, expected, gradients, offset, SIZES[t]);
+          }
+          offset += SIZES[t];
+        }
+        parallel.apply(actual, gradients, present, (from, to) -> { });
+      }
+    }
+    assertBitsEqual(expected, actual, "weights");
+    assertBitsEqual(oneThread.state().firstMoment(), sliced.state().firstMoment(), "first moments");
+    assertBitsEqual(oneThread.state().secondMoment(), sliced.state().secondMoment(), "second moments");
+    assertArrayEquals(oneThread.state().steps(), sliced.state().steps());
+  }
+
+  @Test
+  void everyElementIsHandedOnOnce_inChunksOnCacheLines() {
+    int total = Arrays.stream(SIZES).sum();
+    AtomicIntegerArray seen = new AtomicIntegerArray(total);
+    Optimizer adam = Optimizer.create(OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-3), SIZES);
+    float[] weights = initialWeights(total);
+    boolean[] all = new boolean[SIZES.length];
+    Arrays.fill(all, true);
+    try (ParallelStep parallel = new ParallelStep(adam, SIZES, 4)) {
+      assertEquals(4, parallel.threads());
+      parallel.apply(weights, gradients(new SplittableRandom(1), total, 1), all, (from, to) -> {
+        assertEquals(0, from % 16, "chunks start on a cache line");
+        for (int i = from; i < to; i++) {
+          seen.incrementAndGet(i);
+        }
+      });
+    }
+    for (int i = 0; i < total; i++) {
+      assertEquals(1, seen.get(i), "element " + i);
+    }
+  }
+
+  @Test
+  void threads_mustBePositive() {
+    Optimizer adam = Optimizer.create(OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-3), SIZES);
+    assertEquals("applier threads must be >= 1, got 0",
+        assertThrows(IllegalArgumentException.class, () -> new ParallelStep(adam, SIZES, 0)).getMessage());
+  }
+
+  private static float[] initialWeights(int total) {
+    SplittableRandom random = new SplittableRandom(7);
+    float[] weights = new float[total];
+    for (int i = 0; i < total; i++) {
+      weights[i] = (float) (random.nextDouble() - 0.5);
+    }
+    return weights;
+  }
+
+  /** Gradients of mixed scales; every fifth stays zero so that its moments decay towards the sweep's threshold. */
+  private static float[] gradients(SplittableRandom random, int total, int step) {
+    float[] gradients = new float[total];
+    for (int i = 0; i < total; i++) {
+      gradients[i] = i % 5 == 0 && step > 3 ? 0f : (float) ((random.nextDouble() - 0.5) * Math.pow(10, -random.nextInt(8)));
+    }
+    return gradients;
+  }
+
+  private static void assertBitsEqual(float[] expected, float[] actual, String what) {
+    assertEquals(expected.length, actual.length, what);
+    for (int i = 0; i < expected.length; i++) {
+      int index = i;
+      assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]),
+          () -> what + " differ at " + index + ": " + expected[index] + " against " + actual[index]);
+    }
+  }
+}
