@@ -44,6 +44,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class ParameterServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ParameterServer.class);
+  /** A worker silent this long counts as not alive (GetStatus), and need not hear a stop before the server exits. */
+  static final Duration LIVENESS = Duration.ofSeconds(30);
+  /** A worker silent this long is dropped from the round size and the status list. */
+  static final Duration FORGET_AFTER = Duration.ofMinutes(10);
 
   private final ServerConfig config;
   private final ParameterServerService service;
@@ -56,7 +60,7 @@ public final class ParameterServer implements AutoCloseable {
   private final EpisodeLog episodeLog;
   private final TrainingScalars scalars;
 
-  private ParameterServer(ServerConfig config, CheckpointFolder.Loaded resume) {
+  private ParameterServer(ServerConfig config, CheckpointFolder.Loaded resume, Clock clock) {
     this.config = config;
     this.checkpoints = config.checkpointDir() == null ? null : new CheckpointFolder(config.checkpointDir(), config.keepCheckpoints());
     this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -82,8 +86,8 @@ public final class ParameterServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write TensorBoard events in " + config.tensorboardDir(), e);
     }
-    this.service = new ParameterServerService(config.optimizer(), config.envName(), Clock.systemUTC(),
-        new WorkerRegistry(Clock.systemUTC(), Duration.ofSeconds(30), Duration.ofSeconds(60)), scores, stopRule,
+    this.service = new ParameterServerService(config.optimizer(), config.envName(), clock,
+        new WorkerRegistry(clock, LIVENESS, Duration.ofSeconds(60), FORGET_AFTER), scores, stopRule,
         restored, elapsed, config.sharedMemoryDir(), episodeLog, scalars);
   }
 
@@ -105,8 +109,15 @@ public final class ParameterServer implements AutoCloseable {
   /** Starts a server on the given builder (in-process in tests). */
   public static ParameterServer start(ServerConfig config, CheckpointFolder.Loaded resume, ServerBuilder<?> builder)
       throws IOException {
-    ParameterServer ps = new ParameterServer(config, resume);
-    builder.addService(ps.guarded(ParameterServerGrpc.bindService(ps.service)))
+    return start(config, resume, builder, Clock.systemUTC());
+  }
+
+  /** Starts a server whose registry, uptime and episode times follow {@code clock} (a test's). */
+  static ParameterServer start(ServerConfig config, CheckpointFolder.Loaded resume, ServerBuilder<?> builder, Clock clock)
+      throws IOException {
+    ParameterServer ps = new ParameterServer(config, resume, clock);
+    builder.addService(ps.guarded(ServerInterceptors.intercept(ParameterServerGrpc.bindService(ps.service),
+            new DescriptionLimit())))
         .addService(ps.health.getHealthService())
         .addService(ps.guarded(ProtoReflectionServiceV1.newInstance().bindService()))
         .maxInboundMessageSize(config.maxMessageBytes());

@@ -17,6 +17,7 @@ import a3c.proto.ReportEpisodeRequest;
 import a3c.proto.ReportEpisodeResponse;
 import a3c.proto.StopReason;
 import a3c.rpc.ParameterServerGrpc;
+import a3c.rpc.Quote;
 import a3c.rpc.WorkerIds;
 import a3c.store.Gradients;
 import a3c.store.ParameterStore;
@@ -33,6 +34,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -52,6 +54,8 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
   static final long MAX_FRAMES_PER_PUSH = 1 << 24;
   /** Far above any Atari score; keeps the running means exact and finite. */
   static final double MAX_ABS_SCORE = 1e9;
+  /** The longest name DNS allows. */
+  static final int MAX_HOSTNAME_CHARS = 253;
 
   private final OptimizerConfig optimizerConfig;
   private final String envName;
@@ -67,6 +71,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
   private final Map<String, SharedGradients> gradientFiles = new ConcurrentHashMap<>();
   private final EpisodeLog episodeLog;
   private final TrainingScalars scalars;
+  private final LogThrottle unparsable;
 
   ParameterServerService(OptimizerConfig optimizerConfig, String envName, Clock clock, WorkerRegistry workers,
       ScoreBoard scores, StopRule stopRule, ParameterStore restored, double elapsedSeconds, Path sharedMemoryDir,
@@ -81,6 +86,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     this.sharedMemoryDir = sharedMemoryDir;
     this.episodeLog = episodeLog;
     this.scalars = scalars;
+    this.unparsable = new LogThrottle(clock, Duration.ofMinutes(1));
     if (restored != null) {
       share(restored);
     }
@@ -123,9 +129,14 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     }
     // Every check comes before the registry hears of the worker: a refused worker must neither
     // count in the round size nor hold the initialiser's lease.
+    if (request.getHostname().length() > MAX_HOSTNAME_CHARS) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("hostname must be at most " + MAX_HOSTNAME_CHARS
+          + " chars, got " + Quote.of(request.getHostname())).asRuntimeException());
+      return;
+    }
     if (!request.getEnvName().isEmpty() && !envName.isEmpty() && !envName.equals(request.getEnvName())) {
       response.onError(Status.FAILED_PRECONDITION.withDescription("worker " + request.getWorkerId() + " plays "
-          + request.getEnvName() + " but this server trains " + envName).asRuntimeException());
+          + Quote.of(request.getEnvName()) + " but this server trains " + envName).asRuntimeException());
       return;
     }
     ParameterStore current = store.get();
@@ -154,7 +165,6 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     if (!validWorker(request.getWorkerId(), response)) {
       return;
     }
-    workers.touch(request.getWorkerId(), null);
     List<PendingPull> waiting;
     synchronized (pendingPulls) {
       if (store.get() != null) {
@@ -178,6 +188,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
       waiting = new ArrayList<>(pendingPulls);
       pendingPulls.clear();
     }
+    workers.touch(request.getWorkerId(), null);
     ParameterStore initialized = store.get();
     log.info("weights initialised by worker {}: {} tensors, {} parameters", request.getWorkerId(),
         initialized.layout().size(), initialized.layout().totalSize());
@@ -214,7 +225,8 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     if (!validWorker(request.getWorkerId(), response)) {
       return;
     }
-    workers.touch(request.getWorkerId(), null);
+    // Only an accepted push makes the registry hear of a worker: refused ones from made-up ids
+    // would count in the round size and hold a stopping server for its whole linger time.
     ParameterStore current = store.get();
     if (current == null) {
       response.onError(Status.FAILED_PRECONDITION.withDescription(
@@ -222,6 +234,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
       return;
     }
     if (stopRule.stopped()) {
+      workers.touch(request.getWorkerId(), null);
       Snapshot snapshot = current.snapshot();
       respond(response, PushGradientsResponse.newBuilder().setVersion(snapshot.version())
           .setGlobalStep(snapshot.globalStep()).setStop(stopFor(request.getWorkerId())).build());
@@ -238,7 +251,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     }
     if (Long.compareUnsigned(request.getBaseVersion(), current.snapshot().version()) > 0) {
       // A server restarted from a checkpoint is behind its workers: they must pull again.
-      response.onError(Status.FAILED_PRECONDITION.withDescription("base version " + request.getBaseVersion()
+      response.onError(Status.FAILED_PRECONDITION.withDescription("base version " + Long.toUnsignedString(request.getBaseVersion())
           + " is newer than the server's version " + current.snapshot().version() + ": pull the weights again")
           .asRuntimeException());
       return;
@@ -246,7 +259,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     Gradients gradients;
     try {
       gradients = request.getGradientsFile().isEmpty() ? current.decode(request.getGradientsList())
-          : current.decodeAll(sharedGradients(request.getGradientsFile(), current).values());
+          : decodeShared(request.getGradientsFile(), current);
     } catch (IllegalArgumentException e) {
       response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
       return;
@@ -264,6 +277,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
             response.onError(Status.INTERNAL.withDescription("applying the update failed: " + failure).asRuntimeException());
             return;
           }
+          workers.touch(request.getWorkerId(), null);
           workers.countUpdate(request.getWorkerId());
           stopRule.checkSteps(snapshot.globalStep());
           if (scalars != null) {
@@ -326,6 +340,16 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
   }
 
   @Override
+  public void refuse(String method, Status refusal, StreamObserver<?> response) {
+    long leftOut = unparsable.admit();
+    if (leftOut >= 0) {
+      log.warn("refused a {} call whose request does not parse: {} {} (at most one such line a minute; {} left out before it)",
+          method, refusal.getCode(), refusal.getDescription(), leftOut);
+    }
+    response.onError(refusal.asRuntimeException());
+  }
+
+  @Override
   public void getStatus(GetStatusRequest request, StreamObserver<GetStatusResponse> response) {
     respond(response, status());
   }
@@ -353,6 +377,31 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     return status.build();
   }
 
+  private Gradients decodeShared(String name, ParameterStore current) {
+    SharedGradients file = sharedGradients(name, current);
+    try {
+      return current.decodeAll(file.values());
+    } catch (IllegalArgumentException | InternalError e) {
+      // InternalError: the file shrank between the size check and the read. Either way the mapping
+      // is stale: the next push maps the file afresh.
+      forget(name, file);
+      if (e instanceof IllegalArgumentException refused) {
+        throw refused;
+      }
+      throw new IllegalArgumentException("shared gradients file " + name + " shrank while the server read it");
+    }
+  }
+
+  private void forget(String name, SharedGradients file) {
+    if (gradientFiles.remove(name, file)) {
+      try {
+        file.close();
+      } catch (IOException e) {
+        log.debug("closing shared gradients file {}: {}", name, e.getMessage());
+      }
+    }
+  }
+
   private SharedGradients sharedGradients(String name, ParameterStore current) {
     if (sharedMemoryDir == null) {
       throw new IllegalStateException("this server has no --shared-memory-dir: send the gradients in the request");
@@ -361,7 +410,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
       try {
         return SharedGradients.open(sharedMemoryDir, file, current.layout().totalSize());
       } catch (IOException e) {
-        throw new IllegalArgumentException("cannot open shared gradients file " + file + ": " + e.getMessage());
+        throw new IllegalArgumentException("cannot open shared gradients file " + file + ": " + e.getClass().getSimpleName());
       }
     });
   }

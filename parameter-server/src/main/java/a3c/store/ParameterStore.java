@@ -3,6 +3,7 @@ package a3c.store;
 import a3c.optim.Optimizer;
 import a3c.optim.OptimizerConfig;
 import a3c.proto.Tensor;
+import a3c.rpc.Quote;
 import a3c.rpc.Tensors;
 import a3c.shm.SharedWeights;
 import com.google.protobuf.UnsafeByteOperations;
@@ -135,14 +136,14 @@ public final class ParameterStore implements AutoCloseable {
     for (Tensor tensor : tensors) {
       int t = layout.indexOf(tensor.getName());
       if (t < 0) {
-        throw new IllegalArgumentException("unknown tensor '" + tensor.getName() + "': the model has no tensor of that name");
+        throw new IllegalArgumentException("unknown tensor " + Quote.of(tensor.getName()) + ": the model has no tensor of that name");
       }
       if (present[t]) {
         throw new IllegalArgumentException("tensor '" + tensor.getName() + "' appears twice in the push");
       }
       present[t] = true;
       if (!layout.shapeEquals(t, tensor.getShapeList())) {
-        throw new IllegalArgumentException("tensor '" + tensor.getName() + "' has shape " + tensor.getShapeList()
+        throw new IllegalArgumentException("tensor " + Quote.of(tensor.getName()) + " has shape " + Quote.shape(tensor.getShapeList())
             + " but the model's is " + Arrays.toString(layout.shape(t)));
       }
       layout.requireBytes(t, tensor.getData().size());
@@ -323,7 +324,7 @@ public final class ParameterStore implements AutoCloseable {
       }
       for (int i = layout.offset(t); i < end; i++) {
         if (!accepted(values[i])) {
-          throw new IllegalArgumentException(what + " of tensor '" + layout.name(t) + "' hold " + values[i]
+          throw new IllegalArgumentException(what + " of tensor " + Quote.of(layout.name(t)) + " hold " + values[i]
               + " at index " + (i - layout.offset(t)) + ": only finite values within +-" + MAX_ABS_VALUE + " are accepted");
         }
       }
