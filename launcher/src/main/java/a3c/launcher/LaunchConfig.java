@@ -20,11 +20,12 @@ import java.util.List;
  * @param jvmCache where the child JVMs' ahead-of-time caches live, or null for none
  * @param romDir where the test games find their ROM; null for {@code $A3C_ROM_DIR}
  * @param testGames greedy games played once the target is reached, as the reference does
+ * @param hangTimeout how long a child may show no sign of life before it is killed as hung and restarted
  */
 public record LaunchConfig(String envName, int workers, Path runDir, String bind, int port, String psTarget,
     String authToken, List<String> psArgs, List<String> workerArgs, Duration maxRuntime, Path resume,
     GetStatusResponse resumedFrom, int workerRestarts, int psRestarts, Duration progressEvery, boolean sharedMemory,
-    Path romDir, int testGames, Path jvmCache) {
+    Path romDir, int testGames, Path jvmCache, Duration hangTimeout) {
   public LaunchConfig {
     if (workers < 0) {
       throw new IllegalArgumentException("--n-workers must be >= 0, got " + workers);
@@ -37,6 +38,9 @@ public record LaunchConfig(String envName, int workers, Path runDir, String bind
     }
     if (workerRestarts < 0 || psRestarts < 0) {
       throw new IllegalArgumentException("restart counts must be >= 0");
+    }
+    if (hangTimeout.isNegative() || hangTimeout.isZero()) {
+      throw new IllegalArgumentException("--hang-seconds must be positive, got " + hangTimeout.toMillis() / 1000.0);
     }
     if (resumedFrom == null) {
       resumedFrom = GetStatusResponse.getDefaultInstance();

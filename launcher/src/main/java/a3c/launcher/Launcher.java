@@ -14,6 +14,7 @@ import a3c.ps.ParameterServerCommand;
 import a3c.rpc.Channels;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.supervise.ChildSpec;
+import a3c.supervise.HangWatchdog;
 import a3c.supervise.JvmCache;
 import a3c.supervise.RestartPolicy;
 import a3c.supervise.SharedMemoryDirs;
@@ -21,6 +22,7 @@ import a3c.supervise.SupervisedChild;
 import a3c.worker.WorkerCommand;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthGrpc;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -29,8 +31,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -73,6 +77,7 @@ public final class Launcher {
   /** The run folder's newest checkpoint before this launch (an earlier run's, continued with --resume); null for none. */
   private Path newestAtLaunch;
   private final JvmCache jvmCache;
+  private HangCheck hangs;
 
   /** @param terminal whether the console is a terminal, where the progress line is rewritten in place */
   public Launcher(LaunchConfig config, PrintWriter console, boolean terminal) {
@@ -125,6 +130,7 @@ public final class Launcher {
     sharedMemory = config.sharedMemory() ? SharedMemoryDirs.create(config.runDir().getFileName().toString()) : null;
     List<Path> atLaunch = CheckpointFolder.list(config.checkpointDir());
     newestAtLaunch = atLaunch.isEmpty() ? null : atLaunch.getLast();
+    hangs = new HangCheck(new HangWatchdog(Clock.systemUTC(), config.hangTimeout()), HealthGrpc.newBlockingStub(channel), this::say);
     try {
       say("run directory " + config.runDir().toAbsolutePath());
       say(Machine.current().toString());
@@ -202,6 +208,7 @@ public final class Launcher {
         return outcomeOf(lastStatus.getStop(), timeUp);
       }
       GetStatusResponse status = statusOr(stub, null);
+      hangs.check(ps, workersById(), status);
       if (status != null) {
         lastStatus = status;
         if (status.getStop() != StopReason.STOP_REASON_NONE) {
@@ -349,9 +356,21 @@ public final class Launcher {
     return childJvm("ps", "server", true, PS_JVM, ParameterServerCommand.class.getName(), args);
   }
 
+  private Map<String, SupervisedChild> workersById() {
+    Map<String, SupervisedChild> byId = new HashMap<>();
+    for (int i = 0; i < workers.size(); i++) {
+      byId.put(workerId(i), workers.get(i));
+    }
+    return byId;
+  }
+
+  private static String workerId(int index) {
+    return "worker-" + index;
+  }
+
   private ChildSpec workerSpec(int index) {
     List<String> args = new ArrayList<>(List.of("--ps", config.psTarget(), "--worker-index", Integer.toString(index),
-        "--worker-id", "worker-" + index, "--parent-pid", Long.toString(ProcessHandle.current().pid())));
+        "--worker-id", workerId(index), "--parent-pid", Long.toString(ProcessHandle.current().pid())));
     args.addAll(config.workerArgs());
     if (sharedMemory != null) {
       args.addAll(List.of("--shared-memory-dir", sharedMemory.toString()));

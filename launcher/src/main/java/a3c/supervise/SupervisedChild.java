@@ -88,6 +88,18 @@ public final class SupervisedChild {
     }
   }
 
+  /**
+   * Kills the current run at once (SIGKILL) as if it had crashed, so that the policy restarts it:
+   * for a child that is hung, which no gentler signal reaches (a stopped process queues SIGTERM).
+   */
+  public void killToRestart() {
+    Process current = process;
+    if (current != null && !stopping) {
+      current.descendants().forEach(ProcessHandle::destroyForcibly);
+      current.toHandle().destroyForcibly();
+    }
+  }
+
   /** Waits for the child to be done for good; SIGTERM after {@code grace}, SIGKILL after twice that. */
   public int stop(Duration grace) throws InterruptedException {
     stopAll(List.of(this), grace);
