@@ -2,6 +2,7 @@ package a3c.launcher;
 
 import a3c.checkpoint.CheckpointException;
 import a3c.checkpoint.CheckpointFolder;
+import a3c.files.WriteFailures;
 import a3c.machine.Machine;
 import a3c.proto.Checkpoint;
 import a3c.proto.GetStatusRequest;
@@ -78,6 +79,9 @@ public final class Launcher {
   private Path newestAtLaunch;
   private final JvmCache jvmCache;
   private HangCheck hangs;
+  private final WriteFailures plotFailures = new WriteFailures(line -> say("[launcher] " + line));
+  /** Not through {@link #say}, which writes launcher.log. */
+  private final WriteFailures logFailures;
 
   /** @param terminal whether the console is a terminal, where the progress line is rewritten in place */
   public Launcher(LaunchConfig config, PrintWriter console, boolean terminal) {
@@ -85,6 +89,7 @@ public final class Launcher {
     this.console = console;
     this.terminal = terminal;
     this.jvmCache = config.jvmCache() == null ? null : new JvmCache(config.jvmCache());
+    this.logFailures = new WriteFailures(line -> console.println("[launcher] " + line));
   }
 
   /**
@@ -293,9 +298,10 @@ public final class Launcher {
       if (Files.exists(episodes) && Files.size(episodes) > EPISODES_HEADER_BYTES) {
         ScorePlot.draw(List.of(config.runDir()), ScorePlot.Axis.EPISODES, List.of(Measure.MEAN100), null,
             config.runDir().resolve("scores.png"));
+        plotFailures.succeeded("scores.png");
       }
     } catch (IOException | RuntimeException e) {
-      say("[launcher] cannot draw scores.png: " + e.getMessage());
+      plotFailures.failed("scores.png", e);
     }
   }
 
@@ -447,8 +453,9 @@ public final class Launcher {
       log.write(line);
       log.write(System.lineSeparator());
       log.flush();
+      logFailures.succeeded("launcher.log");
     } catch (IOException e) {
-      console.println("[launcher] cannot write launcher.log: " + e.getMessage());
+      logFailures.failed("launcher.log", e);
     }
   }
 }

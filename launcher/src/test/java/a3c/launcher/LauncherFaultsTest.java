@@ -3,13 +3,21 @@ package a3c.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import a3c.checkpoint.CheckpointFolder;
+import a3c.tensorboard.EventReader;
 import a3c.testing.ChildJvm;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,5 +77,101 @@ class LauncherFaultsTest {
           + "taken for hung itself: " + launcher.transcript());
       assertTrue(launcher.process().descendants().findAny().isEmpty(), "no child outlives the launcher");
     }
+  }
+
+  @Test
+  void fullDisk_trainingGoesOn_theNewestCheckpointStaysLoadable_eachFailureIsSaidOnce_andWritingResumes() throws Exception {
+    Path disk = folder.resolve("disk");
+    Files.createDirectories(disk);
+    Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", disk.toString()).inheritIO().start();
+    assumeTrue(mount.waitFor(10, TimeUnit.SECONDS) && mount.exitValue() == 0, "mounting a tmpfs needs root");
+    // Unmounted however the test ends, a killed test JVM included.
+    Thread unmount = new Thread(() -> unmount(disk));
+    Runtime.getRuntime().addShutdownHook(unmount);
+    try (ChildJvm launcher = launch(disk.resolve("run"), "--n-workers", "1", "--checkpoint-every", "1")) {
+      launcher.awaitLine("checkpoint .* written", START);
+      launcher.awaitLine("progress .* episodes=[1-9]", START);
+      Path filler = disk.resolve("filler");
+      fill(filler);
+      long stepWhenFull = lastStep(launcher.transcript());
+      launcher.awaitLines(List.of("cannot write checkpoints \\(No space left on device\\); training goes on",
+          "cannot write episodes.csv \\(No space left on device\\)", "cannot write TensorBoard events \\(No space left on device\\)",
+          "cannot write scores.png"), START);
+      long stepStillFull = step(launcher.awaitLine("progress .* agent_steps=(\\d+)", START));
+      assertTrue(stepStillFull > stepWhenFull, "training goes on while the disk is full: " + stepWhenFull + " then " + stepStillFull);
+      List<Path> kept = CheckpointFolder.list(disk.resolve("run/checkpoints"));
+      assertFalse(kept.isEmpty());
+      CheckpointFolder.load(kept.getLast());
+      try (var files = Files.list(disk.resolve("run/checkpoints"))) {
+        assertEquals(kept, files.sorted(java.util.Comparator.comparing(Path::toString)).toList(), "no half-written checkpoint is left");
+      }
+      Files.delete(filler);
+      launcher.awaitLines(List.of("checkpoints written again", "episodes.csv written again", "TensorBoard events written again",
+          "scores.png written again"), START);
+      launcher.awaitLine("checkpoint .* written", START);
+      launcher.terminate();
+      assertEquals(130, launcher.awaitExit(START), launcher.transcript());
+      String transcript = launcher.transcript();
+      for (String what : List.of("checkpoints", "episodes.csv", "TensorBoard events", "scores.png")) {
+        assertEquals(1, count(transcript, "cannot write " + what + " ("), what + " failing is said once: " + transcript);
+      }
+      Matcher summary = Pattern.compile("run-summary .* episodes=(\\d+) .*exit=stopped_by_user").matcher(transcript);
+      assertTrue(summary.find(), transcript);
+      List<String> csv = Files.readAllLines(disk.resolve("run/episodes.csv"));
+      assertEquals(Integer.parseInt(summary.group(1)), csv.size() - 1, "every episode reached episodes.csv, those "
+          + "reported while the disk was full too");
+      assertTrue(csv.stream().allMatch(line -> line.split(",", -1).length == 8), "no torn line");
+      try (var files = Files.list(disk.resolve("run"))) {
+        Path events = files.filter(f -> f.getFileName().toString().startsWith("events.out.tfevents.")).findFirst().orElseThrow();
+        assertTrue(EventReader.read(events).size() > 10, "the TensorBoard file reads whole");
+      }
+      CheckpointFolder.load(disk.resolve("run/checkpoints"));
+    } finally {
+      unmount(disk);
+      Runtime.getRuntime().removeShutdownHook(unmount);
+    }
+  }
+
+  /** Writes until the disk is full. */
+  private static void fill(Path filler) throws IOException {
+    byte[] chunk = new byte[1 << 16];
+    try (var out = Files.newOutputStream(filler)) {
+      while (true) {
+        out.write(chunk);
+      }
+    } catch (IOException e) {
+      assertTrue(String.valueOf(e.getMessage()).contains("No space left on device"), e.toString());
+    }
+  }
+
+  private static void unmount(Path disk) {
+    try {
+      new ProcessBuilder("umount", "-l", disk.toString()).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static long lastStep(String transcript) {
+    Matcher progress = Pattern.compile("progress .* agent_steps=(\\d+)").matcher(transcript);
+    long step = -1;
+    while (progress.find()) {
+      step = Long.parseLong(progress.group(1));
+    }
+    return step;
+  }
+
+  private static long step(Matcher progress) {
+    return Long.parseLong(progress.group(1));
+  }
+
+  private static int count(String text, String part) {
+    int count = 0;
+    for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+      count++;
+    }
+    return count;
   }
 }

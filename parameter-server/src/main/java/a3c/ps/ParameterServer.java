@@ -2,6 +2,7 @@ package a3c.ps;
 
 import a3c.checkpoint.CheckpointFolder;
 import a3c.checkpoint.Checkpoints;
+import a3c.files.WriteFailures;
 import a3c.optim.OptimizerConfig;
 import a3c.proto.Checkpoint;
 import a3c.proto.GetStatusResponse;
@@ -48,6 +49,7 @@ public final class ParameterServer implements AutoCloseable {
   static final Duration LIVENESS = Duration.ofSeconds(30);
   /** A worker silent this long is dropped from the round size and the status list. */
   static final Duration FORGET_AFTER = Duration.ofMinutes(10);
+  private static final String CHECKPOINTS = "checkpoints";
 
   private final ServerConfig config;
   private final ParameterServerService service;
@@ -59,6 +61,7 @@ public final class ParameterServer implements AutoCloseable {
   private volatile Path lastCheckpoint;
   private final EpisodeLog episodeLog;
   private final TrainingScalars scalars;
+  private final WriteFailures writeFailures = new WriteFailures(log::warn);
 
   private ParameterServer(ServerConfig config, CheckpointFolder.Loaded resume, Clock clock) {
     this.config = config;
@@ -88,7 +91,7 @@ public final class ParameterServer implements AutoCloseable {
     }
     this.service = new ParameterServerService(config.optimizer(), config.envName(), clock,
         new WorkerRegistry(clock, LIVENESS, Duration.ofSeconds(60), FORGET_AFTER), scores, stopRule,
-        restored, elapsed, config.sharedMemoryDir(), episodeLog, scalars);
+        restored, elapsed, config.sharedMemoryDir(), episodeLog, scalars, writeFailures);
   }
 
   /** Starts a server on the address in the config (Netty, with TLS when configured). */
@@ -216,7 +219,8 @@ public final class ParameterServer implements AutoCloseable {
         .build();
     Path file = checkpoints.save(checkpoint);
     lastCheckpoint = file;
-    log.info("checkpoint {} written: version {}, global step {}", file, state.version(), state.globalStep());
+    log.info("checkpoint {} written: version {}, global step {}, {} episodes", file, state.version(), state.globalStep(),
+        checkpoint.getEpisodesCount());
     return file;
   }
 
@@ -236,7 +240,11 @@ public final class ParameterServer implements AutoCloseable {
       }
     }
     if (scalars != null) {
-      scalars.close();
+      try {
+        scalars.close();
+      } catch (RuntimeException e) {
+        log.warn("closing the TensorBoard events failed: {}", e.getMessage());
+      }
     }
     deleteSharedMemory();
     ParameterStore store = service.store();
@@ -280,8 +288,10 @@ public final class ParameterServer implements AutoCloseable {
     }
     try {
       checkpoint();
+      writeFailures.succeeded(CHECKPOINTS);
     } catch (IOException | RuntimeException e) {
-      log.error("periodic checkpoint failed; training goes on and the next one will be tried", e);
+      // The newest complete checkpoint stays as it was: each is written beside it, then renamed.
+      writeFailures.failed(CHECKPOINTS, e);
     }
   }
 

@@ -1,5 +1,6 @@
 package a3c.ps;
 
+import a3c.files.WriteFailures;
 import a3c.optim.OptimizerConfig;
 import a3c.proto.EpisodeRecord;
 import a3c.proto.GetStatusRequest;
@@ -72,10 +73,11 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
   private final EpisodeLog episodeLog;
   private final TrainingScalars scalars;
   private final LogThrottle unparsable;
+  private final WriteFailures writeFailures;
 
   ParameterServerService(OptimizerConfig optimizerConfig, String envName, Clock clock, WorkerRegistry workers,
       ScoreBoard scores, StopRule stopRule, ParameterStore restored, double elapsedSeconds, Path sharedMemoryDir,
-      EpisodeLog episodeLog, TrainingScalars scalars) {
+      EpisodeLog episodeLog, TrainingScalars scalars, WriteFailures writeFailures) {
     this.optimizerConfig = optimizerConfig;
     this.envName = envName;
     this.clock = clock;
@@ -87,6 +89,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     this.episodeLog = episodeLog;
     this.scalars = scalars;
     this.unparsable = new LogThrottle(clock, Duration.ofMinutes(1));
+    this.writeFailures = writeFailures;
     if (restored != null) {
       share(restored);
     }
@@ -283,9 +286,10 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
           if (scalars != null) {
             try {
               scalars.update(snapshot, request.getStats(), clock.millis());
+              writeFailures.succeeded(TrainingScalars.WHAT);
             } catch (RuntimeException e) {
               // The update is applied: the worker must hear so even when the TensorBoard file cannot be written.
-              log.error("cannot write the update's TensorBoard scalars", e);
+              writeFailures.failed(TrainingScalars.WHAT, e);
             }
           }
           PushGradientsResponse.Builder reply = PushGradientsResponse.newBuilder().setVersion(snapshot.version())
@@ -320,16 +324,17 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
           .setLength(request.getLength()).setGlobalStep(globalStep).setUnixMs(clock.millis()).build();
       synchronized (scores) {
         scores.add(episode, workers.count());
-        try {
-          if (episodeLog != null) {
+        // The score board has the episode (and checkpoints keep it); a full disk must not stop training.
+        if (episodeLog != null) {
+          try {
             episodeLog.append(episode, elapsedSeconds(), scores.mean100(), scores.roundMean100());
+            writeFailures.succeeded(EpisodeLog.WHAT);
+          } catch (RuntimeException e) {
+            writeFailures.failed(EpisodeLog.WHAT, e);
           }
-          if (scalars != null) {
-            scalars.episode(episode, scores.mean100(), scores.roundMean100());
-          }
-        } catch (RuntimeException e) {
-          // The score board has the episode (and checkpoints keep it); a full disk must not stop training.
-          log.error("cannot log the episode of worker {}", request.getWorkerId(), e);
+        }
+        if (scalars != null) {
+          scalars.episode(episode, scores.mean100(), scores.roundMean100());
         }
       }
       workers.countEpisode(request.getWorkerId());
