@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * Finds children that are hung rather than dead, and kills them so that their supervisor restarts
  * them. The server shows life by answering its gRPC health check; a worker by calling the server,
  * as the server's last-seen times report. Workers are judged only while the server answers, and
- * timed afresh when it comes back: while it was away they could not reach it either.
+ * given the startup allowance again when it comes back: while it was away they could not reach it.
  */
 final class HangCheck {
   private static final long HEALTH_DEADLINE_MS = 2_000;
@@ -52,7 +52,7 @@ final class HangCheck {
       kill(SERVER, server, "has not answered its health check for " + watchdog.silentMs(SERVER) / 1000 + " s");
     }
     if (answers && !serverAnswered) {
-      workers.keySet().forEach(watchdog::aliveNow);
+      workers.keySet().forEach(watchdog::starting);
     }
     serverAnswered = answers;
     if (!answers || status == null) {
@@ -81,11 +81,11 @@ final class HangCheck {
     }
   }
 
-  /** A child that (re)started since the last look is timed from now. */
+  /** A child that (re)started since the last look is starting. */
   private void track(String name, SupervisedChild child) {
     Process process = child.process();
     if (process != null && !Objects.equals(pids.put(name, process.pid()), process.pid())) {
-      watchdog.aliveNow(name);
+      watchdog.starting(name);
     }
   }
 

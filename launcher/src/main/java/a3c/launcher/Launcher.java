@@ -135,7 +135,8 @@ public final class Launcher {
     sharedMemory = config.sharedMemory() ? SharedMemoryDirs.create(config.runDir().getFileName().toString()) : null;
     List<Path> atLaunch = CheckpointFolder.list(config.checkpointDir());
     newestAtLaunch = atLaunch.isEmpty() ? null : atLaunch.getLast();
-    hangs = new HangCheck(new HangWatchdog(Clock.systemUTC(), config.hangTimeout()), HealthGrpc.newBlockingStub(channel), this::say);
+    hangs = new HangCheck(new HangWatchdog(Clock.systemUTC(), config.hangTimeout(),
+        READY_TIMEOUT.compareTo(config.hangTimeout()) > 0 ? READY_TIMEOUT : config.hangTimeout()), HealthGrpc.newBlockingStub(channel), this::say);
     try {
       say("run directory " + config.runDir().toAbsolutePath());
       say(Machine.current().toString());
