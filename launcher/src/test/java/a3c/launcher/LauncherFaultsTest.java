@@ -51,7 +51,8 @@ class LauncherFaultsTest {
         "--checkpoint-every", "1")) {
       long server = pid(launcher, "ps");
       long worker = pid(launcher, "worker-0");
-      launcher.awaitLine("progress .* episodes=[1-9]", START);
+      // Once it has called the server: until then it has the startup allowance, not --hang-seconds.
+      launcher.awaitLines(List.of("progress .* episodes=[1-9]", "worker worker-0 registered"), START);
       long stoppedAt = System.nanoTime();
       signal("STOP", worker);
       launcher.awaitLine("\\[launcher\\] worker-0 \\(pid " + worker + "\\) has not called the parameter server for \\d+ s, "
