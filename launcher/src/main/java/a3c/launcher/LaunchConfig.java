@@ -21,11 +21,12 @@ import java.util.List;
  * @param romDir where the test games find their ROM; null for {@code $A3C_ROM_DIR}
  * @param testGames greedy games played once the target is reached, as the reference does
  * @param affinity how worker JVMs are pinned to cores ({@link CpuAffinity#NONE}: not at all)
+ * @param hangTimeout how long a child may show no sign of life before it is killed as hung and restarted
  */
 public record LaunchConfig(String envName, int workers, Path runDir, String bind, int port, String psTarget,
     String authToken, List<String> psArgs, List<String> workerArgs, Duration maxRuntime, Path resume,
     GetStatusResponse resumedFrom, int workerRestarts, int psRestarts, Duration progressEvery, boolean sharedMemory,
-    Path romDir, int testGames, Path jvmCache, CpuAffinity affinity) {
+    Path romDir, int testGames, Path jvmCache, CpuAffinity affinity, Duration hangTimeout) {
   public LaunchConfig {
     if (workers < 0) {
       throw new IllegalArgumentException("--n-workers must be >= 0, got " + workers);
@@ -38,6 +39,9 @@ public record LaunchConfig(String envName, int workers, Path runDir, String bind
     }
     if (workerRestarts < 0 || psRestarts < 0) {
       throw new IllegalArgumentException("restart counts must be >= 0");
+    }
+    if (hangTimeout.isNegative() || hangTimeout.isZero()) {
+      throw new IllegalArgumentException("--hang-seconds must be positive, got " + hangTimeout.toMillis() / 1000.0);
     }
     if (resumedFrom == null) {
       resumedFrom = GetStatusResponse.getDefaultInstance();

@@ -2,6 +2,7 @@ package a3c.launcher;
 
 import a3c.checkpoint.CheckpointException;
 import a3c.checkpoint.CheckpointFolder;
+import a3c.files.WriteFailures;
 import a3c.machine.Machine;
 import a3c.proto.Checkpoint;
 import a3c.proto.GetStatusRequest;
@@ -14,6 +15,7 @@ import a3c.ps.ParameterServerCommand;
 import a3c.rpc.Channels;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.supervise.ChildSpec;
+import a3c.supervise.HangWatchdog;
 import a3c.supervise.JvmCache;
 import a3c.supervise.RestartPolicy;
 import a3c.supervise.SharedMemoryDirs;
@@ -21,6 +23,7 @@ import a3c.supervise.SupervisedChild;
 import a3c.worker.WorkerCommand;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthGrpc;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -29,8 +32,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -73,6 +78,10 @@ public final class Launcher {
   /** The run folder's newest checkpoint before this launch (an earlier run's, continued with --resume); null for none. */
   private Path newestAtLaunch;
   private final JvmCache jvmCache;
+  private HangCheck hangs;
+  private final WriteFailures plotFailures = new WriteFailures(line -> say("[launcher] " + line));
+  /** Not through {@link #say}, which writes launcher.log. */
+  private final WriteFailures logFailures;
 
   /** @param terminal whether the console is a terminal, where the progress line is rewritten in place */
   public Launcher(LaunchConfig config, PrintWriter console, boolean terminal) {
@@ -80,6 +89,7 @@ public final class Launcher {
     this.console = console;
     this.terminal = terminal;
     this.jvmCache = config.jvmCache() == null ? null : new JvmCache(config.jvmCache());
+    this.logFailures = new WriteFailures(line -> console.println("[launcher] " + line));
   }
 
   /**
@@ -125,6 +135,8 @@ public final class Launcher {
     sharedMemory = config.sharedMemory() ? SharedMemoryDirs.create(config.runDir().getFileName().toString()) : null;
     List<Path> atLaunch = CheckpointFolder.list(config.checkpointDir());
     newestAtLaunch = atLaunch.isEmpty() ? null : atLaunch.getLast();
+    hangs = new HangCheck(new HangWatchdog(Clock.systemUTC(), config.hangTimeout(),
+        READY_TIMEOUT.compareTo(config.hangTimeout()) > 0 ? READY_TIMEOUT : config.hangTimeout()), HealthGrpc.newBlockingStub(channel), this::say);
     try {
       say("run directory " + config.runDir().toAbsolutePath());
       say(Machine.current().toString());
@@ -202,6 +214,7 @@ public final class Launcher {
         return outcomeOf(lastStatus.getStop(), timeUp);
       }
       GetStatusResponse status = statusOr(stub, null);
+      hangs.check(ps, workersById(), status);
       if (status != null) {
         lastStatus = status;
         if (status.getStop() != StopReason.STOP_REASON_NONE) {
@@ -286,9 +299,10 @@ public final class Launcher {
       if (Files.exists(episodes) && Files.size(episodes) > EPISODES_HEADER_BYTES) {
         ScorePlot.draw(List.of(config.runDir()), ScorePlot.Axis.EPISODES, List.of(Measure.MEAN100), null,
             config.runDir().resolve("scores.png"));
+        plotFailures.succeeded("scores.png");
       }
     } catch (IOException | RuntimeException e) {
-      say("[launcher] cannot draw scores.png: " + e.getMessage());
+      plotFailures.failed("scores.png", e);
     }
   }
 
@@ -349,9 +363,21 @@ public final class Launcher {
     return childJvm("ps", "server", true, PS_JVM, ParameterServerCommand.class.getName(), args);
   }
 
+  private Map<String, SupervisedChild> workersById() {
+    Map<String, SupervisedChild> byId = new HashMap<>();
+    for (int i = 0; i < workers.size(); i++) {
+      byId.put(workerId(i), workers.get(i));
+    }
+    return byId;
+  }
+
+  private static String workerId(int index) {
+    return "worker-" + index;
+  }
+
   private ChildSpec workerSpec(int index) {
     List<String> args = new ArrayList<>(List.of("--ps", config.psTarget(), "--worker-index", Integer.toString(index),
-        "--worker-id", "worker-" + index, "--parent-pid", Long.toString(ProcessHandle.current().pid())));
+        "--worker-id", workerId(index), "--parent-pid", Long.toString(ProcessHandle.current().pid())));
     args.addAll(config.workerArgs());
     if (sharedMemory != null) {
       args.addAll(List.of("--shared-memory-dir", sharedMemory.toString()));
@@ -429,8 +455,9 @@ public final class Launcher {
       log.write(line);
       log.write(System.lineSeparator());
       log.flush();
+      logFailures.succeeded("launcher.log");
     } catch (IOException e) {
-      console.println("[launcher] cannot write launcher.log: " + e.getMessage());
+      logFailures.failed("launcher.log", e);
     }
   }
 }

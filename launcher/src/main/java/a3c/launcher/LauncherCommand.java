@@ -108,6 +108,10 @@ public final class LauncherCommand implements Callable<Integer> {
   @Option(names = "--ps-restarts", description = "parameter-server restarts allowed (default: ${DEFAULT-VALUE})")
   int psRestarts = 3;
 
+  @Option(names = "--hang-seconds", paramLabel = "SECONDS", description = "a server that does not answer its health check, "
+      + "or a worker the server has not heard from, for this long is killed as hung and restarted (default: ${DEFAULT-VALUE})")
+  double hangSeconds = 60;
+
   @Option(names = "--progress-every", paramLabel = "SECONDS", description = "seconds between progress lines (default: ${DEFAULT-VALUE})")
   double progressEvery = 10;
 
@@ -260,8 +264,8 @@ public final class LauncherCommand implements Callable<Integer> {
     if (testGames < 0) {
       throw new IllegalArgumentException("--test-games must be >= 0, got " + testGames);
     }
-    if (!(checkpointEvery > 0) || !(progressEvery > 0)) {
-      throw new IllegalArgumentException("--checkpoint-every and --progress-every must be positive");
+    if (!(checkpointEvery > 0) || !(progressEvery > 0) || !(hangSeconds > 0)) {
+      throw new IllegalArgumentException("--checkpoint-every, --progress-every and --hang-seconds must be positive");
     }
     if (maxSteps < 0) {
       throw new IllegalArgumentException("--max-steps must be >= 0 (0 for no limit), got " + maxSteps);
@@ -318,6 +322,7 @@ public final class LauncherCommand implements Callable<Integer> {
         resume == null ? null : resume.toAbsolutePath(), resumedFrom, workerRestarts, psRestarts,
         Duration.ofMillis((long) (progressEvery * 1000)), sharedMemory, romDir == null ? null : romDir.toAbsolutePath(), testGames,
         noJvmCache ? null : (jvmCache != null ? jvmCache : JvmCache.defaultDirectory()).toAbsolutePath(),
-        cpuAffinity ? CpuAffinity.find(System.getenv("PATH"), host.cpus()) : CpuAffinity.NONE);
+        cpuAffinity ? CpuAffinity.find(System.getenv("PATH"), host.cpus()) : CpuAffinity.NONE,
+        Duration.ofMillis((long) (hangSeconds * 1000)));
   }
 }

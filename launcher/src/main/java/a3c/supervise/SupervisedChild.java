@@ -29,6 +29,8 @@ public final class SupervisedChild {
   private volatile Process process;
   private volatile boolean stopping;
   private volatile int restarts;
+  private volatile long startedNanos;
+  private int failuresInARow;
 
   /**
    * @param restartOn which exit codes call for a restart (e.g. any but 0 for a worker)
@@ -48,6 +50,7 @@ public final class SupervisedChild {
     builder.environment().putAll(current.environment());
     Process started = builder.start();
     process = started;
+    startedNanos = System.nanoTime();
     output.accept("[supervisor] started " + current.name() + " (pid " + started.pid() + ")");
     pump(current.name(), started);
     started.onExit().thenAccept(exited -> onExit(current.name(), exited.exitValue()));
@@ -83,6 +86,18 @@ public final class SupervisedChild {
     stopping = true;
     Process current = process;
     if (current != null) {
+      current.descendants().forEach(ProcessHandle::destroyForcibly);
+      current.toHandle().destroyForcibly();
+    }
+  }
+
+  /**
+   * Kills the current run at once (SIGKILL) as if it had crashed, so that the policy restarts it:
+   * for a child that is hung, which no gentler signal reaches (a stopped process queues SIGTERM).
+   */
+  public void killToRestart() {
+    Process current = process;
+    if (current != null && !stopping) {
       current.descendants().forEach(ProcessHandle::destroyForcibly);
       current.toHandle().destroyForcibly();
     }
@@ -132,7 +147,9 @@ public final class SupervisedChild {
       return;
     }
     restarts++;
-    Duration wait = policy.backoff(restarts);
+    boolean ranWell = System.nanoTime() - startedNanos >= RestartPolicy.HEALTHY_RUN.toNanos();
+    failuresInARow = ranWell ? 1 : failuresInARow + 1;
+    Duration wait = policy.backoff(failuresInARow);
     output.accept("[supervisor] " + name + " exited with " + code + "; restart " + restarts + "/" + policy.maxRestarts()
         + " in " + wait.toMillis() + " ms");
     CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {

@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 public final class CheckpointFolder {
   private static final Logger log = LoggerFactory.getLogger(CheckpointFolder.class);
   private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)\\.a3c");
+  /** What {@link CheckpointFile#write} writes before the rename, left behind by a server killed mid-write. */
+  private static final Pattern LEFTOVER = Pattern.compile("\\.checkpoint-\\d+\\.a3c\\..*\\.tmp");
 
   private final Path folder;
   private final int keep;
@@ -44,6 +46,7 @@ public final class CheckpointFolder {
   /** Writes the next checkpoint and prunes the oldest; returns the new file. */
   public synchronized Path save(Checkpoint checkpoint) throws IOException {
     Files.createDirectories(folder);
+    deleteLeftovers();
     List<Path> existing = list(folder);
     long next = existing.isEmpty() ? 1 : number(existing.get(existing.size() - 1)) + 1;
     Path file = folder.resolve(String.format(Locale.ROOT, "checkpoint-%06d.a3c", next));
@@ -53,6 +56,16 @@ public final class CheckpointFolder {
       Files.deleteIfExists(existing.get(i));
     }
     return file;
+  }
+
+  /** Only one server writes a folder at a time, so every temporary file in it is a dead one's, and holds disk space. */
+  private void deleteLeftovers() throws IOException {
+    try (Stream<Path> files = Files.list(folder)) {
+      for (Path leftover : (Iterable<Path>) files.filter(f -> LEFTOVER.matcher(f.getFileName().toString()).matches())::iterator) {
+        log.info("deleting {}, a checkpoint left half-written", leftover.getFileName());
+        Files.deleteIfExists(leftover);
+      }
+    }
   }
 
   /** The checkpoint files in a folder, oldest first. */

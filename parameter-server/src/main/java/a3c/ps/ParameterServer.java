@@ -2,6 +2,7 @@ package a3c.ps;
 
 import a3c.checkpoint.CheckpointFolder;
 import a3c.checkpoint.Checkpoints;
+import a3c.files.WriteFailures;
 import a3c.optim.OptimizerConfig;
 import a3c.proto.Checkpoint;
 import a3c.proto.GetStatusResponse;
@@ -45,6 +46,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class ParameterServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ParameterServer.class);
+  /** A worker silent this long counts as not alive (GetStatus), and need not hear a stop before the server exits. */
+  static final Duration LIVENESS = Duration.ofSeconds(30);
+  /** A worker silent this long is dropped from the round size and the status list. */
+  static final Duration FORGET_AFTER = Duration.ofMinutes(10);
+  private static final String CHECKPOINTS = "checkpoints";
 
   private final ServerConfig config;
   private final ParameterServerService service;
@@ -56,8 +62,9 @@ public final class ParameterServer implements AutoCloseable {
   private volatile Path lastCheckpoint;
   private final EpisodeLog episodeLog;
   private final TrainingScalars scalars;
+  private final WriteFailures writeFailures = new WriteFailures(log::warn);
 
-  private ParameterServer(ServerConfig config, CheckpointFolder.Loaded resume) {
+  private ParameterServer(ServerConfig config, CheckpointFolder.Loaded resume, Clock clock) {
     this.config = config;
     this.checkpoints = config.checkpointDir() == null ? null : new CheckpointFolder(config.checkpointDir(), config.keepCheckpoints());
     this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -83,9 +90,9 @@ public final class ParameterServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write TensorBoard events in " + config.tensorboardDir(), e);
     }
-    this.service = new ParameterServerService(config.optimizer(), config.applierThreads(), config.envName(), Clock.systemUTC(),
-        new WorkerRegistry(Clock.systemUTC(), Duration.ofSeconds(30), Duration.ofSeconds(60)), scores, stopRule,
-        restored, elapsed, config.sharedMemoryDir(), episodeLog, scalars);
+    this.service = new ParameterServerService(config.optimizer(), config.applierThreads(), config.envName(), clock,
+        new WorkerRegistry(clock, LIVENESS, Duration.ofSeconds(60), FORGET_AFTER), scores, stopRule,
+        restored, elapsed, config.sharedMemoryDir(), episodeLog, scalars, writeFailures);
   }
 
   /** Starts a server on the address in the config (Netty, with TLS when configured). */
@@ -106,8 +113,15 @@ public final class ParameterServer implements AutoCloseable {
   /** Starts a server on the given builder (in-process in tests). */
   public static ParameterServer start(ServerConfig config, CheckpointFolder.Loaded resume, ServerBuilder<?> builder)
       throws IOException {
-    ParameterServer ps = new ParameterServer(config, resume);
-    builder.addService(ps.guarded(ParameterServerGrpc.bindService(ps.service)))
+    return start(config, resume, builder, Clock.systemUTC());
+  }
+
+  /** Starts a server whose registry, uptime and episode times follow {@code clock} (a test's). */
+  static ParameterServer start(ServerConfig config, CheckpointFolder.Loaded resume, ServerBuilder<?> builder, Clock clock)
+      throws IOException {
+    ParameterServer ps = new ParameterServer(config, resume, clock);
+    builder.addService(ps.guarded(ServerInterceptors.intercept(ParameterServerGrpc.bindService(ps.service),
+            new DescriptionLimit())))
         .addService(ps.health.getHealthService())
         .addService(ps.guarded(ProtoReflectionServiceV1.newInstance().bindService()))
         .maxInboundMessageSize(config.maxMessageBytes());
@@ -210,7 +224,8 @@ public final class ParameterServer implements AutoCloseable {
         .build();
     Path file = checkpoints.save(checkpoint);
     lastCheckpoint = file;
-    log.info("checkpoint {} written: version {}, global step {}", file, state.version(), state.globalStep());
+    log.info("checkpoint {} written: version {}, global step {}, {} episodes", file, state.version(), state.globalStep(),
+        checkpoint.getEpisodesCount());
     return file;
   }
 
@@ -230,7 +245,11 @@ public final class ParameterServer implements AutoCloseable {
       }
     }
     if (scalars != null) {
-      scalars.close();
+      try {
+        scalars.close();
+      } catch (RuntimeException e) {
+        log.warn("closing the TensorBoard events failed: {}", e.getMessage());
+      }
     }
     deleteSharedMemory();
     ParameterStore store = service.store();
@@ -275,8 +294,10 @@ public final class ParameterServer implements AutoCloseable {
     }
     try {
       checkpoint();
+      writeFailures.succeeded(CHECKPOINTS);
     } catch (IOException | RuntimeException e) {
-      log.error("periodic checkpoint failed; training goes on and the next one will be tried", e);
+      // The newest complete checkpoint stays as it was: each is written beside it, then renamed.
+      writeFailures.failed(CHECKPOINTS, e);
     }
   }
 

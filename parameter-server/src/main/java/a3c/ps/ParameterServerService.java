@@ -1,5 +1,6 @@
 package a3c.ps;
 
+import a3c.files.WriteFailures;
 import a3c.optim.OptimizerConfig;
 import a3c.proto.EpisodeRecord;
 import a3c.proto.GetStatusRequest;
@@ -17,6 +18,7 @@ import a3c.proto.ReportEpisodeRequest;
 import a3c.proto.ReportEpisodeResponse;
 import a3c.proto.StopReason;
 import a3c.rpc.ParameterServerGrpc;
+import a3c.rpc.Quote;
 import a3c.rpc.WorkerIds;
 import a3c.store.Gradients;
 import a3c.store.ParameterStore;
@@ -33,6 +35,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -52,6 +55,8 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
   static final long MAX_FRAMES_PER_PUSH = 1 << 24;
   /** Far above any Atari score; keeps the running means exact and finite. */
   static final double MAX_ABS_SCORE = 1e9;
+  /** The longest name DNS allows. */
+  static final int MAX_HOSTNAME_CHARS = 253;
 
   private final OptimizerConfig optimizerConfig;
   private final int applierThreads;
@@ -68,10 +73,12 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
   private final Map<String, SharedGradients> gradientFiles = new ConcurrentHashMap<>();
   private final EpisodeLog episodeLog;
   private final TrainingScalars scalars;
+  private final LogThrottle unparsable;
+  private final WriteFailures writeFailures;
 
   ParameterServerService(OptimizerConfig optimizerConfig, int applierThreads, String envName, Clock clock, WorkerRegistry workers,
       ScoreBoard scores, StopRule stopRule, ParameterStore restored, double elapsedSeconds, Path sharedMemoryDir,
-      EpisodeLog episodeLog, TrainingScalars scalars) {
+      EpisodeLog episodeLog, TrainingScalars scalars, WriteFailures writeFailures) {
     this.optimizerConfig = optimizerConfig;
     this.applierThreads = applierThreads;
     this.envName = envName;
@@ -83,6 +90,8 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     this.sharedMemoryDir = sharedMemoryDir;
     this.episodeLog = episodeLog;
     this.scalars = scalars;
+    this.unparsable = new LogThrottle(clock, Duration.ofMinutes(1));
+    this.writeFailures = writeFailures;
     if (restored != null) {
       share(restored);
     }
@@ -125,9 +134,14 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     }
     // Every check comes before the registry hears of the worker: a refused worker must neither
     // count in the round size nor hold the initialiser's lease.
+    if (request.getHostname().length() > MAX_HOSTNAME_CHARS) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("hostname must be at most " + MAX_HOSTNAME_CHARS
+          + " chars, got " + Quote.of(request.getHostname())).asRuntimeException());
+      return;
+    }
     if (!request.getEnvName().isEmpty() && !envName.isEmpty() && !envName.equals(request.getEnvName())) {
       response.onError(Status.FAILED_PRECONDITION.withDescription("worker " + request.getWorkerId() + " plays "
-          + request.getEnvName() + " but this server trains " + envName).asRuntimeException());
+          + Quote.of(request.getEnvName()) + " but this server trains " + envName).asRuntimeException());
       return;
     }
     ParameterStore current = store.get();
@@ -156,7 +170,6 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     if (!validWorker(request.getWorkerId(), response)) {
       return;
     }
-    workers.touch(request.getWorkerId(), null);
     List<PendingPull> waiting;
     synchronized (pendingPulls) {
       if (store.get() != null) {
@@ -180,6 +193,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
       waiting = new ArrayList<>(pendingPulls);
       pendingPulls.clear();
     }
+    workers.touch(request.getWorkerId(), null);
     ParameterStore initialized = store.get();
     log.info("weights initialised by worker {}: {} tensors, {} parameters", request.getWorkerId(),
         initialized.layout().size(), initialized.layout().totalSize());
@@ -216,7 +230,8 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     if (!validWorker(request.getWorkerId(), response)) {
       return;
     }
-    workers.touch(request.getWorkerId(), null);
+    // Only an accepted push makes the registry hear of a worker: refused ones from made-up ids
+    // would count in the round size and hold a stopping server for its whole linger time.
     ParameterStore current = store.get();
     if (current == null) {
       response.onError(Status.FAILED_PRECONDITION.withDescription(
@@ -224,6 +239,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
       return;
     }
     if (stopRule.stopped()) {
+      workers.touch(request.getWorkerId(), null);
       Snapshot snapshot = current.snapshot();
       respond(response, PushGradientsResponse.newBuilder().setVersion(snapshot.version())
           .setGlobalStep(snapshot.globalStep()).setStop(stopFor(request.getWorkerId())).build());
@@ -240,7 +256,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     }
     if (Long.compareUnsigned(request.getBaseVersion(), current.snapshot().version()) > 0) {
       // A server restarted from a checkpoint is behind its workers: they must pull again.
-      response.onError(Status.FAILED_PRECONDITION.withDescription("base version " + request.getBaseVersion()
+      response.onError(Status.FAILED_PRECONDITION.withDescription("base version " + Long.toUnsignedString(request.getBaseVersion())
           + " is newer than the server's version " + current.snapshot().version() + ": pull the weights again")
           .asRuntimeException());
       return;
@@ -248,7 +264,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     Gradients gradients;
     try {
       gradients = request.getGradientsFile().isEmpty() ? current.decode(request.getGradientsList())
-          : current.decodeAll(sharedGradients(request.getGradientsFile(), current).values());
+          : decodeShared(request.getGradientsFile(), current);
     } catch (IllegalArgumentException e) {
       response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
       return;
@@ -266,14 +282,16 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
             response.onError(Status.INTERNAL.withDescription("applying the update failed: " + failure).asRuntimeException());
             return;
           }
+          workers.touch(request.getWorkerId(), null);
           workers.countUpdate(request.getWorkerId());
           stopRule.checkSteps(snapshot.globalStep());
           if (scalars != null) {
             try {
               scalars.update(snapshot, request.getStats(), clock.millis());
+              writeFailures.succeeded(TrainingScalars.WHAT);
             } catch (RuntimeException e) {
               // The update is applied: the worker must hear so even when the TensorBoard file cannot be written.
-              log.error("cannot write the update's TensorBoard scalars", e);
+              writeFailures.failed(TrainingScalars.WHAT, e);
             }
           }
           PushGradientsResponse.Builder reply = PushGradientsResponse.newBuilder().setVersion(snapshot.version())
@@ -308,16 +326,17 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
           .setLength(request.getLength()).setGlobalStep(globalStep).setUnixMs(clock.millis()).build();
       synchronized (scores) {
         scores.add(episode, workers.count());
-        try {
-          if (episodeLog != null) {
+        // The score board has the episode (and checkpoints keep it); a full disk must not stop training.
+        if (episodeLog != null) {
+          try {
             episodeLog.append(episode, elapsedSeconds(), scores.mean100(), scores.roundMean100());
+            writeFailures.succeeded(EpisodeLog.WHAT);
+          } catch (RuntimeException e) {
+            writeFailures.failed(EpisodeLog.WHAT, e);
           }
-          if (scalars != null) {
-            scalars.episode(episode, scores.mean100(), scores.roundMean100());
-          }
-        } catch (RuntimeException e) {
-          // The score board has the episode (and checkpoints keep it); a full disk must not stop training.
-          log.error("cannot log the episode of worker {}", request.getWorkerId(), e);
+        }
+        if (scalars != null) {
+          scalars.episode(episode, scores.mean100(), scores.roundMean100());
         }
       }
       workers.countEpisode(request.getWorkerId());
@@ -325,6 +344,16 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     }
     respond(response, ReportEpisodeResponse.newBuilder().setEpisodes(scores.count())
         .setMean100(nanToZero(scores.mean100())).setStop(stopFor(request.getWorkerId())).build());
+  }
+
+  @Override
+  public void refuse(String method, Status refusal, StreamObserver<?> response) {
+    long leftOut = unparsable.admit();
+    if (leftOut >= 0) {
+      log.warn("refused a {} call whose request does not parse: {} {} (at most one such line a minute; {} left out before it)",
+          method, refusal.getCode(), refusal.getDescription(), leftOut);
+    }
+    response.onError(refusal.asRuntimeException());
   }
 
   @Override
@@ -357,6 +386,31 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     return status.build();
   }
 
+  private Gradients decodeShared(String name, ParameterStore current) {
+    SharedGradients file = sharedGradients(name, current);
+    try {
+      return current.decodeAll(file.values());
+    } catch (IllegalArgumentException | InternalError e) {
+      // InternalError: the file shrank between the size check and the read. Either way the mapping
+      // is stale: the next push maps the file afresh.
+      forget(name, file);
+      if (e instanceof IllegalArgumentException refused) {
+        throw refused;
+      }
+      throw new IllegalArgumentException("shared gradients file " + name + " shrank while the server read it");
+    }
+  }
+
+  private void forget(String name, SharedGradients file) {
+    if (gradientFiles.remove(name, file)) {
+      try {
+        file.close();
+      } catch (IOException e) {
+        log.debug("closing shared gradients file {}: {}", name, e.getMessage());
+      }
+    }
+  }
+
   private SharedGradients sharedGradients(String name, ParameterStore current) {
     if (sharedMemoryDir == null) {
       throw new IllegalStateException("this server has no --shared-memory-dir: send the gradients in the request");
@@ -365,7 +419,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
       try {
         return SharedGradients.open(sharedMemoryDir, file, current.layout().totalSize());
       } catch (IOException e) {
-        throw new IllegalArgumentException("cannot open shared gradients file " + file + ": " + e.getMessage());
+        throw new IllegalArgumentException("cannot open shared gradients file " + file + ": " + e.getClass().getSimpleName());
       }
     });
   }

@@ -1,5 +1,6 @@
 package a3c.ps;
 
+import a3c.rpc.Quote;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -27,7 +28,6 @@ public enum StopMeasure {
       }
     }
     throw new IllegalArgumentException("--stop-measure must be one of "
-        + Arrays.stream(values()).map(StopMeasure::flag).collect(Collectors.joining(", ")) + ", got '"
-        + (flag.length() > 40 ? flag.substring(0, 40) + "...' (" + flag.length() + " characters)" : flag + "'"));
+        + Arrays.stream(values()).map(StopMeasure::flag).collect(Collectors.joining(", ")) + ", got " + Quote.of(flag));
   }
 }

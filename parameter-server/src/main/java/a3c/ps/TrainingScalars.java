@@ -14,6 +14,8 @@ import java.nio.file.Path;
  */
 final class TrainingScalars implements AutoCloseable {
   private static final long INTERVAL_MS = 1000;
+  /** What a write failure names. */
+  static final String WHAT = "TensorBoard events";
 
   private final EventWriter events;
   private long lastMs;

@@ -1,5 +1,7 @@
 package a3c.store;
 
+import a3c.rpc.Quote;
+
 /**
  * The values the store accepts, in weights and gradients: finite, and no larger in magnitude than
  * {@link #MAX_ABS_VALUE}. Two checks of the same rule, each shaped for what C2 vectorises: a max
@@ -53,7 +55,7 @@ final class FiniteValues {
       }
       for (int i = layout.offset(t); i < end; i++) {
         if (!accepted(values[i])) {
-          throw new IllegalArgumentException(what + " of tensor '" + layout.name(t) + "' hold " + values[i]
+          throw new IllegalArgumentException(what + " of tensor " + Quote.of(layout.name(t)) + " hold " + values[i]
               + " at index " + (i - layout.offset(t)) + ": only finite values within +-" + MAX_ABS_VALUE + " are accepted");
         }
       }

@@ -4,6 +4,7 @@ import a3c.optim.Optimizer;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.ParallelStep;
 import a3c.proto.Tensor;
+import a3c.rpc.Quote;
 import a3c.rpc.Tensors;
 import a3c.shm.SharedWeights;
 import com.google.protobuf.UnsafeByteOperations;
@@ -151,14 +152,14 @@ public final class ParameterStore implements AutoCloseable {
     for (Tensor tensor : tensors) {
       int t = layout.indexOf(tensor.getName());
       if (t < 0) {
-        throw new IllegalArgumentException("unknown tensor '" + tensor.getName() + "': the model has no tensor of that name");
+        throw new IllegalArgumentException("unknown tensor " + Quote.of(tensor.getName()) + ": the model has no tensor of that name");
       }
       if (present[t]) {
         throw new IllegalArgumentException("tensor '" + tensor.getName() + "' appears twice in the push");
       }
       present[t] = true;
       if (!layout.shapeEquals(t, tensor.getShapeList())) {
-        throw new IllegalArgumentException("tensor '" + tensor.getName() + "' has shape " + tensor.getShapeList()
+        throw new IllegalArgumentException("tensor " + Quote.of(tensor.getName()) + " has shape " + Quote.shape(tensor.getShapeList())
             + " but the model's is " + Arrays.toString(layout.shape(t)));
       }
       layout.requireBytes(t, tensor.getData().size());

@@ -2,8 +2,8 @@ package a3c.store;
 
 import a3c.proto.Tensor;
 import a3c.proto.TensorSpec;
+import a3c.rpc.Quote;
 import a3c.rpc.Tensors;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +34,7 @@ public final class TensorLayout {
         throw new IllegalArgumentException("tensor #" + t + " has no name");
       }
       if (indexByName.put(names[t], t) != null) {
-        throw new IllegalArgumentException("tensor '" + names[t] + "' appears twice");
+        throw new IllegalArgumentException("tensor " + Quote.of(names[t]) + " appears twice");
       }
       long size = numel(names[t], shapes[t]);
       offsets[t] = (int) total;
@@ -122,11 +122,11 @@ public final class TensorLayout {
     for (TensorSpec spec : specs) {
       int t = indexOf(spec.getName());
       if (t < 0) {
-        return "the server's model has no tensor '" + spec.getName() + "'";
+        return "the server's model has no tensor " + Quote.of(spec.getName());
       }
       if (!shapeEquals(t, spec.getShapeList())) {
-        return "tensor '" + spec.getName() + "' has shape " + spec.getShapeList() + " in the worker but "
-            + Arrays.toString(shapes[t]) + " on the server";
+        return "tensor " + Quote.of(spec.getName()) + " has shape " + Quote.shape(spec.getShapeList()) + " in the worker but "
+            + Quote.shape(shapes[t]) + " on the server";
       }
     }
     return null;
@@ -134,7 +134,7 @@ public final class TensorLayout {
 
   void requireBytes(int tensor, int bytes) {
     if ((long) sizes[tensor] * Float.BYTES != bytes) {
-      throw new IllegalArgumentException("tensor '" + names[tensor] + "' of shape " + Arrays.toString(shapes[tensor])
+      throw new IllegalArgumentException("tensor " + Quote.of(names[tensor]) + " of shape " + Quote.shape(shapes[tensor])
           + " needs " + (long) sizes[tensor] * Float.BYTES + " bytes, got " + bytes);
     }
   }
@@ -143,11 +143,11 @@ public final class TensorLayout {
     long count = 1;
     for (long dim : shape) {
       if (dim <= 0) {
-        throw new IllegalArgumentException("tensor '" + name + "' has shape " + Arrays.toString(shape)
+        throw new IllegalArgumentException("tensor " + Quote.of(name) + " has shape " + Quote.shape(shape)
             + ": every dimension must be positive");
       }
       if (dim > Integer.MAX_VALUE / count) {
-        throw new IllegalArgumentException("tensor '" + name + "' of shape " + Arrays.toString(shape) + " is too large");
+        throw new IllegalArgumentException("tensor " + Quote.of(name) + " of shape " + Quote.shape(shape) + " is too large");
       }
       count *= dim;
     }

@@ -1,8 +1,8 @@
 package a3c.tensorboard;
 
-import java.io.BufferedOutputStream;
+import a3c.files.AppendOnlyFile;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,22 +13,27 @@ import java.util.Objects;
 
 /**
  * Writes scalars to a TensorBoard event file, so that {@code tensorboard --logdir <logDir>} plots
- * them. Scalars are buffered: they reach the file on {@link #flush()} or {@link #close()}.
- * All methods are thread-safe.
+ * them. Scalars are buffered: they reach the file on {@link #flush()} or {@link #close()}. A flush
+ * that fails (a full disk) leaves the file ending at its last whole record, and the scalars wait
+ * for the next flush. All methods are thread-safe.
  */
 public final class EventWriter implements AutoCloseable {
+  /** About a day of scalars at one update a second; a disk full for longer loses the oldest waiting ones. */
+  private static final long MAX_PENDING_BYTES = 16 << 20;
+
   private final Path file;
-  private final OutputStream out;
+  private final AppendOnlyFile out;
   private boolean closed;
 
-  private EventWriter(Path file, OutputStream out) {
+  private EventWriter(Path file, AppendOnlyFile out) {
     this.file = file;
     this.out = out;
   }
 
   /**
    * Creates {@code events.out.tfevents.<unix seconds>.<hostname>} in {@code logDir}, creating the
-   * directories as needed, and writes the file_version event TensorBoard requires first.
+   * directories as needed, and writes the file_version event TensorBoard requires first (or, on a
+   * full disk, queues it ahead of every scalar).
    */
   public static EventWriter create(Path logDir, String hostname) throws IOException {
     return create(logDir, hostname, InstantSource.system());
@@ -44,17 +49,15 @@ public final class EventWriter implements AutoCloseable {
     Files.createDirectories(logDir);
     Path file = logDir.resolve("events.out.tfevents." + now.getEpochSecond() + "." + hostname);
     // CREATE_NEW: never append to or clobber another run's file that happens to share the second.
-    OutputStream out = new BufferedOutputStream(
-        Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+    EventWriter writer = new EventWriter(file, AppendOnlyFile.open(file, StandardOpenOption.CREATE_NEW, MAX_PENDING_BYTES));
+    writer.out.append(record(EventProtos.fileVersion(seconds(now))));
     try {
-      // Flushed at once so that the file is valid for TensorBoard before the first scalar.
-      TfRecords.write(out, EventProtos.fileVersion(seconds(now)));
-      out.flush();
+      // At once, so that the file is valid for TensorBoard before the first scalar.
+      writer.out.flush();
     } catch (IOException e) {
-      out.close();
-      throw e;
+      // A full disk: the event waits, first in line, and the owner's next flush reports the failure.
     }
-    return new EventWriter(file, out);
+    return writer;
   }
 
   /** The event file this writer appends to. */
@@ -69,11 +72,7 @@ public final class EventWriter implements AutoCloseable {
       throw new IllegalArgumentException("tag must not be empty");
     }
     checkOpen();
-    try {
-      TfRecords.write(out, EventProtos.scalar(tag, value, step, wallTimeSeconds));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write scalar '" + tag + "' to " + file, e);
-    }
+    out.append(record(EventProtos.scalar(tag, value, step, wallTimeSeconds)));
   }
 
   /** Pushes buffered scalars to the file, where TensorBoard can see them. */
@@ -98,6 +97,16 @@ public final class EventWriter implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot close " + file, e);
     }
+  }
+
+  private static byte[] record(byte[] event) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(event.length + 16);
+    try {
+      TfRecords.write(bytes, event);
+    } catch (IOException e) {
+      throw new UncheckedIOException("a byte array stream does not fail", e);
+    }
+    return bytes.toByteArray();
   }
 
   private void checkOpen() {

@@ -58,6 +58,20 @@ class NettyParameterServerTest extends ParameterServerContractTest {
     assertEquals(0, pull(client).getVersion());
   }
 
+  /** Only a real transport compresses. */
+  @Test
+  void compressedRequestThatInflatesPastTheLimit_isResourceExhausted_andChangesNothing() throws Exception {
+    ParameterServer server = start(config().withMaxMessageBytes(1 << 20), null);
+    io.grpc.Channel channel = channel(server);
+    ParameterServerGrpc.BlockingStub client = client(channel);
+    initialize(client);
+    // 8 MiB of zeros gzip to a few KiB: the wire message is small, the request is not.
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        () -> RawCalls.call(channel, ParameterServerGrpc.PUSH_GRADIENTS, new byte[8 << 20], "gzip"));
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode(), e.getStatus().toString());
+    assertEquals(0, pull(client).getVersion());
+  }
+
   @Test
   void tls_servesClientsThatTrustTheCertificate_andRefusesPlaintext() throws Exception {
     Path cert = folder.resolve("cert.pem");

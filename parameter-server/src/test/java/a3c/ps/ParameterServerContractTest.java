@@ -29,6 +29,7 @@ import a3c.rpc.ParameterServerGrpc;
 import a3c.rpc.Tensors;
 import a3c.shm.SharedGradients;
 import a3c.shm.SharedWeights;
+import a3c.testing.TestClock;
 import a3c.testing.TestModels;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
@@ -40,7 +41,9 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -83,7 +86,11 @@ abstract class ParameterServerContractTest {
   }
 
   ParameterServer start(ServerConfig config, CheckpointFolder.Loaded resume) throws Exception {
-    ParameterServer server = ParameterServer.start(config, resume, serverBuilder());
+    return start(config, resume, Clock.systemUTC());
+  }
+
+  ParameterServer start(ServerConfig config, CheckpointFolder.Loaded resume, Clock clock) throws Exception {
+    ParameterServer server = ParameterServer.start(config, resume, serverBuilder(), clock);
     servers.add(server);
     return server;
   }
@@ -288,7 +295,7 @@ abstract class ParameterServerContractTest {
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> client.register(
         RegisterRequest.newBuilder().setWorkerId("stray").setEnvName("BreakoutNoFrameskip-v4").build()));
     assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
-    assertEquals("worker stray plays BreakoutNoFrameskip-v4 but this server trains Test-v0", e.getStatus().getDescription());
+    assertEquals("worker stray plays 'BreakoutNoFrameskip-v4' but this server trains Test-v0", e.getStatus().getDescription());
     assertEquals(0, client.getStatus(GetStatusRequest.getDefaultInstance()).getWorkersCount());
     initialize(client);
   }
@@ -519,5 +526,138 @@ abstract class ParameterServerContractTest {
     // The staleness mean covers this server's own two updates, 0 and 1 behind, not the checkpoint's too.
     resumedClient.pushGradients(push("w0", 3, next, false));
     assertEquals(0.5, resumedClient.getStatus(GetStatusRequest.getDefaultInstance()).getMeanStaleness(), 0.0);
+  }
+
+  @Test
+  void refusedCalls_registerNoWorker_andWorkersSilentForLong_ageOutOfTheRoundAndTheStatus() throws Exception {
+    TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+    ParameterServer server = start(config().withCheckpoints(folder, Duration.ofHours(1)), null, clock);
+    ParameterServerGrpc.BlockingStub client = client(server);
+    List<Tensor> good = TestModels.constant(NAMES, SHAPES, 1f);
+    for (int i = 0; i < 50; i++) {
+      String ghost = "ghost-" + i;
+      assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> client.pushGradients(push(ghost, 0, good, false))));
+    }
+    initialize(client);
+    List<Tensor> nan = List.of(Tensors.encode("b", new long[] {3}, new float[] {Float.NaN, 0, 0}, 0, 3));
+    for (int i = 0; i < 50; i++) {
+      String ghost = "ghost-" + i;
+      assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> client.initializeWeights(
+          InitializeWeightsRequest.newBuilder().setWorkerId(ghost).addAllWeights(good).build())));
+      assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> client.pushGradients(push(ghost, 0, nan, false))));
+      assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> client.pushGradients(push(ghost, -1, good, false))));
+    }
+    assertEquals(List.of("w0"), workerIds(client));
+    client.register(RegisterRequest.newBuilder().setWorkerId("w1").build());
+    client.reportEpisode(ReportEpisodeRequest.newBuilder().setWorkerId("w0").setScore(1).build());
+    client.reportEpisode(ReportEpisodeRequest.newBuilder().setWorkerId("w1").setScore(3).build());
+    assertEquals(2.0, client.getStatus(GetStatusRequest.getDefaultInstance()).getRoundMean100(), 1e-9);
+    clock.advance(ParameterServer.FORGET_AFTER.plusSeconds(1));
+    client.pushGradients(push("w0", 0, good, false));
+    assertEquals(List.of("w0"), workerIds(client), "w1 has been silent longer than " + ParameterServer.FORGET_AFTER);
+    // With w1 forgotten a round is w0's episode alone: the rounds are (1 + 3) / 2 and 5.
+    client.reportEpisode(ReportEpisodeRequest.newBuilder().setWorkerId("w0").setScore(5).build());
+    assertEquals(3.5, client.getStatus(GetStatusRequest.getDefaultInstance()).getRoundMean100(), 1e-9);
+    List<String> history = CheckpointFolder.load(server.checkpoint()).checkpoint().getEpisodesList().stream()
+        .map(episode -> episode.getWorkerId()).toList();
+    assertEquals(List.of("w0", "w1", "w0"), history, "the checkpoint keeps every episode, the forgotten worker's too");
+  }
+
+  private static List<String> workerIds(ParameterServerGrpc.BlockingStub client) {
+    return client.getStatus(GetStatusRequest.getDefaultInstance()).getWorkersList().stream()
+        .map(worker -> worker.getWorkerId()).toList();
+  }
+
+  @Test
+  void longValues_areQuotedByAPrefixAndTheirLength_andTheConnectionGoesOnServing() throws Exception {
+    ParameterServer server = start(config(), null);
+    ParameterServerGrpc.BlockingStub client = client(server);
+    initialize(client);
+    String huge = "x".repeat(64 << 10);
+    List<Tensor> good = TestModels.constant(NAMES, SHAPES, 1f);
+    long[] manyDimensions = new long[10_000];
+    java.util.Arrays.fill(manyDimensions, 1);
+    List<StatusRuntimeException> refusals = List.of(
+        assertThrows(StatusRuntimeException.class, () -> client.pushGradients(push(huge, 0, good, false))),
+        assertThrows(StatusRuntimeException.class, () -> client.register(RegisterRequest.newBuilder().setWorkerId("w1")
+            .setEnvName(huge).build())),
+        assertThrows(StatusRuntimeException.class, () -> client.register(RegisterRequest.newBuilder().setWorkerId("w1")
+            .setHostname(huge).build())),
+        assertThrows(StatusRuntimeException.class, () -> client.pushGradients(push("w0", 0,
+            List.of(Tensors.of(huge, new long[] {2, 3}, good.get(0).getData())), false))),
+        assertThrows(StatusRuntimeException.class, () -> client.pushGradients(push("w0", 0,
+            List.of(Tensors.of("w", manyDimensions, good.get(0).getData())), false))),
+        assertThrows(StatusRuntimeException.class, () -> client.register(RegisterRequest.newBuilder().setWorkerId("w1")
+            .addModel(Tensors.spec(huge, new long[] {2, 3})).addModel(Tensors.spec("b", new long[] {3})).build())));
+    for (StatusRuntimeException refusal : refusals) {
+      String description = refusal.getStatus().getDescription();
+      assertTrue(refusal.getStatus().getCode() == Status.Code.INVALID_ARGUMENT
+          || refusal.getStatus().getCode() == Status.Code.FAILED_PRECONDITION, refusal.getStatus().toString());
+      assertTrue(description.length() < 300, description);
+      assertTrue(description.contains("(65536 chars)") || description.contains("(10000 dimensions)"), description);
+    }
+    assertEquals(0, client.getStatus(GetStatusRequest.getDefaultInstance()).getVersion(), "the connection still serves");
+  }
+
+  @Test
+  void requestBytesThatDoNotParse_areInvalidArgument_andChangeNothing() throws Exception {
+    ParameterServer server = start(config(), null);
+    Channel channel = channel(server);
+    ParameterServerGrpc.BlockingStub client = client(channel);
+    initialize(client);
+    byte[][] garbage = {{0}, {0x0a, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f}, {(byte) 0xff, (byte) 0xff}};
+    for (var method : List.of(ParameterServerGrpc.REGISTER, ParameterServerGrpc.PUSH_GRADIENTS, ParameterServerGrpc.PULL_WEIGHTS,
+        ParameterServerGrpc.INITIALIZE_WEIGHTS, ParameterServerGrpc.REPORT_EPISODE, ParameterServerGrpc.GET_STATUS)) {
+      for (byte[] bytes : garbage) {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> RawCalls.call(channel, method, bytes, null));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), method.getFullMethodName() + " " + e.getStatus());
+        assertTrue(e.getStatus().getDescription().startsWith("the bytes are not a valid a3c.v1."), e.getStatus().toString());
+      }
+    }
+    GetStatusResponse status = client.getStatus(GetStatusRequest.getDefaultInstance());
+    assertEquals(0, status.getVersion());
+    assertEquals(List.of("w0"), status.getWorkersList().stream().map(w -> w.getWorkerId()).toList());
+  }
+
+  @Test
+  void sharedGradientsFileThatShrinksAfterTheServerMappedIt_isInvalidArgument_andAFreshFileWorksAgain() throws Exception {
+    Path shm = folder.resolve("shm");
+    ParameterServer server = start(config().withSharedMemory(shm), null);
+    ParameterServerGrpc.BlockingStub client = client(server);
+    initialize(client);
+    PushGradientsRequest fromFile = PushGradientsRequest.newBuilder().setWorkerId("w0")
+        .setGradientsFile(SharedGradients.fileName("w0")).setAgentSteps(20).build();
+    try (SharedGradients gradients = SharedGradients.create(shm, "w0", 9)) {
+      gradients.write(TestModels.constant(NAMES, SHAPES, 1f).stream().map(t -> t.getData().asReadOnlyByteBuffer()).toList());
+      assertEquals(1, client.pushGradients(fromFile).getVersion());
+    }
+    try (var file = java.nio.channels.FileChannel.open(shm.resolve(SharedGradients.fileName("w0")),
+        java.nio.file.StandardOpenOption.WRITE)) {
+      file.truncate(8);
+    }
+    StatusRuntimeException shrunk = assertThrows(StatusRuntimeException.class, () -> client.pushGradients(fromFile));
+    assertEquals(Status.Code.INVALID_ARGUMENT, shrunk.getStatus().getCode(), shrunk.getStatus().toString());
+    assertTrue(shrunk.getStatus().getDescription().contains("holds 8 bytes"), shrunk.getStatus().getDescription());
+    // A restarted worker makes its file afresh: the server maps it again.
+    try (SharedGradients gradients = SharedGradients.create(shm, "w0", 9)) {
+      gradients.write(TestModels.constant(NAMES, SHAPES, 1f).stream().map(t -> t.getData().asReadOnlyByteBuffer()).toList());
+      assertEquals(2, client.pushGradients(fromFile.toBuilder().setBaseVersion(1).build()).getVersion());
+    }
+    StatusRuntimeException missing = assertThrows(StatusRuntimeException.class, () -> client.pushGradients(
+        fromFile.toBuilder().setGradientsFile(SharedGradients.fileName("w9")).build()));
+    assertEquals(Status.Code.INVALID_ARGUMENT, missing.getStatus().getCode());
+    assertEquals("no shared gradients file gradients-w9.a3cshm in the server's shared-memory folder",
+        missing.getStatus().getDescription(), "the server's folder is not revealed");
+  }
+
+  @Test
+  void futureVersion_isPrintedUnsigned() throws Exception {
+    ParameterServer server = start(config(), null);
+    ParameterServerGrpc.BlockingStub client = client(server);
+    initialize(client);
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        () -> client.pushGradients(push("w0", -1, TestModels.constant(NAMES, SHAPES, 1f), false)));
+    assertEquals("base version 18446744073709551615 is newer than the server's version 0: pull the weights again",
+        e.getStatus().getDescription());
   }
 }

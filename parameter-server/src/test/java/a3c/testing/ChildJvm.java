@@ -81,6 +81,20 @@ public final class ChildJvm implements AutoCloseable {
     }
   }
 
+  /** Waits until each of {@code regexes} has matched a line, in any order; fails with the transcript so far. */
+  public void awaitLines(List<String> regexes, Duration timeout) throws InterruptedException {
+    List<Pattern> waiting = new ArrayList<>(regexes.stream().map(Pattern::compile).toList());
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!waiting.isEmpty()) {
+      long left = deadline - System.nanoTime();
+      String line = left <= 0 ? null : lines.poll(left, TimeUnit.NANOSECONDS);
+      if (line == null) {
+        throw new AssertionError("no lines matching " + waiting + " within " + timeout + "; output so far:\n" + transcript());
+      }
+      waiting.removeIf(pattern -> pattern.matcher(line).find());
+    }
+  }
+
   /** Waits for the process to exit and returns its exit code; fails with the transcript on timeout. */
   public int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -23,11 +23,13 @@ import java.io.InputStream;
 final class AliasingMarshaller<T extends Message> implements MethodDescriptor.Marshaller<T> {
   private final MethodDescriptor.Marshaller<T> stock;
   private final Parser<T> parser;
+  private final String messageName;
 
   @SuppressWarnings("unchecked")
   AliasingMarshaller(T defaultInstance) {
     this.stock = ProtoUtils.marshaller(defaultInstance);
     this.parser = (Parser<T>) defaultInstance.getParserForType();
+    this.messageName = defaultInstance.getDescriptorForType().getFullName();
   }
 
   @Override
@@ -35,6 +37,12 @@ final class AliasingMarshaller<T extends Message> implements MethodDescriptor.Ma
     return stock.stream(value);
   }
 
+  /**
+   * Parses one message.
+   *
+   * @throws io.grpc.StatusRuntimeException INVALID_ARGUMENT when the bytes are not a message of this
+   *     type; RESOURCE_EXHAUSTED (from grpc's stream) when a compressed message inflates past the limit
+   */
   @Override
   public T parse(InputStream stream) {
     try {
@@ -54,9 +62,10 @@ final class AliasingMarshaller<T extends Message> implements MethodDescriptor.Ma
       input.setSizeLimit(Integer.MAX_VALUE);
       return parser.parseFrom(input);
     } catch (InvalidProtocolBufferException e) {
-      throw Status.INTERNAL.withDescription("invalid protobuf message").withCause(e).asRuntimeException();
+      throw Status.INVALID_ARGUMENT.withDescription("the bytes are not a valid " + messageName + ": " + e.getMessage())
+          .asRuntimeException();
     } catch (IOException e) {
-      throw Status.INTERNAL.withDescription("cannot read message").withCause(e).asRuntimeException();
+      throw Status.INVALID_ARGUMENT.withDescription("cannot read a " + messageName + ": " + e.getMessage()).asRuntimeException();
     }
   }
 }

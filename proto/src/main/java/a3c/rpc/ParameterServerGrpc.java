@@ -18,7 +18,9 @@ import com.google.protobuf.Message;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.MethodDescriptor;
+import io.grpc.ServerCallHandler;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
 import io.grpc.ServiceDescriptor;
 import io.grpc.protobuf.ProtoFileDescriptorSupplier;
 import io.grpc.protobuf.ProtoMethodDescriptorSupplier;
@@ -27,6 +29,7 @@ import io.grpc.stub.AbstractBlockingStub;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import java.util.function.BiConsumer;
 
 /**
  * The ParameterServer service of {@code a3c.proto}, written by hand.
@@ -64,6 +67,30 @@ public final class ParameterServerGrpc {
       .addMethod(GET_STATUS)
       .build();
 
+  private static final MethodDescriptor<Received<RegisterRequest>, RegisterResponse> RECEIVE_REGISTER =
+      Received.serverSide(REGISTER);
+  private static final MethodDescriptor<Received<InitializeWeightsRequest>, InitializeWeightsResponse> RECEIVE_INITIALIZE_WEIGHTS =
+      Received.serverSide(INITIALIZE_WEIGHTS);
+  private static final MethodDescriptor<Received<PullWeightsRequest>, PullWeightsResponse> RECEIVE_PULL_WEIGHTS =
+      Received.serverSide(PULL_WEIGHTS);
+  private static final MethodDescriptor<Received<PushGradientsRequest>, PushGradientsResponse> RECEIVE_PUSH_GRADIENTS =
+      Received.serverSide(PUSH_GRADIENTS);
+  private static final MethodDescriptor<Received<ReportEpisodeRequest>, ReportEpisodeResponse> RECEIVE_REPORT_EPISODE =
+      Received.serverSide(REPORT_EPISODE);
+  private static final MethodDescriptor<Received<GetStatusRequest>, GetStatusResponse> RECEIVE_GET_STATUS =
+      Received.serverSide(GET_STATUS);
+
+  /** The service as the server binds it: the same methods, with requests parsed into {@link Received}. */
+  private static final ServiceDescriptor SERVER_SIDE = ServiceDescriptor.newBuilder(SERVICE_NAME)
+      .setSchemaDescriptor(new Schema(null))
+      .addMethod(RECEIVE_REGISTER)
+      .addMethod(RECEIVE_INITIALIZE_WEIGHTS)
+      .addMethod(RECEIVE_PULL_WEIGHTS)
+      .addMethod(RECEIVE_PUSH_GRADIENTS)
+      .addMethod(RECEIVE_REPORT_EPISODE)
+      .addMethod(RECEIVE_GET_STATUS)
+      .build();
+
   private ParameterServerGrpc() {}
 
   public static ServiceDescriptor serviceDescriptor() {
@@ -83,17 +110,33 @@ public final class ParameterServerGrpc {
     void reportEpisode(ReportEpisodeRequest request, StreamObserver<ReportEpisodeResponse> response);
 
     void getStatus(GetStatusRequest request, StreamObserver<GetStatusResponse> response);
+
+    /** A call whose request bytes are not its method's message: answered with {@code refusal}. */
+    default void refuse(String method, Status refusal, StreamObserver<?> response) {
+      response.onError(refusal.asRuntimeException());
+    }
   }
 
   public static ServerServiceDefinition bindService(AsyncService service) {
-    return ServerServiceDefinition.builder(SERVICE)
-        .addMethod(REGISTER, ServerCalls.asyncUnaryCall(service::register))
-        .addMethod(INITIALIZE_WEIGHTS, ServerCalls.asyncUnaryCall(service::initializeWeights))
-        .addMethod(PULL_WEIGHTS, ServerCalls.asyncUnaryCall(service::pullWeights))
-        .addMethod(PUSH_GRADIENTS, ServerCalls.asyncUnaryCall(service::pushGradients))
-        .addMethod(REPORT_EPISODE, ServerCalls.asyncUnaryCall(service::reportEpisode))
-        .addMethod(GET_STATUS, ServerCalls.asyncUnaryCall(service::getStatus))
+    return ServerServiceDefinition.builder(SERVER_SIDE)
+        .addMethod(RECEIVE_REGISTER, receive(service, RECEIVE_REGISTER, service::register))
+        .addMethod(RECEIVE_INITIALIZE_WEIGHTS, receive(service, RECEIVE_INITIALIZE_WEIGHTS, service::initializeWeights))
+        .addMethod(RECEIVE_PULL_WEIGHTS, receive(service, RECEIVE_PULL_WEIGHTS, service::pullWeights))
+        .addMethod(RECEIVE_PUSH_GRADIENTS, receive(service, RECEIVE_PUSH_GRADIENTS, service::pushGradients))
+        .addMethod(RECEIVE_REPORT_EPISODE, receive(service, RECEIVE_REPORT_EPISODE, service::reportEpisode))
+        .addMethod(RECEIVE_GET_STATUS, receive(service, RECEIVE_GET_STATUS, service::getStatus))
         .build();
+  }
+
+  private static <Q, R> ServerCallHandler<Received<Q>, R> receive(AsyncService service,
+      MethodDescriptor<Received<Q>, R> method, BiConsumer<Q, StreamObserver<R>> handler) {
+    return ServerCalls.asyncUnaryCall((received, response) -> {
+      if (received.refusal() != null) {
+        service.refuse(method.getBareMethodName(), received.refusal(), response);
+      } else {
+        handler.accept(received.message(), response);
+      }
+    });
   }
 
   public static BlockingStub newBlockingStub(Channel channel) {

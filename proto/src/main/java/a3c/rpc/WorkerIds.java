@@ -18,8 +18,8 @@ public final class WorkerIds {
   /** The id itself, or an exception that says what a worker id may hold. */
   public static String require(String workerId) {
     if (!valid(workerId)) {
-      throw new IllegalArgumentException("worker id must be 1..128 letters, digits, '.', '_' or '-', got '"
-          + workerId + "'");
+      throw new IllegalArgumentException("worker id must be 1..128 letters, digits, '.', '_' or '-', got "
+          + (workerId == null ? "none" : Quote.of(workerId)));
     }
     return workerId;
   }

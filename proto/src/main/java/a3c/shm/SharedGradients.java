@@ -1,5 +1,6 @@
 package a3c.shm;
 
+import a3c.rpc.Quote;
 import a3c.rpc.WorkerIds;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -7,6 +8,7 @@ import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -54,9 +56,15 @@ public final class SharedGradients implements AutoCloseable {
   public static SharedGradients open(Path folder, String name, int floats) throws IOException {
     if (!name.startsWith(PREFIX) || !name.endsWith(SUFFIX)
         || !WorkerIds.valid(name.substring(PREFIX.length(), name.length() - SUFFIX.length()))) {
-      throw new IllegalArgumentException("'" + name + "' is not a shared gradients file name");
+      throw new IllegalArgumentException(Quote.of(name) + " is not a shared gradients file name");
     }
-    FileChannel channel = FileChannel.open(folder.resolve(name), StandardOpenOption.READ);
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(folder.resolve(name), StandardOpenOption.READ);
+    } catch (NoSuchFileException e) {
+      // The exception's message is the absolute path: a client has no business learning the server's folders.
+      throw new IllegalArgumentException("no shared gradients file " + name + " in the server's shared-memory folder");
+    }
     long size = channel.size();
     if (size != (long) floats * Float.BYTES) {
       channel.close();
@@ -100,8 +108,24 @@ public final class SharedGradients implements AutoCloseable {
     }
   }
 
-  /** A read-only little-endian view of all values. */
+  /**
+   * A read-only little-endian view of all values, once the file is checked to still hold them.
+   * Reading a mapped page that a truncation removed raises SIGBUS, which the JVM turns into an
+   * InternalError, so a file that shrank since it was mapped is refused instead.
+   *
+   * @throws IllegalArgumentException when the file is now shorter than its mapping
+   */
   public ByteBuffer values() {
+    long size;
+    try {
+      size = channel.size();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read the size of shared gradients file " + name + ": " + e.getMessage());
+    }
+    if (size < map.capacity()) {
+      throw new IllegalArgumentException("shared gradients file " + name + " holds " + size + " bytes, fewer than the "
+          + map.capacity() + " it held when the server mapped it");
+    }
     return map.asReadOnlyBuffer().clear().order(ByteOrder.LITTLE_ENDIAN);
   }
 
