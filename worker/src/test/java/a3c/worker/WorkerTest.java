@@ -9,7 +9,9 @@ import a3c.env.Environments;
 import a3c.env.StepResult;
 import a3c.env.atari.TestRoms;
 import a3c.learner.A3cLearner;
+import a3c.learner.Agent;
 import a3c.learner.LearnerConfig;
+import a3c.learner.Rollout;
 import a3c.model.AtariActorCritic;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
@@ -20,6 +22,7 @@ import a3c.ps.ServerConfig;
 import a3c.shm.SharedWeights;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -235,19 +238,23 @@ class WorkerTest {
     int[] actions = new int[count];
     try (Environment env = Environments.create("PongNoFrameskip-v4", TestRoms.dir(), seed, 0);
         AtariActorCritic model = new AtariActorCritic(env.actionCount())) {
-      A3cLearner learner = new A3cLearner(model, LearnerConfig.defaults(), seed);
+      Agent agent = new Agent(model, seed);
+      A3cLearner learner = new A3cLearner(model, LearnerConfig.defaults());
+      Rollout rollout = learner.newRollout();
+      List<ByteBuffer> gradients = A3cLearner.buffersFor(model.parameters());
       model.initialize(seed);
       float[] observation = new float[4 * 84 * 84];
       env.reset(observation);
       for (int i = 0; i < count; i++) {
-        actions[i] = learner.act(observation);
+        actions[i] = agent.act(observation, rollout);
         StepResult result = env.step(actions[i], observation);
-        learner.record((float) result.reward(), result.done());
+        rollout.record((float) result.reward(), result.done());
         if (result.done()) {
           env.reset(observation);
+          agent.resetRecurrentState();
         }
-        if (learner.rolloutFull()) {
-          learner.finishRollout(observation);
+        if (rollout.full()) {
+          learner.gradients(rollout, agent.value(observation), gradients);
         }
       }
     }
