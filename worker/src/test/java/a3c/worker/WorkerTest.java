@@ -133,22 +133,29 @@ class WorkerTest {
     }
   }
 
-  @Test
-  void serverRestartedWithoutACheckpoint_theWorkerRegistersAgain_uploadsWeights_andTrainsOn() throws Exception {
+  @ParameterizedTest(name = "syncUpdates={0}, sharedMemory={1}")
+  @CsvSource({"false, false", "true, true"})
+  void serverRestartedWithoutACheckpoint_theWorkerRegistersAgain_uploadsWeights_andTrainsOn(boolean syncUpdates,
+      boolean sharedMemory) throws Exception {
     int port;
     try (ServerSocket probe = new ServerSocket(0)) {
       port = probe.getLocalPort();
     }
-    try (WorkerRunner runner = new WorkerRunner(config(port, 0, "CartPole-v1", LearnerConfig.defaults()))) {
+    Path shm = sharedMemory ? folder.resolve("shm") : null;
+    try (WorkerRunner runner = new WorkerRunner(config(port, 0, "CartPole-v1", LearnerConfig.defaults(), shm, syncUpdates))) {
       CompletableFuture<StopReason> run;
-      try (ParameterServer first = ParameterServer.start(serverOn(port, 0), null)) {
+      try (ParameterServer first = ParameterServer.start(serverOn(port, 0).withSharedMemory(shm), null)) {
         run = CompletableFuture.supplyAsync(runner::run);
         awaitVersion(first, 5, Duration.ofSeconds(60), run);
       }
-      // The same address, but no weights: they come from the first worker to register again.
-      try (ParameterServer restarted = ParameterServer.start(serverOn(port, 200), null)) {
+      // The same address, but no weights: they come from the first worker to register again. The first server
+      // removed its shared-memory files on closing: the session must map new ones, its own gradients file too.
+      try (ParameterServer restarted = ParameterServer.start(serverOn(port, 200).withSharedMemory(shm), null)) {
         assertEquals(StopReason.STOP_REASON_MAX_STEPS, run.get(60, TimeUnit.SECONDS));
         assertEquals(10, restarted.status().getVersion(), "200 agent steps after the restart are 10 updates");
+        if (shm != null) {
+          assertTrue(Files.exists(shm.resolve("gradients-worker-0.a3cshm")), "the worker made its gradients file again");
+        }
       }
     }
   }
