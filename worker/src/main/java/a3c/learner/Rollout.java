@@ -70,9 +70,8 @@ public final class Rollout {
     }
   }
 
-  /** Stores what acting computed for the next step. */
+  /** Stores what acting computed for the next step, once {@link #checkCanBegin()} passed. */
   void begin(float[] stepLogits, float value, int action) {
-    checkCanBegin();
     System.arraycopy(stepLogits, 0, logits, size * actionCount, actionCount);
     values[size] = value;
     actions[size] = action;

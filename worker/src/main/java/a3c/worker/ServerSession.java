@@ -22,7 +22,7 @@ import java.util.List;
  * <p>The model is the session's to write: {@link #join()} and {@link #syncWeights()} load the
  * server's weights into it. One thread makes all calls but {@link #requestStop()}.
  */
-public interface ServerSession extends AutoCloseable {
+interface ServerSession extends AutoCloseable {
 
   /**
    * Registers with the server, uploads freshly initialised weights when the server has none and

@@ -10,9 +10,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A rollout driven through a real learner, recomputed here independently as the loss of the
- * model's current weights, with the LSTM inputs and the bootstrap value held at what the weights
- * of the recording gave (the learner treats both as constants).
+ * A rollout played by a real agent and learnt from by a real learner, recomputed here
+ * independently as the loss of the model's current weights, with the LSTM inputs and the bootstrap
+ * value held at what the weights of the recording gave (the learner treats both as constants).
  */
 final class Replay {
 
