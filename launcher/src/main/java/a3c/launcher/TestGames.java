@@ -5,8 +5,7 @@ import a3c.env.Environments;
 import a3c.env.StepResult;
 import a3c.env.atari.AtariEnvironment;
 import a3c.gif.GifRecorder;
-import a3c.learner.A3cLearner;
-import a3c.learner.LearnerConfig;
+import a3c.learner.Agent;
 import a3c.model.ActorCritic;
 import a3c.model.ParameterSpec;
 import a3c.proto.Checkpoint;
@@ -41,8 +40,8 @@ final class TestGames {
       PrintWriter out) throws IOException {
     try (Environment env = Environments.create(envName, romDir, seed, 0);
         ActorCritic model = WorkerRunner.modelFor(env)) {
-      A3cLearner learner = new A3cLearner(model, LearnerConfig.defaults(), seed);
-      learner.loadWeights(weightsFor(model, checkpoint));
+      Agent agent = new Agent(model, seed);
+      model.loadWeights(weightsFor(model, checkpoint));
       float[] observation = new float[env.observationSize()];
       float[] probabilities = new float[env.actionCount()];
       AtariEnvironment atari = env instanceof AtariEnvironment a ? a : null;
@@ -57,7 +56,7 @@ final class TestGames {
         try (GifRecorder recorder = screens == null ? null
             : GifRecorder.create(gif, AtariEnvironment.SCREEN_WIDTH, AtariEnvironment.SCREEN_HEIGHT, GIF_FPS)) {
           env.reset(observation);
-          learner.resetRecurrentState();
+          agent.resetRecurrentState();
           double score = 0;
           long length = 0;
           long flips = 0;
@@ -67,7 +66,7 @@ final class TestGames {
               screens.copyRgbFrame(rgb);
               recorder.addFrame(rgb);
             }
-            int action = learner.greedyAction(observation, probabilities);
+            int action = agent.greedyAction(observation, probabilities);
             if (directions != null && directions[action] != mostProbableDirection(directions, probabilities)) {
               flips++;
             }

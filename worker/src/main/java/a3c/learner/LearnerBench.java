@@ -24,11 +24,14 @@ public final class LearnerBench {
     LearnerConfig config = LearnerConfig.defaults();
     int steps = config.rolloutLength();
     double[] act = new double[rollouts];
-    double[] finish = new double[rollouts];
+    double[] learn = new double[rollouts];
     double[] load = new double[rollouts];
     double[] export = new double[rollouts];
     try (ActorCritic model = new AtariActorCritic(6)) {
-      A3cLearner learner = new A3cLearner(model, config, 1);
+      Agent agent = new Agent(model, 1);
+      A3cLearner learner = new A3cLearner(model, config);
+      Rollout rollout = learner.newRollout();
+      List<ByteBuffer> gradients = A3cLearner.buffersFor(model.parameters());
       model.initialize(1);
       Random random = new Random(2);
       float[] observation = new float[4 * 84 * 84];
@@ -41,21 +44,24 @@ public final class LearnerBench {
       LearnerStats stats = null;
       for (int r = -rollouts / 5; r < rollouts; r++) {
         long t0 = System.nanoTime();
-        learner.loadWeights(weights);
+        model.loadWeights(weights);
         long t1 = System.nanoTime();
         for (int t = 0; t < steps; t++) {
-          learner.act(observation);
-          learner.record(random.nextFloat() - 0.5f, t == 7);
+          agent.act(observation, rollout);
+          rollout.record(random.nextFloat() - 0.5f, t == 7);
+          if (t == 7) {
+            agent.resetRecurrentState();
+          }
         }
         long t2 = System.nanoTime();
-        stats = learner.finishRollout(observation).stats();
+        stats = learner.gradients(rollout, agent.value(observation), gradients).stats();
         long t3 = System.nanoTime();
         model.exportWeights();
         long t4 = System.nanoTime();
         if (r >= 0) {
           load[r] = (t1 - t0) / 1e6;
           act[r] = (t2 - t1) / 1e6 / steps;
-          finish[r] = (t3 - t2) / 1e6;
+          learn[r] = (t3 - t2) / 1e6;
           export[r] = (t4 - t3) / 1e6;
         }
       }
@@ -64,10 +70,10 @@ public final class LearnerBench {
     System.out.println(Machine.current());
     System.out.printf(Locale.ROOT, "%d rollouts of %d steps, Atari net, %d actions%n", rollouts, steps, 6);
     report("act (per step)", act);
-    report("finishRollout", finish);
+    report("gradients", learn);
     report("loadWeights", load);
     report("exportWeights", export);
-    double perStep = median(act) + (median(finish) + median(load)) / steps;
+    double perStep = median(act) + (median(learn) + median(load)) / steps;
     System.out.printf(Locale.ROOT, "learner alone: %.0f steps/s at the medians%n", 1000 / perStep);
   }
 

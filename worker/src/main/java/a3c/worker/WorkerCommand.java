@@ -95,7 +95,7 @@ public final class WorkerCommand implements Callable<Integer> {
     if (!(retrySeconds >= 0)) {
       throw new IllegalArgumentException("--retry-seconds must be >= 0, got " + retrySeconds);
     }
-    String id = workerId != null ? workerId : Worker.hostname() + "-" + workerIndex;
+    String id = workerId != null ? workerId : GrpcSession.hostname() + "-" + workerIndex;
     return new WorkerConfig(ps, workerIndex, id, envName, romDir, authToken, tlsCa, learner.learnerConfig(), learner.seed(),
         learner.maxEpisodeSteps(), Duration.ofMillis((long) (retrySeconds * 1000)), sharedMemoryDir, learner.syncUpdates());
   }

@@ -3,6 +3,7 @@ package a3c.worker;
 import a3c.env.Environment;
 import a3c.env.Environments;
 import a3c.learner.A3cLearner;
+import a3c.learner.Agent;
 import a3c.model.ActorCritic;
 import a3c.model.AtariActorCritic;
 import a3c.model.MlpActorCritic;
@@ -13,14 +14,15 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A worker with everything it owns: the channel to the server, its environment, its network and
- * its learner. The command line and the benchmarks both start workers through it.
+ * A worker with everything it owns: the channel to the server and the session over it, its
+ * environment, its network, its agent and its learner. The command line and the benchmarks both
+ * start workers through it.
  */
 public final class WorkerRunner implements AutoCloseable {
   private final ManagedChannel channel;
   private final Environment env;
   private final ActorCritic model;
-  private final A3cLearner learner;
+  private final ServerSession session;
   private final Worker worker;
 
   /**
@@ -32,8 +34,11 @@ public final class WorkerRunner implements AutoCloseable {
     this.env = Environments.create(config.envName(), config.romDir(), config.workerSeed(), config.maxEpisodeSteps());
     this.channel = Channels.open(config.psTarget(), config.authToken(), config.tlsCa());
     this.model = modelFor(env);
-    this.learner = new A3cLearner(model, config.learner(), config.workerSeed());
-    this.worker = new Worker(config, env, model, learner, new PsClient(channel, config.retryFor()));
+    PsClient client = new PsClient(channel, config.retryFor());
+    this.session = config.sharedMemoryDir() == null ? new GrpcSession(config, model, client)
+        : new SharedMemorySession(config, model, client, config.sharedMemoryDir());
+    this.worker = new Worker(config.workerId(), env, new Agent(model, config.workerSeed()),
+        new A3cLearner(model, config.learner()), session);
   }
 
   /** The reference network for Atari frames, a small MLP for vector observations such as CartPole's. */
@@ -63,6 +68,7 @@ public final class WorkerRunner implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     try {
+      session.close();
       model.close();
       env.close();
     } finally {

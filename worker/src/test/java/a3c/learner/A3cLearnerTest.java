@@ -19,15 +19,17 @@ class A3cLearnerTest {
   private static final LearnerConfig UNCLIPPED = new LearnerConfig(0.9f, 0.01f, 0.5f, 1e9f, 20);
 
   @Test
-  void finishRollout_mlpGradientsMatchFiniteDifferences() {
+  void gradients_mlpGradientsMatchFiniteDifferences() {
     try (ActorCritic model = new MlpActorCritic(3, 8, 3)) {
-      A3cLearner learner = new A3cLearner(model, UNCLIPPED, 5);
+      A3cLearner learner = new A3cLearner(model, UNCLIPPED);
+      Agent agent = new Agent(model, 5);
+      Rollout rollout = learner.newRollout();
       model.initialize(11);
       Random random = new Random(3);
-      Replay replay = new Replay(learner, model, UNCLIPPED.gamma(), Replay.randomObservations(random, 5, 3),
+      Replay replay = new Replay(agent, rollout, model, UNCLIPPED.gamma(), Replay.randomObservations(random, 5, 3),
           new float[] {1, 0, -2, 0.5f, 0}, new boolean[] {false, false, true, false, false},
           new float[] {0.1f, 0.2f, 0.3f});
-      List<float[]> gradients = Replay.floats(learner.finishRollout(replay.next).tensors());
+      List<float[]> gradients = Replay.floats(replay.learn(learner, model).tensors());
       List<float[]> weights = Replay.floats(model.exportWeights());
       for (int p = 0; p < weights.size(); p++) {
         for (int i = 0; i < weights.get(p).length; i++) {
@@ -38,15 +40,17 @@ class A3cLearnerTest {
   }
 
   @Test
-  void finishRollout_atariGradientsMatchFiniteDifferences() {
+  void gradients_atariGradientsMatchFiniteDifferences() {
     try (ActorCritic model = new AtariActorCritic(4)) {
-      A3cLearner learner = new A3cLearner(model, UNCLIPPED, 5);
+      A3cLearner learner = new A3cLearner(model, UNCLIPPED);
+      Agent agent = new Agent(model, 5);
+      Rollout rollout = learner.newRollout();
       model.initialize(12);
       Random random = new Random(4);
-      Replay replay = new Replay(learner, model, UNCLIPPED.gamma(), Replay.randomObservations(random, 4, 4 * 84 * 84),
+      Replay replay = new Replay(agent, rollout, model, UNCLIPPED.gamma(), Replay.randomObservations(random, 4, 4 * 84 * 84),
           new float[] {0, 1, 0, -1}, new boolean[] {false, true, false, false},
           Replay.randomObservations(random, 1, 4 * 84 * 84)[0]);
-      List<float[]> gradients = Replay.floats(learner.finishRollout(replay.next).tensors());
+      List<float[]> gradients = Replay.floats(replay.learn(learner, model).tensors());
       List<float[]> weights = Replay.floats(model.exportWeights());
       for (int p = 0; p < weights.size(); p++) {
         // The largest coordinate of each tensor, where finite differences are least noisy.
@@ -79,7 +83,7 @@ class A3cLearnerTest {
   }
 
   @Test
-  void finishRollout_clipsTheGlobalNormOverTheLimitOnly() {
+  void gradients_clipsTheGlobalNormOverTheLimitOnly() {
     try (ActorCritic model = new MlpActorCritic(3, 8, 3)) {
       model.initialize(1);
       float[][] observations = Replay.randomObservations(new Random(1), 4, 3);
@@ -96,9 +100,11 @@ class A3cLearnerTest {
   private static float gradientNorm(ActorCritic model, LearnerConfig config, float[][] observations,
       float[] rewards, boolean[] dones, Float limit) {
     {
-      A3cLearner learner = new A3cLearner(model, config, 9);
-      Replay replay = new Replay(learner, model, UNCLIPPED.gamma(), observations, rewards, dones, observations[0]);
-      Gradients gradients = learner.finishRollout(replay.next);
+      A3cLearner learner = new A3cLearner(model, config);
+      Agent agent = new Agent(model, 9);
+      Rollout rollout = learner.newRollout();
+      Replay replay = new Replay(agent, rollout, model, UNCLIPPED.gamma(), observations, rewards, dones, observations[0]);
+      Gradients gradients = replay.learn(learner, model);
       double sumOfSquares = 0;
       for (float[] tensor : Replay.floats(gradients.tensors())) {
         for (float g : tensor) {
@@ -118,7 +124,7 @@ class A3cLearnerTest {
   }
 
   @Test
-  void exportGradientsInto_givenBuffersGetTheSameGradients_unfitOnesAreRejected() {
+  void gradients_givenBuffersGetTheSameGradients_unfitOnesAreRejected() {
     try (ActorCritic model = new MlpActorCritic(3, 8, 3)) {
       model.initialize(1);
       float[][] observations = Replay.randomObservations(new Random(2), 4, 3);
@@ -126,16 +132,18 @@ class A3cLearnerTest {
       boolean[] dones = {false, true, false, false};
       List<float[]> own;
       {
-        A3cLearner learner = new A3cLearner(model, UNCLIPPED, 9);
-        own = Replay.floats(learner.finishRollout(
-            new Replay(learner, model, UNCLIPPED.gamma(), observations, rewards, dones, observations[0]).next).tensors());
+        A3cLearner learner = new A3cLearner(model, UNCLIPPED);
+        Replay replay = new Replay(new Agent(model, 9), learner.newRollout(), model, UNCLIPPED.gamma(), observations,
+            rewards, dones, observations[0]);
+        own = Replay.floats(replay.learn(learner, model).tensors());
       }
       List<ByteBuffer> targets = model.parameters().stream()
           .map(spec -> ByteBuffer.allocateDirect(spec.elementCount() * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN)).toList();
       {
-        A3cLearner learner = new A3cLearner(model, UNCLIPPED, 9);
-        learner.exportGradientsInto(targets);
-        learner.finishRollout(new Replay(learner, model, UNCLIPPED.gamma(), observations, rewards, dones, observations[0]).next);
+        A3cLearner learner = new A3cLearner(model, UNCLIPPED);
+        Agent agent = new Agent(model, 9);
+        Rollout rollout = learner.newRollout();
+        new Replay(agent, rollout, model, UNCLIPPED.gamma(), observations, rewards, dones, observations[0]).learn(learner, targets);
         List<float[]> exported = Replay.floats(targets);
         double norm = 0;
         for (int p = 0; p < own.size(); p++) {
@@ -145,49 +153,32 @@ class A3cLearnerTest {
           }
         }
         assertTrue(norm > 0, "the rollout has a gradient");
+        // A full rollout again: the buffers are what is refused.
+        new Replay(agent, rollout, model, UNCLIPPED.gamma(), observations, rewards, dones, observations[0]);
         List<ByteBuffer> heap = model.parameters().stream()
             .map(spec -> ByteBuffer.allocate(spec.elementCount() * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN)).toList();
-        assertThrows(IllegalArgumentException.class, () -> learner.exportGradientsInto(heap));
-        assertThrows(IllegalArgumentException.class, () -> learner.exportGradientsInto(targets.subList(1, targets.size())));
-        assertThrows(IllegalArgumentException.class, () -> learner.exportGradientsInto(
+        assertThrows(IllegalArgumentException.class, () -> learner.gradients(rollout, 0f, heap));
+        assertThrows(IllegalArgumentException.class, () -> learner.gradients(rollout, 0f, targets.subList(1, targets.size())));
+        assertThrows(IllegalArgumentException.class, () -> learner.gradients(rollout, 0f,
             targets.stream().map(b -> ByteBuffer.allocateDirect(b.capacity() + 4).order(ByteOrder.LITTLE_ENDIAN)).toList()));
       }
     }
   }
 
   @Test
-  void act_sameSeedSameActions() {
-    try (ActorCritic model = new AtariActorCritic(6)) {
-      model.initialize(3);
-      float[][] observations = Replay.randomObservations(new Random(5), 12, 4 * 84 * 84);
-      assertArrayEquals(actions(model, observations, 21), actions(model, observations, 21));
-    }
-  }
-
-  private static int[] actions(ActorCritic model, float[][] observations, long seed) {
-    {
-      A3cLearner learner = new A3cLearner(model, LearnerConfig.defaults(), seed);
-      int[] actions = new int[observations.length];
-      for (int t = 0; t < observations.length; t++) {
-        actions[t] = learner.act(observations[t]);
-        learner.record(0f, t == 5);
-      }
-      return actions;
-    }
-  }
-
-  @Test
-  void finishRollout_sgdStepsLowerTheLoss() {
+  void gradients_sgdStepsLowerTheLoss() {
     try (ActorCritic model = new AtariActorCritic(3)) {
-      A3cLearner learner = new A3cLearner(model, UNCLIPPED, 8);
+      A3cLearner learner = new A3cLearner(model, UNCLIPPED);
+      Agent agent = new Agent(model, 8);
+      Rollout rollout = learner.newRollout();
       model.initialize(5);
       Random random = new Random(6);
       float[][] observations = Replay.randomObservations(random, 6, 4 * 84 * 84);
-      Replay replay = new Replay(learner, model, UNCLIPPED.gamma(), observations,
+      Replay replay = new Replay(agent, rollout, model, UNCLIPPED.gamma(), observations,
           new float[] {0, 0, 1, 0, -1, 1}, new boolean[] {false, false, false, true, false, false},
           observations[0]);
       double before = replay.loss(model, UNCLIPPED);
-      List<float[]> gradients = Replay.floats(learner.finishRollout(replay.next).tensors());
+      List<float[]> gradients = Replay.floats(replay.learn(learner, model).tensors());
       double previous = before;
       for (int update = 0; update < 5; update++) {
         List<float[]> weights = Replay.floats(model.exportWeights());
@@ -202,66 +193,6 @@ class A3cLearnerTest {
         previous = loss;
       }
       System.out.printf("A3C loss on a fixed rollout: %.4f -> %.4f after 5 SGD steps along its gradient%n", before, previous);
-    }
-  }
-
-  @Test
-  void act_twiceWithoutRecordIsRefused() {
-    try (ActorCritic model = MlpActorCritic.cartPole()) {
-      A3cLearner learner = new A3cLearner(model, LearnerConfig.defaults(), 1);
-      learner.act(new float[4]);
-      assertThrows(IllegalStateException.class, () -> learner.act(new float[4]));
-      assertThrows(IllegalStateException.class, () -> learner.finishRollout(new float[4]));
-      assertThrows(IllegalArgumentException.class, () -> learner.greedyAction(new float[5]));
-    }
-  }
-
-  @Test
-  void greedyAction_withProbabilities_writesTheSoftmaxItTakesTheMostProbableActionOf() {
-    try (ActorCritic model = new MlpActorCritic(4, 8, 6)) {
-      A3cLearner learner = new A3cLearner(model, LearnerConfig.defaults(), 1);
-      model.initialize(3);
-      Random random = new Random(7);
-      float[] probabilities = new float[6];
-      for (int trial = 0; trial < 20; trial++) {
-        float[] observation = {random.nextFloat() * 4 - 2, random.nextFloat() * 4 - 2, random.nextFloat() - 0.5f, 0};
-        int action = learner.greedyAction(observation, probabilities);
-        assertEquals(action, learner.greedyAction(observation), "the same choice without probabilities");
-        double sum = 0;
-        for (float p : probabilities) {
-          assertTrue(p > 0 && p < 1, java.util.Arrays.toString(probabilities));
-          sum += p;
-        }
-        assertEquals(1.0, sum, 1e-5);
-        assertEquals(Sampling.argmax(probabilities), action);
-      }
-      assertThrows(IllegalArgumentException.class, () -> learner.greedyAction(new float[4], new float[5]));
-    }
-  }
-
-  @Test
-  void softmax_isExpOverItsSum_evenForLargeLogits() {
-    float[] probabilities = new float[3];
-    Sampling.softmax(new float[] {1000f, 1000f + (float) Math.log(3), 0f}, probabilities);
-    assertArrayEquals(new float[] {0.25f, 0.75f, 0f}, probabilities, 1e-4f);
-  }
-
-  @Test
-  void act_fullRolloutIsRefusedUntilFinished() {
-    LearnerConfig config = new LearnerConfig(0.99f, 0.01f, 0.5f, 40f, 3);
-    try (ActorCritic model = MlpActorCritic.cartPole()) {
-      A3cLearner learner = new A3cLearner(model, config, 1);
-      model.initialize(2);
-      for (int t = 0; t < 3; t++) {
-        learner.act(new float[] {0.1f, 0, -0.1f, 0});
-        learner.record(1f, false);
-      }
-      assertTrue(learner.rolloutFull());
-      assertThrows(IllegalStateException.class, () -> learner.act(new float[4]));
-      LearnerStats stats = learner.finishRollout(new float[4]).stats();
-      assertEquals(3, stats.steps());
-      assertTrue(stats.entropy() > 0 && stats.entropy() <= Math.log(2) + 1e-6, "entropy " + stats);
-      assertTrue(!learner.rolloutFull());
     }
   }
 }

@@ -10,9 +10,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A rollout driven through a real learner, recomputed here independently as the loss of the
- * model's current weights, with the LSTM inputs and the bootstrap value held at what the weights
- * of the recording gave (the learner treats both as constants).
+ * A rollout played by a real agent and learnt from by a real learner, recomputed here
+ * independently as the loss of the model's current weights, with the LSTM inputs and the bootstrap
+ * value held at what the weights of the recording gave (the learner treats both as constants).
  */
 final class Replay {
 
@@ -21,22 +21,32 @@ final class Replay {
   final boolean[] dones;
   final float[] next;
   final int[] actions;
+  private final Agent agent;
+  private final Rollout rollout;
   private final float[][] hidden;
   private final float[][] cell;
   private final float[] returns;
   private final float[] advantages;
 
-  /** Drives {@code learner} through the steps, recording the actions it samples. */
-  Replay(A3cLearner learner, ActorCritic model, float gamma, float[][] observations,
+  /**
+   * Drives {@code agent} through the steps into {@code rollout}, as a worker does (a done starts the
+   * LSTM state afresh), recording the actions it samples.
+   */
+  Replay(Agent agent, Rollout rollout, ActorCritic model, float gamma, float[][] observations,
       float[] rewards, boolean[] dones, float[] next) {
+    this.agent = agent;
+    this.rollout = rollout;
     this.observations = observations;
     this.rewards = rewards;
     this.dones = dones;
     this.next = next;
     this.actions = new int[observations.length];
     for (int t = 0; t < observations.length; t++) {
-      actions[t] = learner.act(observations[t]);
-      learner.record(rewards[t], dones[t]);
+      actions[t] = agent.act(observations[t], rollout);
+      rollout.record(rewards[t], dones[t]);
+      if (dones[t]) {
+        agent.resetRecurrentState();
+      }
     }
     int size = model.recurrentSize();
     hidden = new float[observations.length][];
@@ -55,6 +65,16 @@ final class Replay {
     float bootstrap = step(model, next, h, c)[3][0];
     returns = Returns.discounted(clippedRewards(), dones, bootstrap, gamma);
     advantages = Returns.advantages(returns, outputs(model).values);
+  }
+
+  /** The learner's gradients of the rollout, bootstrapped from the agent's value of {@link #next}, written into fresh buffers. */
+  Gradients learn(A3cLearner learner, ActorCritic model) {
+    return learn(learner, A3cLearner.buffersFor(model.parameters()));
+  }
+
+  /** As {@link #learn(A3cLearner, ActorCritic)}, into the given buffers. */
+  Gradients learn(A3cLearner learner, List<java.nio.ByteBuffer> into) {
+    return learner.gradients(rollout, agent.value(next), into);
   }
 
   /** Returns logits, next hidden, next cell and value of one no-grad step. */

@@ -9,7 +9,9 @@ import a3c.env.Environments;
 import a3c.env.StepResult;
 import a3c.env.atari.TestRoms;
 import a3c.learner.A3cLearner;
+import a3c.learner.Agent;
 import a3c.learner.LearnerConfig;
+import a3c.learner.Rollout;
 import a3c.model.AtariActorCritic;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
@@ -21,6 +23,7 @@ import a3c.ps.StopMeasure;
 import a3c.shm.SharedWeights;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -131,22 +134,29 @@ class WorkerTest {
     }
   }
 
-  @Test
-  void serverRestartedWithoutACheckpoint_theWorkerRegistersAgain_uploadsWeights_andTrainsOn() throws Exception {
+  @ParameterizedTest(name = "syncUpdates={0}, sharedMemory={1}")
+  @CsvSource({"false, false", "true, true"})
+  void serverRestartedWithoutACheckpoint_theWorkerRegistersAgain_uploadsWeights_andTrainsOn(boolean syncUpdates,
+      boolean sharedMemory) throws Exception {
     int port;
     try (ServerSocket probe = new ServerSocket(0)) {
       port = probe.getLocalPort();
     }
-    try (WorkerRunner runner = new WorkerRunner(config(port, 0, "CartPole-v1", LearnerConfig.defaults()))) {
+    Path shm = sharedMemory ? folder.resolve("shm") : null;
+    try (WorkerRunner runner = new WorkerRunner(config(port, 0, "CartPole-v1", LearnerConfig.defaults(), shm, syncUpdates))) {
       CompletableFuture<StopReason> run;
-      try (ParameterServer first = ParameterServer.start(serverOn(port, 0), null)) {
+      try (ParameterServer first = ParameterServer.start(serverOn(port, 0).withSharedMemory(shm), null)) {
         run = CompletableFuture.supplyAsync(runner::run);
         awaitVersion(first, 5, Duration.ofSeconds(60), run);
       }
-      // The same address, but no weights: they come from the first worker to register again.
-      try (ParameterServer restarted = ParameterServer.start(serverOn(port, 200), null)) {
+      // The same address, but no weights: they come from the first worker to register again. The first server
+      // removed its shared-memory files on closing: the session must map new ones, its own gradients file too.
+      try (ParameterServer restarted = ParameterServer.start(serverOn(port, 200).withSharedMemory(shm), null)) {
         assertEquals(StopReason.STOP_REASON_MAX_STEPS, run.get(60, TimeUnit.SECONDS));
         assertEquals(10, restarted.status().getVersion(), "200 agent steps after the restart are 10 updates");
+        if (shm != null) {
+          assertTrue(Files.exists(shm.resolve("gradients-worker-0.a3cshm")), "the worker made its gradients file again");
+        }
       }
     }
   }
@@ -236,19 +246,23 @@ class WorkerTest {
     int[] actions = new int[count];
     try (Environment env = Environments.create("PongNoFrameskip-v4", TestRoms.dir(), seed, 0);
         AtariActorCritic model = new AtariActorCritic(env.actionCount())) {
-      A3cLearner learner = new A3cLearner(model, LearnerConfig.defaults(), seed);
+      Agent agent = new Agent(model, seed);
+      A3cLearner learner = new A3cLearner(model, LearnerConfig.defaults());
+      Rollout rollout = learner.newRollout();
+      List<ByteBuffer> gradients = A3cLearner.buffersFor(model.parameters());
       model.initialize(seed);
       float[] observation = new float[4 * 84 * 84];
       env.reset(observation);
       for (int i = 0; i < count; i++) {
-        actions[i] = learner.act(observation);
+        actions[i] = agent.act(observation, rollout);
         StepResult result = env.step(actions[i], observation);
-        learner.record((float) result.reward(), result.done());
+        rollout.record((float) result.reward(), result.done());
         if (result.done()) {
           env.reset(observation);
+          agent.resetRecurrentState();
         }
-        if (learner.rolloutFull()) {
-          learner.finishRollout(observation);
+        if (rollout.full()) {
+          learner.gradients(rollout, agent.value(observation), gradients);
         }
       }
     }
