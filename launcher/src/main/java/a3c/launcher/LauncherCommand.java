@@ -46,6 +46,17 @@ public final class LauncherCommand implements Callable<Integer> {
   @Option(names = "--n-workers", description = "how many worker JVMs to run here; 0 for remote workers only (default: available processors)")
   Integer nWorkers;
 
+  @Option(names = "--ps", paramLabel = "HOST:PORT", description = "run a worker host for the parameter server there: "
+      + "no server here, the workers reach it through one relay")
+  String ps;
+
+  @Option(names = "--first-worker-index", description = "with --ps: this host's first worker index; give each host its own "
+      + "range so that seeds and worker ids differ (default: ${DEFAULT-VALUE})")
+  int firstWorkerIndex;
+
+  @Option(names = "--retry-seconds", description = "with --ps: how long to wait for a server that does not answer (default: ${DEFAULT-VALUE})")
+  double retrySeconds = 300;
+
   @Option(names = "--env-name", description = "CartPole-v1 or any <Game>NoFrameskip-v4 (default: ${DEFAULT-VALUE})")
   String envName = "PongNoFrameskip-v4";
 
@@ -129,6 +140,9 @@ public final class LauncherCommand implements Callable<Integer> {
     if (useTrained) {
       return playTrained(out);
     }
+    if (ps != null) {
+      return workerHost(out);
+    }
     LaunchConfig config;
     try {
       config = config();
@@ -155,6 +169,39 @@ public final class LauncherCommand implements Callable<Integer> {
     Signal.handle(new Signal("INT"), onSignal);
     Signal.handle(new Signal("TERM"), onSignal);
     return launcher.run().exitCode();
+  }
+
+  /** {@code --ps}: a worker host, stopped gracefully by the first Ctrl-C or SIGTERM. */
+  private int workerHost(PrintWriter out) throws IOException, InterruptedException {
+    WorkerHost host;
+    try {
+      if (!(retrySeconds >= 0)) {
+        throw new IllegalArgumentException("--retry-seconds must be >= 0, got " + retrySeconds);
+      }
+      if (!envName.equals("CartPole-v1")) {
+        Roms.locate(envName, romDir);
+      }
+      List<String> workerArgs = new ArrayList<>(List.of("--env-name", envName));
+      workerArgs.addAll(learner.args());
+      if (romDir != null) {
+        workerArgs.addAll(List.of("--rom-dir", romDir.toAbsolutePath().toString()));
+      }
+      Path dir = runDir != null ? runDir : Path.of("runs", "host-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+      host = new WorkerHost(new WorkerHostConfig(ps, nWorkers == null ? Runtime.getRuntime().availableProcessors() : nWorkers,
+          firstWorkerIndex, dir.toAbsolutePath(), authToken, null, workerArgs, workerRestarts,
+          Duration.ofMillis((long) (progressEvery * 1000)), Duration.ofMillis((long) (retrySeconds * 1000))), out);
+    } catch (IllegalArgumentException | RomNotFoundException e) {
+      spec.commandLine().getErr().println("launcher: " + e.getMessage());
+      return 2;
+    }
+    Signal.handle(new Signal("INT"), signal -> host.requestStop());
+    Signal.handle(new Signal("TERM"), signal -> host.requestStop());
+    try {
+      return host.run().exitCode();
+    } catch (ServerWait.Refused e) {
+      spec.commandLine().getErr().println("launcher: " + e.getMessage());
+      return 2;
+    }
   }
 
   /** {@code --use-trained}: the reference's test phase on its own. */

@@ -206,7 +206,15 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
         return;
       }
     }
-    respondPull(request.getWorkerId(), response, store.get());
+    ParameterStore current = store.get();
+    Snapshot held = current.snapshot();
+    if (request.hasHeldVersion() && request.getHeldVersion() == held.version()) {
+      // Nothing to copy or send: the caller has these weights.
+      respond(response, PullWeightsResponse.newBuilder().setVersion(held.version()).setGlobalStep(held.globalStep())
+          .setStop(stopFor(request.getWorkerId())).build());
+      return;
+    }
+    respondPull(request.getWorkerId(), response, current);
   }
 
   @Override

@@ -37,7 +37,7 @@ public final class ParameterStore implements AutoCloseable {
   private static final int POOLED_BUFFERS = 16;
   private static final int CHUNK = 4096;
   /** The largest magnitude accepted: squared, as Adam's and RMSprop's second moments square it, it stays finite in a float. */
-  static final float MAX_ABS_VALUE = 1e18f;
+  public static final float MAX_ABS_VALUE = 1e18f;
 
   private final TensorLayout layout;
   private final float[] weights;

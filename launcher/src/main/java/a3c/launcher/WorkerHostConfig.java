@@ -1,0 +1,36 @@
+package a3c.launcher;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A worker host as {@code scripts/launcher --ps} starts it, validated.
+ *
+ * @param psTarget the parameter server's {@code HOST:PORT} (on another host)
+ * @param workers how many workers run here
+ * @param firstWorkerIndex the first worker's index: ids and seeds differ across hosts when their ranges do
+ * @param workerArgs the workers' game and learner flags (without server address, index or parent)
+ * @param retryFor how long to wait for a server that does not answer (yet)
+ */
+record WorkerHostConfig(String psTarget, int workers, int firstWorkerIndex, Path runDir, String authToken, Path tlsCa,
+    List<String> workerArgs, int workerRestarts, Duration progressEvery, Duration retryFor) {
+  WorkerHostConfig {
+    if (!psTarget.matches("[^\\s:]+:\\d{1,5}|\\[[0-9a-fA-F:]+\\]:\\d{1,5}")) {
+      throw new IllegalArgumentException("--ps must be HOST:PORT, got '" + psTarget + "'");
+    }
+    if (workers < 1) {
+      throw new IllegalArgumentException("--n-workers must be >= 1 on a worker host (--ps), got " + workers);
+    }
+    if (firstWorkerIndex < 0) {
+      throw new IllegalArgumentException("--first-worker-index must be >= 0, got " + firstWorkerIndex);
+    }
+    if (workerRestarts < 0) {
+      throw new IllegalArgumentException("--worker-restarts must be >= 0, got " + workerRestarts);
+    }
+    if (retryFor.isNegative()) {
+      throw new IllegalArgumentException("--retry-seconds must be >= 0, got " + retryFor);
+    }
+    workerArgs = List.copyOf(workerArgs);
+  }
+}
