@@ -54,6 +54,10 @@ public final class LauncherCommand implements Callable<Integer> {
       + "range so that seeds and worker ids differ (default: ${DEFAULT-VALUE})")
   int firstWorkerIndex;
 
+  @Option(names = "--wire-dtype", description = "with --ps: how the relay's tensors travel to and from the server, float32 or "
+      + "bfloat16 (half the bytes; the server keeps float32) (default: ${DEFAULT-VALUE})")
+  String wireDtype = "float32";
+
   @Option(names = "--retry-seconds", description = "with --ps: how long to wait for a server that does not answer (default: ${DEFAULT-VALUE})")
   double retrySeconds = 300;
 
@@ -189,7 +193,7 @@ public final class LauncherCommand implements Callable<Integer> {
       Path dir = runDir != null ? runDir : Path.of("runs", "host-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
       host = new WorkerHost(new WorkerHostConfig(ps, nWorkers == null ? Runtime.getRuntime().availableProcessors() : nWorkers,
           firstWorkerIndex, dir.toAbsolutePath(), authToken, null, workerArgs, workerRestarts,
-          Duration.ofMillis((long) (progressEvery * 1000)), Duration.ofMillis((long) (retrySeconds * 1000))), out);
+          Duration.ofMillis((long) (progressEvery * 1000)), Duration.ofMillis((long) (retrySeconds * 1000)), wireDtype), out);
     } catch (IllegalArgumentException | RomNotFoundException e) {
       spec.commandLine().getErr().println("launcher: " + e.getMessage());
       return 2;
@@ -269,6 +273,10 @@ public final class LauncherCommand implements Callable<Integer> {
 
   /** Checks every value before anything starts, so that a bad flag costs nothing. */
   LaunchConfig config() {
+    if (!wireDtype.equals("float32")) {
+      throw new IllegalArgumentException("--wire-dtype is for a worker host (--ps): this run's workers share memory with "
+          + "the server, and each remote worker or host picks its own (the server answers in the dtype asked)");
+    }
     OptimizerConfig.defaults(OptimizerKind.parse(opt), lr);
     List<String> learnerArgs = learner.args();
     if (testGames < 0) {

@@ -150,7 +150,8 @@ final class WorkerHost {
 
   private ChildSpec relaySpec() {
     List<String> args = List.of("--ps", config.psTarget(), "--port", Integer.toString(relayPort),
-        "--shared-memory-dir", sharedMemory.toString(), "--parent-pid", Long.toString(ProcessHandle.current().pid()));
+        "--shared-memory-dir", sharedMemory.toString(), "--wire-dtype", config.wireDtype(),
+        "--parent-pid", Long.toString(ProcessHandle.current().pid()));
     List<String> withTls = new ArrayList<>(args);
     if (config.tlsCa() != null) {
       withTls.addAll(List.of("--tls-ca", config.tlsCa().toString()));

@@ -1,5 +1,6 @@
 package a3c.launcher;
 
+import a3c.rpc.WireDtypes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -12,10 +13,12 @@ import java.util.List;
  * @param firstWorkerIndex the first worker's index: ids and seeds differ across hosts when their ranges do
  * @param workerArgs the workers' game and learner flags (without server address, index or parent)
  * @param retryFor how long to wait for a server that does not answer (yet)
+ * @param wireDtype how the relay's tensors travel to and from the server: {@code float32} or {@code bfloat16}
  */
 record WorkerHostConfig(String psTarget, int workers, int firstWorkerIndex, Path runDir, String authToken, Path tlsCa,
-    List<String> workerArgs, int workerRestarts, Duration progressEvery, Duration retryFor) {
+    List<String> workerArgs, int workerRestarts, Duration progressEvery, Duration retryFor, String wireDtype) {
   WorkerHostConfig {
+    WireDtypes.parse(wireDtype);
     if (!psTarget.matches("[^\\s:]+:\\d{1,5}|\\[[0-9a-fA-F:]+\\]:\\d{1,5}")) {
       throw new IllegalArgumentException("--ps must be HOST:PORT, got '" + psTarget + "'");
     }

@@ -1,7 +1,9 @@
 package a3c.relay;
 
+import a3c.proto.DType;
 import a3c.proto.Tensor;
 import a3c.rpc.Tensors;
+import a3c.rpc.WireDtypes;
 import a3c.shm.SharedWeights;
 import a3c.store.TensorLayout;
 import java.io.IOException;
@@ -38,11 +40,14 @@ final class HeldWeights implements AutoCloseable {
    * when another worker's reply overtook it; then it is dropped. A pull's weights always replace
    * what is held: a server restarted from a checkpoint goes back to an older version.
    */
-  synchronized void offer(long version, List<Tensor> weights, boolean evenIfOlder) {
+  synchronized void offer(long version, List<Tensor> received, boolean evenIfOlder) {
+    List<Tensor> weights = received;
     Held now = held;
     if (weights.isEmpty() || (now != null && !evenIfOlder && Long.compareUnsigned(version, now.version()) <= 0)) {
       return;
     }
+    // Held as float32 whatever the link carried: the host's workers load float32.
+    weights = WireDtypes.as(weights, DType.DTYPE_FLOAT32);
     TensorLayout layout = TensorLayout.of(weights);
     float[] values = new float[layout.totalSize()];
     for (int t = 0; t < weights.size(); t++) {

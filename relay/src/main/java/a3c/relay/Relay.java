@@ -1,5 +1,6 @@
 package a3c.relay;
 
+import a3c.proto.DType;
 import a3c.rpc.Channels;
 import a3c.rpc.ParameterServerGrpc;
 import io.grpc.ManagedChannel;
@@ -31,11 +32,13 @@ public final class Relay implements AutoCloseable {
    * Starts a relay on {@code 127.0.0.1:port} (0 for any free port) in front of {@code psTarget}.
    *
    * @param sharedMemoryDir the folder of the workers' gradients files and of the weights file the relay writes
+   * @param wire how tensors travel to and from the server
    */
-  public static Relay start(String psTarget, String authToken, Path tlsCa, int port, Path sharedMemoryDir) throws IOException {
+  public static Relay start(String psTarget, String authToken, Path tlsCa, int port, Path sharedMemoryDir, DType wire)
+      throws IOException {
     ManagedChannel upstream = Channels.open(psTarget, authToken, tlsCa);
     HeldWeights weights = new HeldWeights(sharedMemoryDir);
-    RelayService service = new RelayService(upstream, weights, new GradientsCheck(sharedMemoryDir));
+    RelayService service = new RelayService(upstream, weights, new GradientsCheck(sharedMemoryDir), wire);
     try {
       Server server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
           .flowControlWindow(Channels.FLOW_CONTROL_WINDOW)

@@ -1,6 +1,8 @@
 package a3c.relay;
 
 import a3c.lifecycle.ParentWatch;
+import a3c.proto.DType;
+import a3c.rpc.WireDtypes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -33,6 +35,9 @@ public final class RelayCommand implements Callable<Integer> {
   @Option(names = "--tls-ca", description = "PEM certificate to trust; connect to the server with TLS")
   Path tlsCa;
 
+  @Option(names = "--wire-dtype", description = "how tensors travel to and from the server: float32 or bfloat16 (default: ${DEFAULT-VALUE})")
+  String wireDtype = "float32";
+
   @Option(names = "--parent-pid", description = "exit when this process exits; set by the launcher")
   Long parentPid;
 
@@ -42,13 +47,20 @@ public final class RelayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    DType wire;
+    try {
+      wire = WireDtypes.parse(wireDtype);
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("relay: " + e.getMessage());
+      return 2;
+    }
     if (port < 1 || port > 65535 || !ps.matches("[^\\s:]+:\\d{1,5}|\\[[0-9a-fA-F:]+\\]:\\d{1,5}")) {
       spec.commandLine().getErr().println("relay: --ps must be HOST:PORT and --port 1..65535, got '" + ps + "' and " + port);
       return 2;
     }
     Relay relay;
     try {
-      relay = Relay.start(ps, authToken, tlsCa, port, sharedMemoryDir);
+      relay = Relay.start(ps, authToken, tlsCa, port, sharedMemoryDir, wire);
     } catch (IOException e) {
       spec.commandLine().getErr().println("relay: cannot serve on 127.0.0.1:" + port + ": " + e.getMessage());
       return 1;

@@ -1,5 +1,6 @@
 package a3c.relay;
 
+import a3c.proto.DType;
 import a3c.proto.GetStatusRequest;
 import a3c.proto.GetStatusResponse;
 import a3c.proto.InitializeWeightsRequest;
@@ -14,6 +15,7 @@ import a3c.proto.ReportEpisodeRequest;
 import a3c.proto.ReportEpisodeResponse;
 import a3c.proto.Tensor;
 import a3c.rpc.ParameterServerGrpc;
+import a3c.rpc.WireDtypes;
 import a3c.rpc.WorkerIds;
 import io.grpc.Channel;
 import io.grpc.Status;
@@ -38,13 +40,16 @@ final class RelayService implements ParameterServerGrpc.AsyncService {
   private final ParameterServerGrpc.BlockingStub server;
   private final HeldWeights weights;
   private final GradientsCheck check;
+  /** How tensors travel between this relay and the server. */
+  private final DType wire;
   /** One pull at a time goes to the server: the others then find its version held. */
   private final Object pulling = new Object();
 
-  RelayService(Channel server, HeldWeights weights, GradientsCheck check) {
+  RelayService(Channel server, HeldWeights weights, GradientsCheck check, DType wire) {
     this.server = ParameterServerGrpc.newBlockingStub(server);
     this.weights = weights;
     this.check = check;
+    this.wire = wire;
   }
 
   @Override
@@ -64,7 +69,7 @@ final class RelayService implements ParameterServerGrpc.AsyncService {
       HeldWeights.Held held;
       synchronized (pulling) {
         held = weights.current();
-        PullWeightsRequest.Builder upstream = request.toBuilder().clearHeldVersion();
+        PullWeightsRequest.Builder upstream = request.toBuilder().clearHeldVersion().setWeightsDtype(wire);
         if (held != null) {
           upstream.setHeldVersion(held.version());
         }
@@ -77,7 +82,7 @@ final class RelayService implements ParameterServerGrpc.AsyncService {
         throw Status.INTERNAL.withDescription("the parameter server answered version " + reply.getVersion()
             + " without its weights").asRuntimeException();
       }
-      return reply.toBuilder().clearWeights().addAllWeights(held.weights()).build();
+      return reply.toBuilder().clearWeights().addAllWeights(WireDtypes.as(held.weights(), request.getWeightsDtype())).build();
     });
   }
 
@@ -96,21 +101,22 @@ final class RelayService implements ParameterServerGrpc.AsyncService {
     }
     List<Tensor> gradients;
     try {
-      gradients = request.getGradientsFile().isEmpty() ? check.listed(request.getGradientsList(), held.layout())
-          : check.fromFile(request.getGradientsFile(), held.layout());
+      gradients = WireDtypes.as(request.getGradientsFile().isEmpty()
+          ? check.listed(WireDtypes.as(request.getGradientsList(), DType.DTYPE_FLOAT32), held.layout())
+          : check.fromFile(request.getGradientsFile(), held.layout()), wire);
     } catch (IllegalArgumentException e) {
       response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
       return;
     }
     PushGradientsRequest upstream = request.toBuilder().clearGradientsFile().clearGradients().addAllGradients(gradients)
-        .setReturnWeights(true).build();
+        .setReturnWeights(true).setWeightsDtype(wire).build();
     forward(response, () -> {
       PushGradientsResponse reply = server.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).pushGradients(upstream);
       weights.offer(reply.getVersion(), reply.getWeightsList(), false);
       PushGradientsResponse.Builder answer = reply.toBuilder().clearWeights();
       if (request.getReturnWeights()) {
         HeldWeights.Held newest = weights.current();
-        answer.setVersion(newest.version()).addAllWeights(newest.weights());
+        answer.setVersion(newest.version()).addAllWeights(WireDtypes.as(newest.weights(), request.getWeightsDtype()));
       }
       return answer.build();
     });

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
+import a3c.proto.DType;
 import a3c.proto.InitializeWeightsRequest;
 import a3c.proto.PullWeightsRequest;
 import a3c.proto.PullWeightsResponse;
@@ -51,7 +52,7 @@ class RelayTest {
   @BeforeEach
   void start() throws Exception {
     server = ParameterServer.start(config(0), null);
-    relay = Relay.start("127.0.0.1:" + server.port(), "secret", null, 0, shm);
+    relay = Relay.start("127.0.0.1:" + server.port(), "secret", null, 0, shm, DType.DTYPE_FLOAT32);
     channel = Channels.open("127.0.0.1:" + relay.port(), null, null);
     worker = ParameterServerGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     directChannel = Channels.open("127.0.0.1:" + server.port(), "secret", null);
@@ -171,6 +172,50 @@ class RelayTest {
         Thread.sleep(100);
       }
     }
+  }
+
+  @Test
+  void server_takesBfloat16Gradients_andAnswersInTheDtypeAsked_keepingFloat32Weights() {
+    List<Tensor> gradients = a3c.rpc.WireDtypes.as(TestModels.constant(NAMES, SHAPES, 1f), DType.DTYPE_BFLOAT16);
+    PushGradientsResponse reply = direct.pushGradients(PushGradientsRequest.newBuilder().setWorkerId("remote")
+        .addAllGradients(gradients).setReturnWeights(true).setWeightsDtype(DType.DTYPE_BFLOAT16).build());
+    assertEquals(DType.DTYPE_BFLOAT16, reply.getWeights(0).getDtype());
+    assertEquals(6 * 2, reply.getWeights(0).getData().size());
+    // 0.5 - 0.01 travels as the nearest bfloat16, 0.490234375; the server keeps 0.49 in float32.
+    assertEquals(0.490234375f, Tensors.toArray(a3c.rpc.WireDtypes.as(reply.getWeights(0), DType.DTYPE_FLOAT32))[0], 0f);
+    float kept = Tensors.toArray(direct.pullWeights(PullWeightsRequest.newBuilder().setWorkerId("remote").build())
+        .getWeights(0))[0];
+    assertEquals(0.49f, kept, 1e-6f);
+    StatusRuntimeException odd = assertThrows(StatusRuntimeException.class, () -> direct.pushGradients(
+        PushGradientsRequest.newBuilder().setWorkerId("remote").addGradients(gradients.get(0).toBuilder()
+            .setData(gradients.get(0).getData().substring(1))).addGradients(gradients.get(1)).build()));
+    assertEquals(Status.Code.INVALID_ARGUMENT, odd.getStatus().getCode());
+    assertEquals(1, server.status().getUpdates());
+  }
+
+  @Test
+  void relayOverBfloat16_forwardsPushes_andSharesFloat32Weights() throws Exception {
+    try (Relay narrow = Relay.start("127.0.0.1:" + server.port(), "secret", null, 0, shm.resolve("bf16"), DType.DTYPE_BFLOAT16)) {
+      ManagedChannel local = Channels.open("127.0.0.1:" + narrow.port(), null, null);
+      try {
+        ParameterServerGrpc.BlockingStub host = ParameterServerGrpc.newBlockingStub(local).withDeadlineAfter(30, TimeUnit.SECONDS);
+        PullWeightsResponse pulled = host.pullWeights(PullWeightsRequest.newBuilder().setWorkerId("h-0").build());
+        assertEquals(DType.DTYPE_FLOAT32, pulled.getWeights(0).getDtype());
+        try (SharedGradients gradients = SharedGradients.create(shm.resolve("bf16"), "h-0", FLOATS)) {
+          gradients.write(List.of(floats(FLOATS, 1f)));
+          assertEquals(1, host.pushGradients(PushGradientsRequest.newBuilder().setWorkerId("h-0")
+              .setGradientsFile(gradients.name()).build()).getVersion());
+        }
+        try (SharedWeights shared = SharedWeights.open(shm.resolve("bf16"), FLOATS)) {
+          float[] read = new float[6];
+          assertEquals(1, shared.read(new int[] {6, 3}, tensors -> tensors.get(0).asFloatBuffer().get(read)));
+          assertEquals(0.490234375f, read[0], 0f);
+        }
+      } finally {
+        local.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+    assertEquals(1, server.status().getUpdates());
   }
 
   private static ServerConfig config(int port) {

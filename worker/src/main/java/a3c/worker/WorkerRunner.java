@@ -33,7 +33,7 @@ public final class WorkerRunner implements AutoCloseable {
     this.channel = Channels.open(config.psTarget(), config.authToken(), config.tlsCa());
     this.model = modelFor(env);
     this.learner = new A3cLearner(model, config.learner(), config.workerSeed());
-    this.worker = new Worker(config, env, model, learner, new PsClient(channel, config.retryFor()));
+    this.worker = new Worker(config, env, model, learner, new PsClient(channel, config.retryFor(), config.wireDtype()));
   }
 
   /** The reference network for Atari frames, a small MLP for vector observations such as CartPole's. */
