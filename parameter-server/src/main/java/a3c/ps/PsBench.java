@@ -3,6 +3,7 @@ package a3c.ps;
 import a3c.machine.Machine;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
+import a3c.proto.DType;
 import a3c.proto.InitializeWeightsRequest;
 import a3c.proto.PushGradientsRequest;
 import a3c.proto.PushGradientsResponse;
@@ -11,6 +12,7 @@ import a3c.proto.Tensor;
 import a3c.rpc.Channels;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.rpc.Tensors;
+import a3c.rpc.WireDtypes;
 import io.grpc.ManagedChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,6 +51,9 @@ public final class PsBench implements Callable<Integer> {
   @Option(names = "--opt", description = "adam or rmsprop (default: ${DEFAULT-VALUE})")
   String opt = "adam";
 
+  @Option(names = "--wire-dtype", description = "how gradients and weights travel: float32 or bfloat16 (default: ${DEFAULT-VALUE})")
+  String wireDtype = "float32";
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new PsBench()).execute(args));
   }
@@ -58,6 +63,7 @@ public final class PsBench implements Callable<Integer> {
     if (clients < 1 || !(seconds > 0)) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--clients must be >= 1 and --seconds > 0");
     }
+    DType wire = WireDtypes.parse(wireDtype);
     ServerConfig config = ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.parse(opt), 1e-4), "bench");
     try (ParameterServer server = ParameterServer.start(config, null)) {
       String target = "127.0.0.1:" + server.port();
@@ -79,8 +85,8 @@ public final class PsBench implements Callable<Integer> {
       List<Future<long[]>> results = new ArrayList<>();
       for (int c = 0; c < clients; c++) {
         int client = c;
-        results.add(pool.submit(() -> clientLoop(channels.get(client), "bench-" + client, tensors(100 + client, 1e-3f),
-            start + warmupNanos, start + warmupNanos + measureNanos, warm)));
+        results.add(pool.submit(() -> clientLoop(channels.get(client), "bench-" + client,
+            WireDtypes.as(tensors(100 + client, 1e-3f), wire), wire, start + warmupNanos, start + warmupNanos + measureNanos, warm)));
       }
       long[] latencies = results.stream().map(PsBench::join).flatMapToLong(Arrays::stream).sorted().toArray();
       pool.shutdown();
@@ -88,18 +94,18 @@ public final class PsBench implements Callable<Integer> {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
       double roundTripsPerSecond = latencies.length / seconds;
-      double megabytesPerSecond = roundTripsPerSecond * 2.0 * bytesPerModel / 1e6;
+      double megabytesPerSecond = roundTripsPerSecond * 2.0 * bytesPerModel / 1e6 / (wire == DType.DTYPE_BFLOAT16 ? 2 : 1);
       System.out.println(Machine.current());
       System.out.printf(Locale.ROOT, "reference layout: %d tensors, %d parameters, %.2f MB per model%n", NAMES.length,
           bytesPerModel / 4, bytesPerModel / 1e6);
-      System.out.printf(Locale.ROOT, "ps-bench clients=%d round_trips_per_s=%.1f mb_per_s=%.1f p50_ms=%.2f p99_ms=%.2f server_ms_per_update=%.2f%n",
-          clients, roundTripsPerSecond, megabytesPerSecond, percentile(latencies, 0.50) / 1e6,
+      System.out.printf(Locale.ROOT, "ps-bench clients=%d wire_dtype=%s round_trips_per_s=%.1f mb_per_s=%.1f p50_ms=%.2f p99_ms=%.2f server_ms_per_update=%.2f%n",
+          clients, wireDtype, roundTripsPerSecond, megabytesPerSecond, percentile(latencies, 0.50) / 1e6,
           percentile(latencies, 0.99) / 1e6, server.serverMillisPerUpdate());
     }
     return 0;
   }
 
-  private static long[] clientLoop(ManagedChannel channel, String worker, List<Tensor> gradients, long measureFrom,
+  private static long[] clientLoop(ManagedChannel channel, String worker, List<Tensor> gradients, DType wire, long measureFrom,
       long measureUntil, CountDownLatch warm) {
     ParameterServerGrpc.BlockingStub stub = ParameterServerGrpc.newBlockingStub(channel);
     long version = 0;
@@ -112,7 +118,7 @@ public final class PsBench implements Callable<Integer> {
       }
       PushGradientsResponse reply = stub.withDeadlineAfter(60, TimeUnit.SECONDS).pushGradients(PushGradientsRequest.newBuilder()
           .setWorkerId(worker).setBaseVersion(version).addAllGradients(gradients).setAgentSteps(20).setFrames(80)
-          .setReturnWeights(true).build());
+          .setReturnWeights(true).setWeightsDtype(wire).build());
       long received = System.nanoTime();
       version = reply.getVersion();
       if (sent >= measureFrom && received <= measureUntil && count < latencies.length) {
