@@ -12,7 +12,6 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,28 +46,9 @@ final class GradientsCheck {
 
   /** Gradients sent in the request, as they came, once each has passed. */
   List<Tensor> listed(List<Tensor> tensors, TensorLayout layout) {
-    if (tensors.isEmpty()) {
-      throw new IllegalArgumentException("the push carries no gradients");
-    }
-    boolean[] present = new boolean[layout.size()];
+    layout.checkPush(tensors);
     for (Tensor tensor : tensors) {
-      int t = layout.indexOf(tensor.getName());
-      if (t < 0) {
-        throw new IllegalArgumentException("unknown tensor '" + tensor.getName() + "': the model has no tensor of that name");
-      }
-      if (present[t]) {
-        throw new IllegalArgumentException("tensor '" + tensor.getName() + "' appears twice in the push");
-      }
-      present[t] = true;
-      if (!layout.shapeEquals(t, tensor.getShapeList())) {
-        throw new IllegalArgumentException("tensor '" + tensor.getName() + "' has shape " + tensor.getShapeList()
-            + " but the model's is " + Arrays.toString(layout.shape(t)));
-      }
-      if (tensor.getData().size() != (long) layout.numel(t) * Float.BYTES) {
-        throw new IllegalArgumentException("tensor '" + tensor.getName() + "' of shape " + Arrays.toString(layout.shape(t))
-            + " needs " + (long) layout.numel(t) * Float.BYTES + " bytes, got " + tensor.getData().size());
-      }
-      requireFinite(Tensors.asFloats(tensor.getData()), layout, t);
+      requireFinite(Tensors.asFloats(tensor.getData()), layout, layout.indexOf(tensor.getName()));
     }
     return tensors;
   }
