@@ -59,7 +59,13 @@ final class RelayService implements ParameterServerGrpc.AsyncService {
 
   @Override
   public void initializeWeights(InitializeWeightsRequest request, StreamObserver<InitializeWeightsResponse> response) {
-    forward(response, () -> server.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).initializeWeights(request));
+    forward(response, () -> {
+      InitializeWeightsResponse reply = server.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).initializeWeights(request);
+      // A server started afresh begins again at version 0 with these weights: what the host held
+      // under that number came from the server before.
+      weights.offer(reply.getVersion(), request.getWeightsList(), true);
+      return reply;
+    });
   }
 
   @Override

@@ -151,19 +151,26 @@ class RelayTest {
   }
 
   @Test
-  void callsWhileTheServerIsDown_failAsUnavailable_andWorkAgainOnceItIsBack() throws Exception {
+  void serverStartedAfresh_atTheVersionHeld_servesTheNewInitialWeights() throws Exception {
+    worker.pullWeights(PullWeightsRequest.newBuilder().setWorkerId("w-0").build());
     int port = server.port();
     server.close();
-    StatusRuntimeException down = assertThrows(StatusRuntimeException.class,
-        () -> worker.register(RegisterRequest.newBuilder().setWorkerId("w-0").build()));
-    assertEquals(Status.Code.UNAVAILABLE, down.getStatus().getCode());
     server = ParameterServer.start(config(port), null);
+    awaitRegistered();
+    worker.initializeWeights(InitializeWeightsRequest.newBuilder().setWorkerId("w-0")
+        .addAllWeights(TestModels.constant(NAMES, SHAPES, -2f)).build());
+    PullWeightsResponse pulled = worker.pullWeights(PullWeightsRequest.newBuilder().setWorkerId("w-0").build());
+    assertEquals(0, pulled.getVersion());
+    assertEquals(-2f, Tensors.toArray(pulled.getWeights(0))[0], 0f);
+  }
+
+  /** Registers through the relay once its channel has reconnected to a restarted server; true when asked to initialise. */
+  private boolean awaitRegistered() throws InterruptedException {
     long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {
       try {
-        assertTrue(ParameterServerGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-            .register(RegisterRequest.newBuilder().setWorkerId("w-0").build()).getInitialize());
-        break;
+        return ParameterServerGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+            .register(RegisterRequest.newBuilder().setWorkerId("w-0").build()).getInitialize();
       } catch (StatusRuntimeException e) {
         if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || System.nanoTime() > giveUp) {
           throw e;
@@ -172,6 +179,17 @@ class RelayTest {
         Thread.sleep(100);
       }
     }
+  }
+
+  @Test
+  void callsWhileTheServerIsDown_failAsUnavailable_andWorkAgainOnceItIsBack() throws Exception {
+    int port = server.port();
+    server.close();
+    StatusRuntimeException down = assertThrows(StatusRuntimeException.class,
+        () -> worker.register(RegisterRequest.newBuilder().setWorkerId("w-0").build()));
+    assertEquals(Status.Code.UNAVAILABLE, down.getStatus().getCode());
+    server = ParameterServer.start(config(port), null);
+    assertTrue(awaitRegistered());
   }
 
   @Test
