@@ -179,21 +179,10 @@ public final class LauncherCommand implements Callable<Integer> {
   private int workerHost(PrintWriter out) throws IOException, InterruptedException {
     WorkerHost host;
     try {
-      if (!(retrySeconds >= 0)) {
-        throw new IllegalArgumentException("--retry-seconds must be >= 0, got " + retrySeconds);
-      }
-      if (!envName.equals("CartPole-v1")) {
-        Roms.locate(envName, romDir);
-      }
-      List<String> workerArgs = new ArrayList<>(List.of("--env-name", envName));
-      workerArgs.addAll(learner.args());
-      if (romDir != null) {
-        workerArgs.addAll(List.of("--rom-dir", romDir.toAbsolutePath().toString()));
-      }
       Path dir = runDir != null ? runDir : Path.of("runs", "host-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-      host = new WorkerHost(new WorkerHostConfig(ps, nWorkers == null ? Runtime.getRuntime().availableProcessors() : nWorkers,
-          firstWorkerIndex, dir.toAbsolutePath(), authToken, null, workerArgs, workerRestarts,
-          Duration.ofMillis((long) (progressEvery * 1000)), Duration.ofMillis((long) (retrySeconds * 1000)), wireDtype), out);
+      host = new WorkerHost(WorkerHostConfig.of(ps, nWorkers == null ? Runtime.getRuntime().availableProcessors() : nWorkers,
+          firstWorkerIndex, dir, authToken, envName, romDir, learner.args(), workerRestarts, progressEvery, retrySeconds,
+          wireDtype), out);
     } catch (IllegalArgumentException | RomNotFoundException e) {
       spec.commandLine().getErr().println("launcher: " + e.getMessage());
       return 2;

@@ -1,7 +1,9 @@
 package a3c.launcher;
 
+import a3c.env.atari.Roms;
 import a3c.rpc.WireDtypes;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
 
@@ -35,5 +37,25 @@ record WorkerHostConfig(String psTarget, int workers, int firstWorkerIndex, Path
       throw new IllegalArgumentException("--retry-seconds must be >= 0, got " + retryFor);
     }
     workerArgs = List.copyOf(workerArgs);
+  }
+
+  /** The config of {@code scripts/launcher --ps}'s flags; the ROM is looked for now, so that a missing one costs nothing. */
+  static WorkerHostConfig of(String psTarget, int workers, int firstWorkerIndex, Path runDir, String authToken, String envName,
+      Path romDir, List<String> learnerArgs, int workerRestarts, double progressSeconds, double retrySeconds, String wireDtype) {
+    if (!(retrySeconds >= 0) || !(progressSeconds > 0)) {
+      throw new IllegalArgumentException("--retry-seconds must be >= 0 and --progress-every positive, got " + retrySeconds
+          + " and " + progressSeconds);
+    }
+    if (!envName.equals("CartPole-v1")) {
+      Roms.locate(envName, romDir);
+    }
+    List<String> workerArgs = new ArrayList<>(List.of("--env-name", envName));
+    workerArgs.addAll(learnerArgs);
+    if (romDir != null) {
+      workerArgs.addAll(List.of("--rom-dir", romDir.toAbsolutePath().toString()));
+    }
+    return new WorkerHostConfig(psTarget, workers, firstWorkerIndex, runDir.toAbsolutePath(), authToken, null, workerArgs,
+        workerRestarts, Duration.ofMillis((long) (progressSeconds * 1000)), Duration.ofMillis((long) (retrySeconds * 1000)),
+        wireDtype);
   }
 }
