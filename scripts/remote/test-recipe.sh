@@ -1,14 +1,13 @@
 #!/usr/bin/env bash
 # Tests vm.sh's recipe on this host, as two VMs would use it: `vm.sh server` runs the parameter
-# server with no local workers, `vm.sh workers` starts two workers against it over TCP with the
-# shared secret, a worker with a wrong secret is turned away, the run ends on its step limit, and
-# the workers exit with it. `setup` (apt-get)
+# server with no local workers, `vm.sh workers` starts a worker host of two workers against it over
+# TCP with the shared secret, a host with a wrong secret is turned away, the run ends on its step
+# limit, and the worker host exits with it. `setup` (apt-get)
 # and `fetch` (scp to another host) are left out: they need root and a second host.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 pids=()
-worker_pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   rm -rf "$work"
@@ -16,7 +15,7 @@ cleanup() {
 trap cleanup EXIT
 fail() {
   echo "test-recipe FAILED: $*" >&2
-  for log in "$work"/run/*/console.log "$work"/run/worker-*.log; do
+  for log in "$work"/run/*/console.log; do
     [ -f "$log" ] && { echo "--- $log" >&2; tail -20 "$log" >&2; }
   done
   exit 1
@@ -43,25 +42,25 @@ run=$(dirname "$(echo "$server" | awk '/^launcher pid/ {print $6}')")
 [ -d "$run" ] || fail "vm.sh server named no run folder: $server"
 pids+=("$launcher_pid")
 "$here/scripts/remote/vm.sh" workers 127.0.0.1 2 100 --env-name CartPole-v1 > "$work/workers.txt"
-while read -r _ index _ pid _; do pids+=("$pid"); worker_pids+=("$pid"); done < "$work/workers.txt"
-[ "${#worker_pids[@]}" -eq 2 ] || fail "vm.sh workers started ${#worker_pids[@]} workers, not 2"
+read -r _ _ _ host_pid _ _ host_log < "$work/workers.txt"
+[ -n "$host_pid" ] && [ -n "$host_log" ] || fail "vm.sh workers printed no pid and log: $(cat "$work/workers.txt")"
+pids+=("$host_pid")
 
-# A worker without the secret is turned away at once, and says why.
+# A host without the secret is turned away at once, and says why.
 A3C_AUTH_TOKEN=wrong "$here/scripts/remote/vm.sh" workers 127.0.0.1 1 102 --env-name CartPole-v1 > "$work/intruder.txt"
-intruder_pid=$(awk '{print $4}' "$work/intruder.txt")
+read -r _ _ _ intruder_pid _ _ intruder_log < "$work/intruder.txt"
 pids+=("$intruder_pid")
-await_exit "$intruder_pid" 60 || fail "a worker with the wrong token was not turned away within 60 s"
-grep -q "wrong auth token" "$work/run/worker-102.log" || fail "the turned-away worker did not say why"
+await_exit "$intruder_pid" 60 || fail "a worker host with the wrong token was not turned away within 60 s"
+grep -q "refused this host: wrong auth token" "$intruder_log" || fail "the turned-away worker host did not say why"
 
 await_exit "$launcher_pid" 180 || fail "the run did not end within 180 s"
 grep -q "run-summary env=CartPole-v1 workers=0 .*exit=step_limit" "$run/console.log" \
   || fail "no run-summary with exit=step_limit in console.log"
-for pid in "${worker_pids[@]}"; do
-  await_exit "$pid" 30 || fail "worker pid $pid outlived the run"
-done
+await_exit "$host_pid" 60 || fail "the worker host (pid $host_pid) outlived the run"
 for index in 100 101; do
-  grep -q "worker $(hostname)-$index episode" "$work/run/worker-$index.log" || fail "worker $index played no episode"
-  grep -q "worker $(hostname)-$index stops" "$work/run/worker-$index.log" || fail "worker $index did not stop cleanly"
+  grep -q "worker $(hostname)-$index episode" "$host_log" || fail "worker $index played no episode"
+  grep -q "worker $(hostname)-$index stops" "$host_log" || fail "worker $index did not stop cleanly"
 done
+grep -q "host-summary workers=2" "$host_log" || fail "the worker host printed no summary"
 grep -q "$(hostname)-100" "$run/episodes.csv" || fail "the server recorded no episode of worker 100"
-echo "test-recipe passed: vm.sh server + vm.sh workers on port $port, the run ended at its step limit"
+echo "test-recipe passed: vm.sh server + a vm.sh workers host on port $port, the run ended at its step limit"

@@ -27,12 +27,13 @@ case "${1:-}" in
     shift
     server=$1 count=$2 first=$3
     shift 3
-    mkdir -p "$run_dir"
-    for ((i = first; i < first + count; i++)); do
-      nohup "$here/scripts/worker" --ps "$server:${A3C_PORT:-50051}" --worker-index "$i" --worker-id "$(hostname)-$i" "$@" \
-        > "$run_dir/worker-$i.log" 2>&1 &
-      echo "worker $i pid $! ; log: $run_dir/worker-$i.log"
-    done
+    # One supervised worker host: the workers, restarted when they die, behind one relay that holds
+    # the host's only connection to the server.
+    run=$run_dir/host-$(date +%Y%m%d-%H%M%S)-$first
+    mkdir -p "$run"
+    nohup "$here/scripts/launcher" --ps "$server:${A3C_PORT:-50051}" --n-workers "$count" --first-worker-index "$first" \
+      --run-dir "$run" "$@" > "$run/console.log" 2>&1 &
+    echo "worker host pid $! ; log: $run/console.log"
     ;;
   fetch)
     shift
@@ -42,7 +43,7 @@ case "${1:-}" in
     echo "copied to $target"
     ;;
   *)
-    echo "usage: $0 setup | server LAUNCHER_FLAGS... | workers SERVER COUNT FIRST_INDEX WORKER_FLAGS... | fetch USER@HOST DIR" >&2
+    echo "usage: $0 setup | server LAUNCHER_FLAGS... | workers SERVER COUNT FIRST_INDEX LAUNCHER_FLAGS... | fetch USER@HOST DIR" >&2
     exit 2
     ;;
 esac

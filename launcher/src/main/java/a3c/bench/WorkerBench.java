@@ -8,6 +8,7 @@ import a3c.proto.GetStatusResponse;
 import a3c.proto.StopReason;
 import a3c.ps.ParameterServer;
 import a3c.ps.ServerConfig;
+import a3c.rpc.WireDtypes;
 import a3c.supervise.SharedMemoryDirs;
 import a3c.worker.LearnerOptions;
 import a3c.worker.WorkerConfig;
@@ -58,6 +59,9 @@ public final class WorkerBench implements Callable<Integer> {
       description = "move tensors through shared memory as the launcher does on one host; --no-shared-memory for gRPC (default: ${DEFAULT-VALUE})")
   boolean sharedMemoryOn;
 
+  @Option(names = "--wire-dtype", description = "how tensors travel over gRPC (with --no-shared-memory): float32 or bfloat16 (default: ${DEFAULT-VALUE})")
+  String wireDtype = "float32";
+
   @Mixin LearnerOptions learner = new LearnerOptions();
 
   public static void main(String[] args) {
@@ -81,7 +85,7 @@ public final class WorkerBench implements Callable<Integer> {
       for (int i = 0; i < workers; i++) {
         WorkerRunner runner = new WorkerRunner(new WorkerConfig("127.0.0.1:" + server.port(), i, "bench-" + i, envName, romDir,
             null, null, learnerConfig, learner.seed(), maxEpisodeSteps, Duration.ofSeconds(30), sharedMemory,
-            learner.syncUpdates()));
+            learner.syncUpdates(), WireDtypes.parse(wireDtype)));
         runners.add(runner);
         running.add(CompletableFuture.supplyAsync(runner::run));
       }

@@ -58,7 +58,7 @@ public final class Launcher {
   private static final int EPISODES_HEADER_BYTES = 80;
   private static final List<String> PS_JVM = List.of("-Xmx2g", "-XX:+UseParallelGC", "-Dai.djl.offline=true");
   /** The Atari network acts through the Vector API, still an incubator module. */
-  private static final List<String> WORKER_JVM = List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:ActiveProcessorCount=1",
+  static final List<String> WORKER_JVM = List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:ActiveProcessorCount=1",
       "-Dai.djl.offline=true", "--add-modules=jdk.incubator.vector");
 
   private static final String CLEAR_LINE = "\r\033[K";

@@ -59,6 +59,23 @@ public final class LauncherCommand implements Callable<Integer> {
   @Option(names = "--applier-threads", description = "threads the parameter server applies each update with, each over "
       + "its own slice of the model (default: " + ServerConfig.APPLIER_THREADS_RULE + ")")
   Integer applierThreads;
+  @Option(names = "--ps", paramLabel = "HOST:PORT", description = "run a worker host for the parameter server there: "
+      + "no server here, the workers reach it through one relay")
+  String ps;
+
+  @Option(names = "--first-worker-index", description = "with --ps: this host's first worker index; give each host its own "
+      + "range so that seeds and worker ids differ (default: ${DEFAULT-VALUE})")
+  int firstWorkerIndex;
+
+  @Option(names = "--wire-dtype", description = "with --ps: how the relay's tensors travel to and from the server, float32 or "
+      + "bfloat16 (half the bytes; the server keeps float32) (default: ${DEFAULT-VALUE})")
+  String wireDtype = "float32";
+
+  @Option(names = "--tls-ca", description = "with --ps: PEM certificate to trust; the relay reaches the server with TLS")
+  Path tlsCa;
+
+  @Option(names = "--retry-seconds", description = "with --ps: how long to wait for a server that does not answer (default: ${DEFAULT-VALUE})")
+  double retrySeconds = 300;
 
   @Option(names = "--env-name", description = "CartPole-v1 or any <Game>NoFrameskip-v4 (default: ${DEFAULT-VALUE})")
   String envName = "PongNoFrameskip-v4";
@@ -161,6 +178,9 @@ public final class LauncherCommand implements Callable<Integer> {
     if (useTrained) {
       return playTrained(out);
     }
+    if (ps != null) {
+      return workerHost(out);
+    }
     LaunchConfig config;
     try {
       config = config();
@@ -192,6 +212,28 @@ public final class LauncherCommand implements Callable<Integer> {
     Signal.handle(new Signal("INT"), onSignal);
     Signal.handle(new Signal("TERM"), onSignal);
     return launcher.run().exitCode();
+  }
+
+  /** {@code --ps}: a worker host, stopped gracefully by the first Ctrl-C or SIGTERM. */
+  private int workerHost(PrintWriter out) throws IOException, InterruptedException {
+    WorkerHost host;
+    try {
+      Path dir = runDir != null ? runDir : Path.of("runs", "host-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+      host = new WorkerHost(WorkerHostConfig.of(ps, nWorkers == null ? Runtime.getRuntime().availableProcessors() : nWorkers,
+          firstWorkerIndex, dir, authToken, tlsCa, envName, romDir, learner.args(), workerRestarts, progressEvery,
+          retrySeconds, wireDtype), out);
+    } catch (IllegalArgumentException | RomNotFoundException e) {
+      spec.commandLine().getErr().println("launcher: " + e.getMessage());
+      return 2;
+    }
+    Signal.handle(new Signal("INT"), signal -> host.requestStop());
+    Signal.handle(new Signal("TERM"), signal -> host.requestStop());
+    try {
+      return host.run().exitCode();
+    } catch (ServerWait.Refused e) {
+      spec.commandLine().getErr().println("launcher: " + e.getMessage());
+      return 2;
+    }
   }
 
   /** {@code --use-trained}: the reference's test phase on its own. */
@@ -259,6 +301,10 @@ public final class LauncherCommand implements Callable<Integer> {
 
   /** Checks every value before anything starts, so that a bad flag costs nothing. */
   LaunchConfig config() {
+    if (!wireDtype.equals("float32")) {
+      throw new IllegalArgumentException("--wire-dtype is for a worker host (--ps): this run's workers share memory with "
+          + "the server, and each remote worker or host picks its own (the server answers in the dtype asked)");
+    }
     OptimizerConfig.defaults(OptimizerKind.parse(opt), lr);
     List<String> learnerArgs = learner.args();
     if (testGames < 0) {

@@ -2,6 +2,7 @@ package a3c.ps;
 
 import a3c.files.WriteFailures;
 import a3c.optim.OptimizerConfig;
+import a3c.proto.DType;
 import a3c.proto.EpisodeRecord;
 import a3c.proto.GetStatusRequest;
 import a3c.proto.GetStatusResponse;
@@ -19,6 +20,7 @@ import a3c.proto.ReportEpisodeResponse;
 import a3c.proto.StopReason;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.rpc.Quote;
+import a3c.rpc.WireDtypes;
 import a3c.rpc.WorkerIds;
 import a3c.store.Gradients;
 import a3c.store.ParameterStore;
@@ -198,19 +200,19 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     log.info("weights initialised by worker {}: {} tensors, {} parameters", request.getWorkerId(),
         initialized.layout().size(), initialized.layout().totalSize());
     respond(response, InitializeWeightsResponse.newBuilder().setVersion(0).build());
-    waiting.forEach(pull -> respondPull(pull.workerId, pull.response, initialized));
+    waiting.forEach(pull -> respondPull(pull.workerId, pull.dtype, pull.response, initialized));
   }
 
   @Override
   public void pullWeights(PullWeightsRequest request, StreamObserver<PullWeightsResponse> response) {
-    if (!validWorker(request.getWorkerId(), response)) {
+    if (!validWorker(request.getWorkerId(), response) || !validDtype(request.getWeightsDtype(), response)) {
       return;
     }
     workers.touch(request.getWorkerId(), null);
     synchronized (pendingPulls) {
       if (store.get() == null) {
         // Wait for the initialiser's upload; the call's deadline bounds the wait.
-        PendingPull pending = new PendingPull(request.getWorkerId(), response);
+        PendingPull pending = new PendingPull(request.getWorkerId(), request.getWeightsDtype(), response);
         pendingPulls.add(pending);
         if (response instanceof ServerCallStreamObserver<PullWeightsResponse> call) {
           call.setOnCancelHandler(() -> {
@@ -222,12 +224,20 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
         return;
       }
     }
-    respondPull(request.getWorkerId(), response, store.get());
+    ParameterStore current = store.get();
+    Snapshot held = current.snapshot();
+    if (request.hasHeldVersion() && request.getHeldVersion() == held.version()) {
+      // Nothing to copy or send: the caller has these weights.
+      respond(response, PullWeightsResponse.newBuilder().setVersion(held.version()).setGlobalStep(held.globalStep())
+          .setStop(stopFor(request.getWorkerId())).build());
+      return;
+    }
+    respondPull(request.getWorkerId(), request.getWeightsDtype(), response, current);
   }
 
   @Override
   public void pushGradients(PushGradientsRequest request, StreamObserver<PushGradientsResponse> response) {
-    if (!validWorker(request.getWorkerId(), response)) {
+    if (!validWorker(request.getWorkerId(), response) || !validDtype(request.getWeightsDtype(), response)) {
       return;
     }
     // Only an accepted push makes the registry hear of a worker: refused ones from made-up ids
@@ -263,7 +273,9 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     }
     Gradients gradients;
     try {
-      gradients = request.getGradientsFile().isEmpty() ? current.decode(request.getGradientsList())
+      // bfloat16 gradients are widened first: the store checks and applies float32 only.
+      gradients = request.getGradientsFile().isEmpty()
+          ? current.decode(WireDtypes.as(request.getGradientsList(), DType.DTYPE_FLOAT32))
           : decodeShared(request.getGradientsFile(), current);
     } catch (IllegalArgumentException e) {
       response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
@@ -297,7 +309,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
           PushGradientsResponse.Builder reply = PushGradientsResponse.newBuilder().setVersion(snapshot.version())
               .setGlobalStep(snapshot.globalStep()).setStop(stopFor(request.getWorkerId()));
           if (request.getReturnWeights()) {
-            reply.addAllWeights(snapshot.weights());
+            reply.addAllWeights(WireDtypes.as(snapshot.weights(), request.getWeightsDtype()));
           }
           respond(response, reply.build());
         });
@@ -438,7 +450,7 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     return workers.everyLiveWorkerHeardStop();
   }
 
-  private void respondPull(String workerId, StreamObserver<PullWeightsResponse> response, ParameterStore current) {
+  private void respondPull(String workerId, DType dtype, StreamObserver<PullWeightsResponse> response, ParameterStore current) {
     current.withWeights().whenComplete((snapshot, failure) -> {
       if (failure != null) {
         response.onError(Status.INTERNAL.withDescription("cannot copy the weights: " + failure).asRuntimeException());
@@ -446,7 +458,8 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
       }
       try {
         respond(response, PullWeightsResponse.newBuilder().setVersion(snapshot.version())
-            .setGlobalStep(snapshot.globalStep()).setStop(stopFor(workerId)).addAllWeights(snapshot.weights()).build());
+            .setGlobalStep(snapshot.globalStep()).setStop(stopFor(workerId))
+            .addAllWeights(WireDtypes.as(snapshot.weights(), dtype)).build());
       } catch (StatusRuntimeException e) {
         log.debug("a waiting pull went away: {}", e.getStatus());
       }
@@ -468,9 +481,18 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
     }
   }
 
+  private static boolean validDtype(DType dtype, StreamObserver<?> response) {
+    if (dtype == DType.UNRECOGNIZED) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("unknown weights_dtype: this server sends float32 or bfloat16")
+          .asRuntimeException());
+      return false;
+    }
+    return true;
+  }
+
   private static double nanToZero(double value) {
     return Double.isNaN(value) ? 0 : value;
   }
 
-  private record PendingPull(String workerId, StreamObserver<PullWeightsResponse> response) {}
+  private record PendingPull(String workerId, DType dtype, StreamObserver<PullWeightsResponse> response) {}
 }

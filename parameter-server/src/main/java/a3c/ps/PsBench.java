@@ -3,6 +3,7 @@ package a3c.ps;
 import a3c.machine.Machine;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
+import a3c.proto.DType;
 import a3c.proto.InitializeWeightsRequest;
 import a3c.proto.PushGradientsRequest;
 import a3c.proto.PushGradientsResponse;
@@ -12,6 +13,7 @@ import a3c.rpc.Channels;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.rpc.Tensors;
 import a3c.store.ServerTime;
+import a3c.rpc.WireDtypes;
 import io.grpc.ManagedChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,6 +63,9 @@ public final class PsBench implements Callable<Integer> {
       + ServerConfig.APPLIER_THREADS_RULE + "; here ${DEFAULT-VALUE})")
   int applierThreads = ServerConfig.defaultApplierThreads(Runtime.getRuntime().availableProcessors());
 
+  @Option(names = "--wire-dtype", description = "how gradients and weights travel: float32 or bfloat16 (default: ${DEFAULT-VALUE})")
+  String wireDtype = "float32";
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new PsBench()).execute(args));
   }
@@ -70,9 +75,13 @@ public final class PsBench implements Callable<Integer> {
     if (clients < 1 || !(seconds > 0)) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--clients must be >= 1 and --seconds > 0");
     }
+    DType wire = WireDtypes.parse(wireDtype);
     ServerConfig config = ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.parse(opt), 1e-4), "bench")
         .withApplierThreads(applierThreads);
     if (sharedMemory) {
+      if (wire != DType.DTYPE_FLOAT32) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "--wire-dtype applies to pushes over gRPC, not to --shared-memory");
+      }
       return capacity(config.withSharedMemory(SharedMemoryLoad.folder()));
     }
     try (ParameterServer server = ParameterServer.start(config, null)) {
@@ -95,8 +104,8 @@ public final class PsBench implements Callable<Integer> {
       List<Future<long[]>> results = new ArrayList<>();
       for (int c = 0; c < clients; c++) {
         int client = c;
-        results.add(pool.submit(() -> clientLoop(channels.get(client), "bench-" + client, tensors(100 + client, 1e-3f),
-            start + warmupNanos, start + warmupNanos + measureNanos, warm)));
+        results.add(pool.submit(() -> clientLoop(channels.get(client), "bench-" + client,
+            WireDtypes.as(tensors(100 + client, 1e-3f), wire), wire, start + warmupNanos, start + warmupNanos + measureNanos, warm)));
       }
       long[] latencies = results.stream().map(PsBench::join).flatMapToLong(Arrays::stream).sorted().toArray();
       pool.shutdown();
@@ -104,12 +113,12 @@ public final class PsBench implements Callable<Integer> {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
       double roundTripsPerSecond = latencies.length / seconds;
-      double megabytesPerSecond = roundTripsPerSecond * 2.0 * bytesPerModel / 1e6;
+      double megabytesPerSecond = roundTripsPerSecond * 2.0 * bytesPerModel / 1e6 / (wire == DType.DTYPE_BFLOAT16 ? 2 : 1);
       System.out.println(Machine.current());
       System.out.printf(Locale.ROOT, "reference layout: %d tensors, %d parameters, %.2f MB per model%n", NAMES.length,
           bytesPerModel / 4, bytesPerModel / 1e6);
-      System.out.printf(Locale.ROOT, "ps-bench clients=%d round_trips_per_s=%.1f mb_per_s=%.1f p50_ms=%.2f p99_ms=%.2f server_ms_per_update=%.2f%n",
-          clients, roundTripsPerSecond, megabytesPerSecond, percentile(latencies, 0.50) / 1e6,
+      System.out.printf(Locale.ROOT, "ps-bench clients=%d wire_dtype=%s round_trips_per_s=%.1f mb_per_s=%.1f p50_ms=%.2f p99_ms=%.2f server_ms_per_update=%.2f%n",
+          clients, wireDtype, roundTripsPerSecond, megabytesPerSecond, percentile(latencies, 0.50) / 1e6,
           percentile(latencies, 0.99) / 1e6, server.serverTime().millisPerUpdateSince(ServerTime.NONE));
     }
     return 0;
@@ -158,7 +167,7 @@ public final class PsBench implements Callable<Integer> {
     return 0;
   }
 
-  private static long[] clientLoop(ManagedChannel channel, String worker, List<Tensor> gradients, long measureFrom,
+  private static long[] clientLoop(ManagedChannel channel, String worker, List<Tensor> gradients, DType wire, long measureFrom,
       long measureUntil, CountDownLatch warm) {
     ParameterServerGrpc.BlockingStub stub = ParameterServerGrpc.newBlockingStub(channel);
     long version = 0;
@@ -171,7 +180,7 @@ public final class PsBench implements Callable<Integer> {
       }
       PushGradientsResponse reply = stub.withDeadlineAfter(60, TimeUnit.SECONDS).pushGradients(PushGradientsRequest.newBuilder()
           .setWorkerId(worker).setBaseVersion(version).addAllGradients(gradients).setAgentSteps(20).setFrames(80)
-          .setReturnWeights(true).build());
+          .setReturnWeights(true).setWeightsDtype(wire).build());
       long received = System.nanoTime();
       version = reply.getVersion();
       if (sent >= measureFrom && received <= measureUntil && count < latencies.length) {

@@ -100,6 +100,11 @@ public record ServerConfig(String bind, int port, OptimizerConfig optimizer, Str
         keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir, applierThreads);
   }
 
+  public ServerConfig withPort(int newPort) {
+    return new ServerConfig(bind, newPort, optimizer, envName, targetScore, stopMeasure, maxSteps, checkpointDir, checkpointEvery,
+        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir, applierThreads);
+  }
+
   public ServerConfig withAuthToken(String token) {
     return new ServerConfig(bind, port, optimizer, envName, targetScore, stopMeasure, maxSteps, checkpointDir, checkpointEvery,
         keepCheckpoints, token, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir, applierThreads);

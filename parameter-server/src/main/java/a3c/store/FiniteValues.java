@@ -7,9 +7,9 @@ import a3c.rpc.Quote;
  * {@link #MAX_ABS_VALUE}. Two checks of the same rule, each shaped for what C2 vectorises: a max
  * over floats for decoded tensors, a max over their bits as ints for shared-memory pushes.
  */
-final class FiniteValues {
+public final class FiniteValues {
   /** The largest magnitude accepted: squared, as Adam's and RMSprop's second moments square it, it stays finite in a float. */
-  static final float MAX_ABS_VALUE = 1e18f;
+  public static final float MAX_ABS_VALUE = 1e18f;
   static final int MAX_ABS_BITS = Float.floatToRawIntBits(MAX_ABS_VALUE);
 
   /**

@@ -145,25 +145,7 @@ public final class ParameterStore implements AutoCloseable {
    */
   public Gradients decode(List<Tensor> tensors) {
     long start = System.nanoTime();
-    if (tensors.isEmpty()) {
-      throw new IllegalArgumentException("the push carries no gradients");
-    }
-    boolean[] present = new boolean[layout.size()];
-    for (Tensor tensor : tensors) {
-      int t = layout.indexOf(tensor.getName());
-      if (t < 0) {
-        throw new IllegalArgumentException("unknown tensor " + Quote.of(tensor.getName()) + ": the model has no tensor of that name");
-      }
-      if (present[t]) {
-        throw new IllegalArgumentException("tensor '" + tensor.getName() + "' appears twice in the push");
-      }
-      present[t] = true;
-      if (!layout.shapeEquals(t, tensor.getShapeList())) {
-        throw new IllegalArgumentException("tensor " + Quote.of(tensor.getName()) + " has shape " + Quote.shape(tensor.getShapeList())
-            + " but the model's is " + Arrays.toString(layout.shape(t)));
-      }
-      layout.requireBytes(t, tensor.getData().size());
-    }
+    boolean[] present = layout.checkPush(tensors);
     float[] values = pooledBuffer();
     for (Tensor tensor : tensors) {
       Tensors.decode(tensor.getData(), values, layout.offset(layout.indexOf(tensor.getName())));

@@ -132,6 +132,35 @@ public final class TensorLayout {
     return null;
   }
 
+  /**
+   * Checks a push's tensors against this layout (known names, each once, the model's shapes, float32
+   * byte lengths) and returns which of the model's tensors it carries.
+   *
+   * @throws IllegalArgumentException naming the first tensor that does not fit
+   */
+  public boolean[] checkPush(List<Tensor> tensors) {
+    if (tensors.isEmpty()) {
+      throw new IllegalArgumentException("the push carries no gradients");
+    }
+    boolean[] present = new boolean[names.length];
+    for (Tensor tensor : tensors) {
+      int t = indexOf(tensor.getName());
+      if (t < 0) {
+        throw new IllegalArgumentException("unknown tensor " + Quote.of(tensor.getName()) + ": the model has no tensor of that name");
+      }
+      if (present[t]) {
+        throw new IllegalArgumentException("tensor " + Quote.of(tensor.getName()) + " appears twice in the push");
+      }
+      present[t] = true;
+      if (!shapeEquals(t, tensor.getShapeList())) {
+        throw new IllegalArgumentException("tensor " + Quote.of(tensor.getName()) + " has shape " + Quote.shape(tensor.getShapeList())
+            + " but the model's is " + Quote.shape(shapes[t]));
+      }
+      requireBytes(t, tensor.getData().size());
+    }
+    return present;
+  }
+
   void requireBytes(int tensor, int bytes) {
     if ((long) sizes[tensor] * Float.BYTES != bytes) {
       throw new IllegalArgumentException("tensor " + Quote.of(names[tensor]) + " of shape " + Quote.shape(shapes[tensor])

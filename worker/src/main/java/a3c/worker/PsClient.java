@@ -1,5 +1,6 @@
 package a3c.worker;
 
+import a3c.proto.DType;
 import a3c.proto.GetStatusRequest;
 import a3c.proto.InitializeWeightsRequest;
 import a3c.proto.PullWeightsRequest;
@@ -11,6 +12,7 @@ import a3c.proto.RegisterResponse;
 import a3c.proto.ReportEpisodeRequest;
 import a3c.proto.ReportEpisodeResponse;
 import a3c.rpc.ParameterServerGrpc;
+import a3c.rpc.WireDtypes;
 import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.Status;
@@ -37,13 +39,16 @@ final class PsClient {
 
   private final ParameterServerGrpc.BlockingStub stub;
   private final Duration retryFor;
+  /** How tensors travel; the worker itself sees float32 only. */
+  private final DType wire;
   private final CountDownLatch stopped = new CountDownLatch(1);
   /** Where the calls run that may wait on the server for long: retries, and calls it may park ({@link Retry#PARKS}). */
   private final Context.CancellableContext waits = Context.current().withCancellation();
 
-  PsClient(Channel channel, Duration retryFor) {
+  PsClient(Channel channel, Duration retryFor, DType wire) {
     this.stub = ParameterServerGrpc.newBlockingStub(channel);
     this.retryFor = retryFor;
+    this.wire = wire;
   }
 
   RegisterResponse register(RegisterRequest request) {
@@ -57,14 +62,22 @@ final class PsClient {
   }
 
   PullWeightsResponse pullWeights(String workerId) {
-    PullWeightsRequest request = PullWeightsRequest.newBuilder().setWorkerId(workerId).build();
-    return retrying("PullWeights", Retry.PARKS,
+    PullWeightsRequest request = PullWeightsRequest.newBuilder().setWorkerId(workerId).setWeightsDtype(wire).build();
+    PullWeightsResponse reply = retrying("PullWeights", Retry.PARKS,
         () -> stub.withDeadlineAfter(PULL_DEADLINE_S, TimeUnit.SECONDS).pullWeights(request));
+    return wire == DType.DTYPE_FLOAT32 ? reply : reply.toBuilder().clearWeights()
+        .addAllWeights(WireDtypes.as(reply.getWeightsList(), DType.DTYPE_FLOAT32)).build();
   }
 
   /** One attempt only: gradients computed on weights the server may have lost are not worth resending. */
   PushGradientsResponse pushGradients(PushGradientsRequest request) {
-    return stub.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).pushGradients(request);
+    if (wire == DType.DTYPE_FLOAT32) {
+      return stub.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).pushGradients(request);
+    }
+    PushGradientsRequest narrowed = request.toBuilder().clearGradients()
+        .addAllGradients(WireDtypes.as(request.getGradientsList(), wire)).setWeightsDtype(wire).build();
+    PushGradientsResponse reply = stub.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).pushGradients(narrowed);
+    return reply.toBuilder().clearWeights().addAllWeights(WireDtypes.as(reply.getWeightsList(), DType.DTYPE_FLOAT32)).build();
   }
 
   ReportEpisodeResponse reportEpisode(ReportEpisodeRequest request) {

@@ -3,6 +3,7 @@ package a3c.worker;
 import a3c.env.atari.RomNotFoundException;
 import a3c.lifecycle.ParentWatch;
 import a3c.proto.StopReason;
+import a3c.rpc.WireDtypes;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -55,6 +56,10 @@ public final class WorkerCommand implements Callable<Integer> {
       + "tensors then move through shared memory instead of the socket")
   Path sharedMemoryDir;
 
+  @Option(names = "--wire-dtype", description = "how tensors travel over gRPC: float32, or bfloat16 for half the bytes "
+      + "on a network link; never with --shared-memory-dir (default: ${DEFAULT-VALUE})")
+  String wireDtype = "float32";
+
   @Option(names = "--parent-pid", description = "exit when this process exits; set by the launcher")
   Long parentPid;
 
@@ -97,6 +102,7 @@ public final class WorkerCommand implements Callable<Integer> {
     }
     String id = workerId != null ? workerId : GrpcSession.hostname() + "-" + workerIndex;
     return new WorkerConfig(ps, workerIndex, id, envName, romDir, authToken, tlsCa, learner.learnerConfig(), learner.seed(),
-        learner.maxEpisodeSteps(), Duration.ofMillis((long) (retrySeconds * 1000)), sharedMemoryDir, learner.syncUpdates());
+        learner.maxEpisodeSteps(), Duration.ofMillis((long) (retrySeconds * 1000)), sharedMemoryDir, learner.syncUpdates(),
+        WireDtypes.parse(wireDtype));
   }
 }

@@ -1,6 +1,7 @@
 package a3c.worker;
 
 import a3c.learner.LearnerConfig;
+import a3c.proto.DType;
 import a3c.rpc.WorkerIds;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,10 +17,19 @@ import java.time.Duration;
  * @param sharedMemoryDir the server's {@code --shared-memory-dir} when it runs on this host; null to send tensors over gRPC
  * @param syncUpdates wait for this worker's own update before the next rollout, as the reference does; when false the
  *     push overlaps the next rollout, which then acts on weights that lack only this worker's newest update
+ * @param wireDtype how gradients and weights travel over gRPC; bfloat16 halves the bytes on a network link
  */
 public record WorkerConfig(String psTarget, int workerIndex, String workerId, String envName, Path romDir,
     String authToken, Path tlsCa, LearnerConfig learner, long seed, int maxEpisodeSteps, Duration retryFor,
-    Path sharedMemoryDir, boolean syncUpdates) {
+    Path sharedMemoryDir, boolean syncUpdates, DType wireDtype) {
+  /** A worker whose tensors travel as float32. */
+  public WorkerConfig(String psTarget, int workerIndex, String workerId, String envName, Path romDir, String authToken,
+      Path tlsCa, LearnerConfig learner, long seed, int maxEpisodeSteps, Duration retryFor, Path sharedMemoryDir,
+      boolean syncUpdates) {
+    this(psTarget, workerIndex, workerId, envName, romDir, authToken, tlsCa, learner, seed, maxEpisodeSteps, retryFor,
+        sharedMemoryDir, syncUpdates, DType.DTYPE_FLOAT32);
+  }
+
   public WorkerConfig {
     if (psTarget == null || !psTarget.matches("[^\\s:]+:\\d{1,5}|\\[[0-9a-fA-F:]+\\]:\\d{1,5}")) {
       throw new IllegalArgumentException("--ps must be HOST:PORT, got '" + psTarget + "'");
@@ -36,6 +46,10 @@ public record WorkerConfig(String psTarget, int workerIndex, String workerId, St
     }
     if (authToken != null && authToken.isBlank()) {
       throw new IllegalArgumentException("auth token must not be blank");
+    }
+    if (wireDtype != DType.DTYPE_FLOAT32 && sharedMemoryDir != null) {
+      throw new IllegalArgumentException("--wire-dtype bfloat16 is for a network link: through --shared-memory-dir "
+          + "no tensor travels, and the weights stay float32");
     }
   }
 

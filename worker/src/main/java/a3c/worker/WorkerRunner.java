@@ -34,7 +34,7 @@ public final class WorkerRunner implements AutoCloseable {
     this.env = Environments.create(config.envName(), config.romDir(), config.workerSeed(), config.maxEpisodeSteps());
     this.channel = Channels.open(config.psTarget(), config.authToken(), config.tlsCa());
     this.model = modelFor(env);
-    PsClient client = new PsClient(channel, config.retryFor());
+    PsClient client = new PsClient(channel, config.retryFor(), config.wireDtype());
     this.session = config.sharedMemoryDir() == null ? new GrpcSession(config, model, client)
         : new SharedMemorySession(config, model, client, config.sharedMemoryDir());
     this.worker = new Worker(config.workerId(), env, new Agent(model, config.workerSeed()),

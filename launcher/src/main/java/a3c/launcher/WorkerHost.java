@@ -1,0 +1,196 @@
+package a3c.launcher;
+
+import a3c.proto.GetStatusRequest;
+import a3c.proto.GetStatusResponse;
+import a3c.proto.StopReason;
+import a3c.relay.RelayCommand;
+import a3c.rpc.Channels;
+import a3c.rpc.ParameterServerGrpc;
+import a3c.supervise.ChildSpec;
+import a3c.supervise.RestartPolicy;
+import a3c.supervise.SharedMemoryDirs;
+import a3c.supervise.SupervisedChild;
+import a3c.worker.WorkerCommand;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code scripts/launcher --ps HOST:PORT}: a worker host. It starts no parameter server; it runs one
+ * relay (the host's only connection to the server) and N workers that reach the relay as workers
+ * reach a local server, through its loopback port and shared memory. The relay and the workers are
+ * supervised as a local run's workers are: restarted with backoff when they die, stopped in order,
+ * never left behind. The run ends when the server ends it, when every worker has stopped for good,
+ * or on request.
+ */
+final class WorkerHost {
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
+  /** The relay holds nothing worth losing a run over: restart it as often as it takes. */
+  private static final int RELAY_RESTARTS = 100;
+  private static final List<String> RELAY_JVM = List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:ActiveProcessorCount=1");
+
+  private final WorkerHostConfig config;
+  private final PrintWriter console;
+  private final List<SupervisedChild> workers = new CopyOnWriteArrayList<>();
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
+  private volatile SupervisedChild relay;
+  private Path sharedMemory;
+  private int relayPort;
+
+  WorkerHost(WorkerHostConfig config, PrintWriter console) {
+    this.config = config;
+    this.console = console;
+  }
+
+  /** Graceful stop: nothing is restarted from now on, every child is asked to stop. */
+  void requestStop() {
+    stopRequested.countDown();
+    workers.forEach(SupervisedChild::terminate);
+    SupervisedChild current = relay;
+    if (current != null) {
+      current.terminate();
+    }
+  }
+
+  /** Runs the host; returns its outcome, or throws when the server refuses this host's token. */
+  RunOutcome run() throws IOException, InterruptedException, ServerWait.Refused {
+    Files.createDirectories(config.runDir());
+    ManagedChannel channel = Channels.open(config.psTarget(), config.authToken(), config.tlsCa());
+    long startNanos = System.nanoTime();
+    try {
+      ParameterServerGrpc.BlockingStub stub = ParameterServerGrpc.newBlockingStub(channel);
+      GetStatusResponse first = ServerWait.await(stub, config.psTarget(), config.retryFor(), stopRequested, this::say);
+      if (first == null) {
+        if (stopRequested.getCount() == 0) {
+          return RunOutcome.STOPPED_BY_USER;
+        }
+        say("the parameter server at " + config.psTarget() + " did not answer within " + config.retryFor().toSeconds() + " s");
+        return RunOutcome.FAILURE;
+      }
+      say("parameter server at " + config.psTarget() + " answers (global step " + first.getGlobalStep() + ")");
+      sharedMemory = SharedMemoryDirs.create("host-" + config.runDir().getFileName());
+      relayPort = freeLoopbackPort();
+      relay = new SupervisedChild(this::relaySpec, new RestartPolicy(RELAY_RESTARTS, Duration.ofSeconds(1), Duration.ofSeconds(10)),
+          code -> code != 0 && code != 2, this::say).start();
+      for (int i = 0; i < config.workers(); i++) {
+        int index = config.firstWorkerIndex() + i;
+        workers.add(new SupervisedChild(() -> workerSpec(index),
+            new RestartPolicy(config.workerRestarts(), Duration.ofSeconds(1), Duration.ofSeconds(30)),
+            code -> code != 0 && code != 2, this::say).start());
+      }
+      if (stopRequested.getCount() == 0) {
+        requestStop();
+      }
+      return monitor(stub, startNanos);
+    } finally {
+      SupervisedChild.stopAll(workers, SHUTDOWN_GRACE);
+      if (relay != null) {
+        relay.terminate();
+        relay.stop(SHUTDOWN_GRACE);
+      }
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      SharedMemoryDirs.delete(sharedMemory);
+      say(String.format(Locale.ROOT, "host-summary workers=%d seconds=%.1f relay_restarts=%d",
+          config.workers(), (System.nanoTime() - startNanos) / 1e9, relay == null ? 0 : relay.restarts()));
+    }
+  }
+
+  private RunOutcome monitor(ParameterServerGrpc.BlockingStub stub, long startNanos) throws InterruptedException {
+    long nextProgress = System.nanoTime() + config.progressEvery().toNanos();
+    StopReason stop = StopReason.STOP_REASON_NONE;
+    while (true) {
+      if (workers.stream().allMatch(worker -> worker.finished().isDone())) {
+        say("every worker of this host has stopped" + (stop == StopReason.STOP_REASON_NONE ? " for good" : ": " + stop));
+        return stopRequested.getCount() == 0 ? RunOutcome.STOPPED_BY_USER : switch (stop) {
+          case STOP_REASON_TARGET_REACHED -> RunOutcome.TARGET_REACHED;
+          case STOP_REASON_MAX_STEPS -> RunOutcome.STEP_LIMIT;
+          default -> RunOutcome.FAILURE;
+        };
+      }
+      GetStatusResponse status = null;
+      try {
+        status = stub.withDeadlineAfter(5, TimeUnit.SECONDS).getStatus(GetStatusRequest.getDefaultInstance());
+      } catch (StatusRuntimeException e) {
+        // The server restarts or the link is down: the relay and the workers retry on their own.
+      }
+      if (status != null) {
+        if (status.getStop() != StopReason.STOP_REASON_NONE && stop == StopReason.STOP_REASON_NONE) {
+          stop = status.getStop();
+          say("the parameter server ended the run: " + stop + "; waiting for this host's workers to hear it");
+        }
+        if (System.nanoTime() >= nextProgress) {
+          nextProgress += config.progressEvery().toNanos();
+          say(String.format(Locale.ROOT, "progress seconds=%.0f agent_steps=%d updates=%d episodes=%d mean100=%.2f "
+              + "mean_staleness=%.2f server_workers=%d relay_restarts=%d", (System.nanoTime() - startNanos) / 1e9,
+              status.getGlobalStep(), status.getUpdates(), status.getEpisodes(), status.getMean100(),
+              status.getMeanStaleness(), status.getWorkersCount(), relay.restarts()));
+        }
+      }
+      if (stopRequested.await(500, TimeUnit.MILLISECONDS)) {
+        say("stopping on request");
+        return RunOutcome.STOPPED_BY_USER;
+      }
+    }
+  }
+
+  private ChildSpec relaySpec() {
+    List<String> args = List.of("--ps", config.psTarget(), "--port", Integer.toString(relayPort),
+        "--shared-memory-dir", sharedMemory.toString(), "--wire-dtype", config.wireDtype(),
+        "--parent-pid", Long.toString(ProcessHandle.current().pid()));
+    List<String> withTls = new ArrayList<>(args);
+    if (config.tlsCa() != null) {
+      withTls.addAll(List.of("--tls-ca", config.tlsCa().toString()));
+    }
+    return ChildSpec.jvm("relay", config.runDir(), secrets(), ChildSpec.javaCommand(RELAY_JVM), RelayCommand.class.getName(), withTls);
+  }
+
+  private ChildSpec workerSpec(int index) {
+    List<String> args = new ArrayList<>(List.of("--ps", "127.0.0.1:" + relayPort, "--worker-index", Integer.toString(index),
+        "--worker-id", hostname() + "-" + index, "--shared-memory-dir", sharedMemory.toString(),
+        "--parent-pid", Long.toString(ProcessHandle.current().pid())));
+    args.addAll(config.workerArgs());
+    return ChildSpec.jvm("worker-" + index, config.runDir(), secrets(), ChildSpec.javaCommand(Launcher.WORKER_JVM),
+        WorkerCommand.class.getName(), args);
+  }
+
+  private Map<String, String> secrets() {
+    return config.authToken() == null ? Map.of() : Map.of("A3C_AUTH_TOKEN", config.authToken());
+  }
+
+  private static int freeLoopbackPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      return socket.getLocalPort();
+    }
+  }
+
+  private static String hostname() {
+    try {
+      return InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
+    } catch (UnknownHostException e) {
+      return "host";
+    }
+  }
+
+  private void say(String line) {
+    synchronized (console) {
+      console.println(line);
+      console.flush();
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package a3c.relay;
+
+import a3c.proto.DType;
+import a3c.proto.GetStatusRequest;
+import a3c.proto.GetStatusResponse;
+import a3c.proto.InitializeWeightsRequest;
+import a3c.proto.InitializeWeightsResponse;
+import a3c.proto.PullWeightsRequest;
+import a3c.proto.PullWeightsResponse;
+import a3c.proto.PushGradientsRequest;
+import a3c.proto.PushGradientsResponse;
+import a3c.proto.RegisterRequest;
+import a3c.proto.RegisterResponse;
+import a3c.proto.ReportEpisodeRequest;
+import a3c.proto.ReportEpisodeResponse;
+import a3c.proto.Tensor;
+import a3c.rpc.ParameterServerGrpc;
+import a3c.rpc.WireDtypes;
+import a3c.rpc.WorkerIds;
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The ParameterServer service as the workers of one host see it, in front of the real server.
+ * Calls pass through unchanged (worker ids, episodes, statuses, and the server's errors, so a
+ * worker retries and rejoins exactly as against the server), except the tensors: a push's
+ * gradients are read from the worker's shared-memory file, checked, and sent on; the weights come
+ * back once per version and go into the host's shared-memory weights file, which every worker of
+ * the host reads. A pull asks the server only for a version the host does not hold.
+ */
+final class RelayService implements ParameterServerGrpc.AsyncService {
+  static final long CALL_DEADLINE_S = 60;
+  private static final long PULL_DEADLINE_S = 300;
+
+  private final ParameterServerGrpc.BlockingStub server;
+  private final HeldWeights weights;
+  private final GradientsCheck check;
+  /** How tensors travel between this relay and the server. */
+  private final DType wire;
+  /** One pull at a time goes to the server: the others then find its version held. */
+  private final Object pulling = new Object();
+
+  RelayService(Channel server, HeldWeights weights, GradientsCheck check, DType wire) {
+    this.server = ParameterServerGrpc.newBlockingStub(server);
+    this.weights = weights;
+    this.check = check;
+    this.wire = wire;
+  }
+
+  @Override
+  public void register(RegisterRequest request, StreamObserver<RegisterResponse> response) {
+    forward(response, () -> server.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).register(request));
+  }
+
+  @Override
+  public void initializeWeights(InitializeWeightsRequest request, StreamObserver<InitializeWeightsResponse> response) {
+    forward(response, () -> {
+      InitializeWeightsResponse reply = server.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).initializeWeights(request);
+      // A server started afresh begins again at version 0 with these weights: what the host held
+      // under that number came from the server before.
+      weights.offer(reply.getVersion(), request.getWeightsList(), true);
+      return reply;
+    });
+  }
+
+  @Override
+  public void pullWeights(PullWeightsRequest request, StreamObserver<PullWeightsResponse> response) {
+    forward(response, () -> {
+      PullWeightsResponse reply;
+      HeldWeights.Held held;
+      synchronized (pulling) {
+        held = weights.current();
+        PullWeightsRequest.Builder upstream = request.toBuilder().clearHeldVersion().setWeightsDtype(wire);
+        if (held != null) {
+          upstream.setHeldVersion(held.version());
+        }
+        reply = server.withDeadlineAfter(PULL_DEADLINE_S, TimeUnit.SECONDS).pullWeights(upstream.build());
+        // The server's answer is the truth, even a version older than held: it restarted from a checkpoint.
+        weights.offer(reply.getVersion(), reply.getWeightsList(), true);
+        held = weights.current();
+      }
+      if (held == null || held.version() != reply.getVersion()) {
+        throw Status.INTERNAL.withDescription("the parameter server answered version " + reply.getVersion()
+            + " without its weights").asRuntimeException();
+      }
+      return reply.toBuilder().clearWeights().addAllWeights(WireDtypes.as(held.weights(), request.getWeightsDtype())).build();
+    });
+  }
+
+  @Override
+  public void pushGradients(PushGradientsRequest request, StreamObserver<PushGradientsResponse> response) {
+    if (!WorkerIds.valid(request.getWorkerId())) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription(
+          "worker id must be 1..128 letters, digits, '.', '_' or '-', got '" + request.getWorkerId() + "'").asRuntimeException());
+      return;
+    }
+    HeldWeights.Held held = weights.current();
+    if (held == null) {
+      response.onError(Status.FAILED_PRECONDITION.withDescription(
+          "this host's relay holds no weights yet: Register, then PullWeights").asRuntimeException());
+      return;
+    }
+    List<Tensor> gradients;
+    try {
+      gradients = WireDtypes.as(request.getGradientsFile().isEmpty()
+          ? check.listed(WireDtypes.as(request.getGradientsList(), DType.DTYPE_FLOAT32), held.layout())
+          : check.fromFile(request.getGradientsFile(), held.layout()), wire);
+    } catch (IllegalArgumentException e) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    }
+    PushGradientsRequest upstream = request.toBuilder().clearGradientsFile().clearGradients().addAllGradients(gradients)
+        .setReturnWeights(true).setWeightsDtype(wire).build();
+    forward(response, () -> {
+      PushGradientsResponse reply = server.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).pushGradients(upstream);
+      weights.offer(reply.getVersion(), reply.getWeightsList(), false);
+      PushGradientsResponse.Builder answer = reply.toBuilder().clearWeights();
+      if (request.getReturnWeights()) {
+        HeldWeights.Held newest = weights.current();
+        answer.setVersion(newest.version()).addAllWeights(WireDtypes.as(newest.weights(), request.getWeightsDtype()));
+      }
+      return answer.build();
+    });
+  }
+
+  @Override
+  public void reportEpisode(ReportEpisodeRequest request, StreamObserver<ReportEpisodeResponse> response) {
+    forward(response, () -> server.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).reportEpisode(request));
+  }
+
+  @Override
+  public void getStatus(GetStatusRequest request, StreamObserver<GetStatusResponse> response) {
+    forward(response, () -> server.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).getStatus(request));
+  }
+
+  /** Answers with the call's result, or with the server's own status when it failed. */
+  private static <T> void forward(StreamObserver<T> response, Supplier<T> call) {
+    T reply;
+    try {
+      reply = call.get();
+    } catch (StatusRuntimeException e) {
+      response.onError(e.getStatus().asRuntimeException());
+      return;
+    } catch (IllegalArgumentException e) {
+      response.onError(Status.INTERNAL.withDescription("the parameter server sent malformed weights: " + e.getMessage())
+          .asRuntimeException());
+      return;
+    }
+    response.onNext(reply);
+    response.onCompleted();
+  }
+}

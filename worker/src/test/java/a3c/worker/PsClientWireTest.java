@@ -1,0 +1,61 @@
+package a3c.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import a3c.optim.OptimizerConfig;
+import a3c.optim.OptimizerKind;
+import a3c.proto.DType;
+import a3c.proto.InitializeWeightsRequest;
+import a3c.proto.PullWeightsResponse;
+import a3c.proto.PushGradientsRequest;
+import a3c.proto.PushGradientsResponse;
+import a3c.proto.RegisterRequest;
+import a3c.ps.ParameterServer;
+import a3c.ps.ServerConfig;
+import a3c.rpc.Channels;
+import a3c.rpc.Tensors;
+import a3c.testing.TestModels;
+import io.grpc.ManagedChannel;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** A worker's client with bfloat16 on the wire, against a real server over a socket: the worker sees float32 only. */
+class PsClientWireTest {
+  @Test
+  void bfloat16Wire_handsTheWorkerFloat32_whileTheServerKeepsFloat32() throws Exception {
+    try (ParameterServer server = ParameterServer.start(ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.ADAM, 0.01), ""), null)) {
+      ManagedChannel channel = Channels.open("127.0.0.1:" + server.port(), null, null);
+      try {
+        PsClient client = new PsClient(channel, Duration.ofSeconds(5), DType.DTYPE_BFLOAT16);
+        client.register(RegisterRequest.newBuilder().setWorkerId("w").build());
+        client.initializeWeights(InitializeWeightsRequest.newBuilder().setWorkerId("w")
+            .addAllWeights(TestModels.constant(TestModels.SMALL_NAMES, TestModels.SMALL_SHAPES, 0.1f)).build());
+        PullWeightsResponse pulled = client.pullWeights("w");
+        assertEquals(DType.DTYPE_FLOAT32, pulled.getWeights(0).getDtype());
+        // 0.1 is 0x3DCCCCCD in float32; as bfloat16 it rounds to 0x3DCD, 0.10009765625.
+        assertEquals(0.10009765625f, Tensors.toArray(pulled.getWeights(0))[0], 0f);
+
+        PushGradientsResponse pushed = client.pushGradients(PushGradientsRequest.newBuilder().setWorkerId("w")
+            .addAllGradients(TestModels.constant(TestModels.SMALL_NAMES, TestModels.SMALL_SHAPES, 1f))
+            .setReturnWeights(true).build());
+        assertEquals(1, pushed.getVersion());
+        assertEquals(DType.DTYPE_FLOAT32, pushed.getWeights(1).getDtype());
+        assertEquals(3 * Float.BYTES, pushed.getWeights(1).getData().size());
+        assertEquals(0.09, Tensors.toArray(pushed.getWeights(1))[0], 0.09 / 128);
+        assertEquals(1, server.status().getUpdates());
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void bfloat16Wire_withSharedMemory_isRefusedWithTheFlagsNamed() {
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new WorkerConfig("127.0.0.1:1", 0, "w", "CartPole-v1", null, null, null, null, 0, 0, Duration.ZERO,
+            java.nio.file.Path.of("/dev/shm/x"), true, DType.DTYPE_BFLOAT16));
+    assertEquals("--wire-dtype bfloat16 is for a network link: through --shared-memory-dir no tensor travels, and the "
+        + "weights stay float32", e.getMessage());
+  }
+}
