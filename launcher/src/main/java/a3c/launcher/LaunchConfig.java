@@ -1,5 +1,6 @@
 package a3c.launcher;
 
+import a3c.model.Engine;
 import a3c.proto.GetStatusResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,11 +21,12 @@ import java.util.List;
  * @param jvmCache where the child JVMs' ahead-of-time caches live, or null for none
  * @param romDir where the test games find their ROM; null for {@code $A3C_ROM_DIR}
  * @param testGames greedy games played once the target is reached, as the reference does
+ * @param engine the network engine of the workers and the test games; null for the network's default
  */
 public record LaunchConfig(String envName, int workers, Path runDir, String bind, int port, String psTarget,
     String authToken, List<String> psArgs, List<String> workerArgs, Duration maxRuntime, Path resume,
     GetStatusResponse resumedFrom, int workerRestarts, int psRestarts, Duration progressEvery, boolean sharedMemory,
-    Path romDir, int testGames, Path jvmCache) {
+    Path romDir, int testGames, Path jvmCache, Engine engine) {
   public LaunchConfig {
     if (workers < 0) {
       throw new IllegalArgumentException("--n-workers must be >= 0, got " + workers);

@@ -181,7 +181,8 @@ public final class Launcher {
     if (outcome == RunOutcome.TARGET_REACHED && config.testGames() > 0) {
       CheckpointFolder.Loaded trained = CheckpointFolder.load(config.checkpointDir());
       say("test phase: " + config.testGames() + " greedy games with " + trained.file());
-      TestGames.play(config.envName(), config.romDir(), trained.checkpoint(), config.testGames(), 0, config.runDir(), console);
+      TestGames.play(config.envName(), config.romDir(), trained.checkpoint(), config.testGames(), 0, config.runDir(), console,
+          config.engine());
     }
     if (jvmCache != null) {
       // After the summary: the first run of a build pays these seconds once, outside its own figures.

@@ -168,7 +168,8 @@ public final class LauncherCommand implements Callable<Integer> {
       }
       CheckpointFolder.Loaded trained = checkpointOfThisEnv(trainedModel());
       out.println("playing " + testGames + " greedy games of " + envName + " with " + trained.file());
-      TestGames.play(envName, romDir, trained.checkpoint(), testGames, learner.seed(), gifFolder(trained.file()), out);
+      TestGames.play(envName, romDir, trained.checkpoint(), testGames, learner.seed(), gifFolder(trained.file()), out,
+          learner.learnerConfig().engine());
       return 0;
     } catch (IOException e) {
       spec.commandLine().getErr().println("launcher: cannot write the test games' GIFs: " + e.getMessage());
@@ -274,6 +275,7 @@ public final class LauncherCommand implements Callable<Integer> {
         psArgs, workerArgs, maxSeconds == null ? null : Duration.ofMillis((long) (maxSeconds * 1000)),
         resume == null ? null : resume.toAbsolutePath(), resumedFrom, workerRestarts, psRestarts,
         Duration.ofMillis((long) (progressEvery * 1000)), sharedMemory, romDir == null ? null : romDir.toAbsolutePath(), testGames,
-        noJvmCache ? null : (jvmCache != null ? jvmCache : JvmCache.defaultDirectory()).toAbsolutePath());
+        noJvmCache ? null : (jvmCache != null ? jvmCache : JvmCache.defaultDirectory()).toAbsolutePath(),
+        learner.learnerConfig().engine());
   }
 }

@@ -4,8 +4,8 @@ import a3c.env.Environment;
 import a3c.env.Environments;
 import a3c.learner.A3cLearner;
 import a3c.model.ActorCritic;
-import a3c.model.AtariActorCritic;
-import a3c.model.MlpActorCritic;
+import a3c.model.Engine;
+import a3c.model.Networks;
 import a3c.proto.StopReason;
 import a3c.rpc.Channels;
 import io.grpc.ManagedChannel;
@@ -31,15 +31,14 @@ public final class WorkerRunner implements AutoCloseable {
   public WorkerRunner(WorkerConfig config) throws IOException {
     this.env = Environments.create(config.envName(), config.romDir(), config.workerSeed(), config.maxEpisodeSteps());
     this.channel = Channels.open(config.psTarget(), config.authToken(), config.tlsCa());
-    this.model = modelFor(env);
+    this.model = modelFor(env, config.learner().engine());
     this.learner = new A3cLearner(model, config.learner(), config.workerSeed());
     this.worker = new Worker(config, env, model, learner, new PsClient(channel, config.retryFor()));
   }
 
-  /** The reference network for Atari frames, a small MLP for vector observations such as CartPole's. */
-  public static ActorCritic modelFor(Environment env) {
-    int[] shape = env.observationShape();
-    return shape.length == 3 ? new AtariActorCritic(env.actionCount()) : new MlpActorCritic(shape[0], 128, env.actionCount());
+  /** The reference network for Atari frames, a small MLP for vector observations such as CartPole's; see {@link Networks}. */
+  public static ActorCritic modelFor(Environment env, Engine engine) {
+    return Networks.create(engine, env.observationShape(), env.actionCount());
   }
 
   /** Runs until the server says stop; see {@link Worker#run}. */

@@ -7,20 +7,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import a3c.model.ActorCritic;
 import a3c.model.AtariActorCritic;
+import a3c.model.DjlActorCritic;
+import a3c.model.DjlNetwork;
+import a3c.model.Engine;
 import a3c.model.MlpActorCritic;
+import a3c.model.Networks;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class A3cLearnerTest {
 
   private static final LearnerConfig UNCLIPPED = new LearnerConfig(0.9f, 0.01f, 0.5f, 1e9f, 20);
 
-  @Test
-  void finishRollout_mlpGradientsMatchFiniteDifferences() {
-    try (ActorCritic model = new MlpActorCritic(3, 8, 3)) {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void finishRollout_mlpGradientsMatchFiniteDifferences(Engine engine) {
+    try (ActorCritic model = engine == Engine.JAVA ? new MlpActorCritic(3, 8, 3) : new DjlActorCritic(DjlNetwork.mlp(3, 8), 3)) {
       A3cLearner learner = new A3cLearner(model, UNCLIPPED, 5);
       model.initialize(11);
       Random random = new Random(3);
@@ -37,9 +44,10 @@ class A3cLearnerTest {
     }
   }
 
-  @Test
-  void finishRollout_atariGradientsMatchFiniteDifferences() {
-    try (ActorCritic model = new AtariActorCritic(4)) {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void finishRollout_atariGradientsMatchFiniteDifferences(Engine engine) {
+    try (ActorCritic model = Networks.create(engine, new int[] {4, 84, 84}, 4)) {
       A3cLearner learner = new A3cLearner(model, UNCLIPPED, 5);
       model.initialize(12);
       Random random = new Random(4);
@@ -207,7 +215,7 @@ class A3cLearnerTest {
 
   @Test
   void act_twiceWithoutRecordIsRefused() {
-    try (ActorCritic model = MlpActorCritic.cartPole()) {
+    try (ActorCritic model = new MlpActorCritic(4, 128, 2)) {
       A3cLearner learner = new A3cLearner(model, LearnerConfig.defaults(), 1);
       learner.act(new float[4]);
       assertThrows(IllegalStateException.class, () -> learner.act(new float[4]));
@@ -249,7 +257,7 @@ class A3cLearnerTest {
   @Test
   void act_fullRolloutIsRefusedUntilFinished() {
     LearnerConfig config = new LearnerConfig(0.99f, 0.01f, 0.5f, 40f, 3);
-    try (ActorCritic model = MlpActorCritic.cartPole()) {
+    try (ActorCritic model = new MlpActorCritic(4, 128, 2)) {
       A3cLearner learner = new A3cLearner(model, config, 1);
       model.initialize(2);
       for (int t = 0; t < 3; t++) {
