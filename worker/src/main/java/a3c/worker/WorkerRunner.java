@@ -41,6 +41,11 @@ public final class WorkerRunner implements AutoCloseable {
     return Networks.create(engine, env.observationShape(), env.actionCount());
   }
 
+  /** The engine this worker's network runs on. */
+  public Engine engine() {
+    return model.engine();
+  }
+
   /** Runs until the server says stop; see {@link Worker#run}. */
   public StopReason run() {
     return worker.run();
