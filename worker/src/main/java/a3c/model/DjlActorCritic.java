@@ -44,11 +44,7 @@ public final class DjlActorCritic implements ActorCritic {
   private final List<ParameterSpec> specs = new ArrayList<>();
   private final List<Init> inits = new ArrayList<>();
   private final List<ByteBuffer> buffers = new ArrayList<>();
-  /** The recorded steps' observations, and the LSTM states they started from, back to back. */
-  private float[] recordedObservations = new float[0];
-  private float[] recordedHidden = new float[0];
-  private float[] recordedCell = new float[0];
-  private int recordedSteps;
+  private final RecordedSteps recorded;
 
   /** Starts libtorch in this JVM if it is not running yet. */
   public DjlActorCritic(DjlNetwork network, int actionCount) {
@@ -59,6 +55,7 @@ public final class DjlActorCritic implements ActorCritic {
     this.observationShape = network.observationShape();
     this.observationSize = Math.toIntExact(Arrays.stream(observationShape).reduce(1, Math::multiplyExact));
     this.recurrentSize = network.lstmSize();
+    this.recorded = new RecordedSteps(observationSize, recurrentSize);
     this.manager = Torch.newManager();
     this.store = new ParameterStore(manager, false);
     try {
@@ -166,33 +163,20 @@ public final class DjlActorCritic implements ActorCritic {
   /** Keeps the step's inputs; {@link #backward} runs the forward pass again over all of them. */
   @Override
   public float trainingStep(int t, float[] observation, float[] hidden, float[] cell, float[] logits) {
-    if (t < 0) {
-      throw new IllegalArgumentException("slot " + t + " is negative");
-    }
-    if (t >= recordedObservations.length / observationSize) {
-      recordedObservations = Arrays.copyOf(recordedObservations, (t + 1) * observationSize);
-      recordedHidden = Arrays.copyOf(recordedHidden, (t + 1) * recurrentSize);
-      recordedCell = Arrays.copyOf(recordedCell, (t + 1) * recurrentSize);
-    }
-    System.arraycopy(observation, 0, recordedObservations, t * observationSize, observationSize);
-    System.arraycopy(hidden, 0, recordedHidden, t * recurrentSize, recurrentSize);
-    System.arraycopy(cell, 0, recordedCell, t * recurrentSize, recurrentSize);
-    recordedSteps = t + 1;
+    recorded.record(t, observation, hidden, cell);
     return step(observation, hidden, cell, logits);
   }
 
   @Override
   public double backward(int steps, float[] logitGradients, float[] valueGradients, List<FloatBuffer> gradients) {
-    if (steps < 1 || steps > recordedSteps) {
-      throw new IllegalArgumentException("backward over " + steps + " steps, " + recordedSteps + " recorded");
-    }
+    recorded.requireSteps(steps);
     try (NDManager scope = manager.newSubManager()) {
       Torch.recordGrad();
       try {
-        NDList out = forward(scope.create(Arrays.copyOf(recordedObservations, steps * observationSize),
+        NDList out = forward(scope.create(Arrays.copyOf(recorded.observations(), steps * observationSize),
                 new Shape(steps).addAll(new Shape(observationShape))),
-            state(scope, Arrays.copyOf(recordedHidden, steps * recurrentSize), steps),
-            state(scope, Arrays.copyOf(recordedCell, steps * recurrentSize), steps), true);
+            state(scope, Arrays.copyOf(recorded.hidden(), steps * recurrentSize), steps),
+            state(scope, Arrays.copyOf(recorded.cell(), steps * recurrentSize), steps), true);
         NDArray surrogate = out.get(0).mul(scope.create(Arrays.copyOf(logitGradients, steps * actionCount),
                 new Shape(steps, actionCount))).sum()
             .add(out.get(1).reshape(-1).mul(scope.create(Arrays.copyOf(valueGradients, steps))).sum());

@@ -4,7 +4,6 @@ import static a3c.model.Init.XAVIER_UNIFORM;
 import static a3c.model.Init.ZERO;
 
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -21,9 +20,8 @@ public final class MlpActorCritic extends JavaNetwork {
   private final int hiddenSize;
   private final float[] features;
   private final float[] value = new float[1];
-  /** The recorded steps' observations, back to back; the backward pass recomputes the rest. */
-  private float[] recorded = new float[0];
-  private int recordedSteps;
+  /** The backward pass recomputes the rest from the observations. */
+  private final RecordedSteps recorded;
 
   public MlpActorCritic(int observationSize, int hiddenSize, int actionCount) {
     super(actionCount, specs(observationSize, hiddenSize, actionCount),
@@ -31,6 +29,7 @@ public final class MlpActorCritic extends JavaNetwork {
     this.observationSize = observationSize;
     this.hiddenSize = hiddenSize;
     this.features = new float[hiddenSize];
+    this.recorded = new RecordedSteps(observationSize, 0);
   }
 
   static List<ParameterSpec> specs(int observationSize, int hiddenSize, int actionCount) {
@@ -65,23 +64,15 @@ public final class MlpActorCritic extends JavaNetwork {
 
   @Override
   public float trainingStep(int t, float[] observation, float[] hidden, float[] cell, float[] logits) {
-    if (t < 0) {
-      throw new IllegalArgumentException("slot " + t + " is negative");
-    }
-    if ((t + 1) * observationSize > recorded.length) {
-      recorded = Arrays.copyOf(recorded, (t + 1) * observationSize);
-    }
-    System.arraycopy(observation, 0, recorded, t * observationSize, observationSize);
-    recordedSteps = t + 1;
+    recorded.record(t, observation, hidden, cell);
     return step(observation, hidden, cell, logits);
   }
 
   /** Runs each step's forward pass again with the current weights, then back through the heads and the ReLU layer. */
   @Override
   public double backward(int steps, float[] logitGradients, float[] valueGradients, List<FloatBuffer> gradients) {
-    if (steps < 1 || steps > recordedSteps) {
-      throw new IllegalArgumentException("backward over " + steps + " steps, " + recordedSteps + " recorded");
-    }
+    recorded.requireSteps(steps);
+    float[] observations = recorded.observations();
     int actions = actionCount();
     for (FloatBuffer gradient : gradients) {
       for (int i = 0; i < gradient.capacity(); i++) {
@@ -100,7 +91,7 @@ public final class MlpActorCritic extends JavaNetwork {
     float[] dFeatures = new float[hiddenSize];
     for (int t = 0; t < steps; t++) {
       int x = t * observationSize;
-      linear(recorded, x, FC, features);
+      linear(observations, x, FC, features);
       float dValue = valueGradients[t];
       criticBias.put(0, criticBias.get(0) + dValue);
       for (int j = 0; j < hiddenSize; j++) {
@@ -121,7 +112,7 @@ public final class MlpActorCritic extends JavaNetwork {
         float d = features[j] > 0f ? dFeatures[j] : 0f;
         fcBias.put(j, fcBias.get(j) + d);
         for (int i = 0; i < observationSize; i++) {
-          fcWeight.put(j * observationSize + i, fcWeight.get(j * observationSize + i) + d * recorded[x + i]);
+          fcWeight.put(j * observationSize + i, fcWeight.get(j * observationSize + i) + d * observations[x + i]);
         }
       }
     }
