@@ -143,7 +143,7 @@ public final class DjlActorCritic implements ActorCritic {
 
   @Override
   public float step(float[] observation, float[] hidden, float[] cell, float[] logits) {
-    Torch.noGrad();
+    Torch.useCallingThread();
     try (NDManager scope = manager.newSubManager()) {
       NDList out = forward(scope.create(observation, new Shape(1).addAll(new Shape(observationShape))),
           state(scope, hidden, 1), state(scope, cell, 1), false);
@@ -170,6 +170,7 @@ public final class DjlActorCritic implements ActorCritic {
   @Override
   public double backward(int steps, float[] logitGradients, float[] valueGradients, List<FloatBuffer> gradients) {
     recorded.requireSteps(steps);
+    Torch.useCallingThread();
     try (NDManager scope = manager.newSubManager()) {
       Torch.recordGrad();
       try {
