@@ -1,5 +1,6 @@
 package a3c.launcher;
 
+import a3c.model.Engine;
 import a3c.proto.GetStatusResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,11 +23,12 @@ import java.util.List;
  * @param testGames greedy games played once the target is reached, as the reference does
  * @param affinity how worker JVMs are pinned to cores ({@link CpuAffinity#NONE}: not at all)
  * @param hangTimeout how long a child may show no sign of life before it is killed as hung and restarted
+ * @param engine the network engine of the workers and the test games; null for the network's default
  */
 public record LaunchConfig(String envName, int workers, Path runDir, String bind, int port, String psTarget,
     String authToken, List<String> psArgs, List<String> workerArgs, Duration maxRuntime, Path resume,
     GetStatusResponse resumedFrom, int workerRestarts, int psRestarts, Duration progressEvery, boolean sharedMemory,
-    Path romDir, int testGames, Path jvmCache, CpuAffinity affinity, Duration hangTimeout) {
+    Path romDir, int testGames, Path jvmCache, CpuAffinity affinity, Duration hangTimeout, Engine engine) {
   public LaunchConfig {
     if (workers < 0) {
       throw new IllegalArgumentException("--n-workers must be >= 0, got " + workers);

@@ -57,8 +57,12 @@ public final class Launcher {
   private static final Duration SERVER_EXIT_WAIT = Duration.ofSeconds(10);
   private static final int EPISODES_HEADER_BYTES = 80;
   private static final List<String> PS_JVM = List.of("-Xmx2g", "-XX:+UseParallelGC", "-Dai.djl.offline=true");
-  /** The Atari network acts through the Vector API, still an incubator module. */
-  static final List<String> WORKER_JVM = List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:ActiveProcessorCount=1",
+  /**
+   * The Atari network acts through the Vector API, still an incubator module. A worker keeps about 25 MB
+   * alive; a small young generation keeps its resident memory near the PyTorch original's (a 1-GB
+   * heap let the collector touch some 340 MB of eden before its first collection).
+   */
+  static final List<String> WORKER_JVM = List.of("-Xmx256m", "-Xmn64m", "-XX:+UseParallelGC", "-XX:ActiveProcessorCount=1",
       "-Dai.djl.offline=true", "--add-modules=jdk.incubator.vector");
 
   private static final String CLEAR_LINE = "\r\033[K";
@@ -193,7 +197,8 @@ public final class Launcher {
     if (outcome == RunOutcome.TARGET_REACHED && config.testGames() > 0) {
       CheckpointFolder.Loaded trained = CheckpointFolder.load(config.checkpointDir());
       say("test phase: " + config.testGames() + " greedy games with " + trained.file());
-      TestGames.play(config.envName(), config.romDir(), trained.checkpoint(), config.testGames(), 0, config.runDir(), console);
+      TestGames.play(config.envName(), config.romDir(), trained.checkpoint(), config.testGames(), 0, config.runDir(), console,
+          config.engine());
     }
     if (jvmCache != null) {
       // After the summary: the first run of a build pays these seconds once, outside its own figures.

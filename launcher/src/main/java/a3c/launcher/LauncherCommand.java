@@ -247,7 +247,8 @@ public final class LauncherCommand implements Callable<Integer> {
       }
       CheckpointFolder.Loaded trained = checkpointOfThisEnv(trainedModel());
       out.println("playing " + testGames + " greedy games of " + envName + " with " + trained.file());
-      TestGames.play(envName, romDir, trained.checkpoint(), testGames, learner.seed(), gifFolder(trained.file()), out);
+      TestGames.play(envName, romDir, trained.checkpoint(), testGames, learner.seed(), gifFolder(trained.file()), out,
+          learner.learnerConfig().engine());
       return 0;
     } catch (IOException e) {
       spec.commandLine().getErr().println("launcher: cannot write the test games' GIFs: " + e.getMessage());
@@ -369,6 +370,6 @@ public final class LauncherCommand implements Callable<Integer> {
         Duration.ofMillis((long) (progressEvery * 1000)), sharedMemory, romDir == null ? null : romDir.toAbsolutePath(), testGames,
         noJvmCache ? null : (jvmCache != null ? jvmCache : JvmCache.defaultDirectory()).toAbsolutePath(),
         cpuAffinity ? CpuAffinity.find(System.getenv("PATH"), host.cpus()) : CpuAffinity.NONE,
-        Duration.ofMillis((long) (hangSeconds * 1000)));
+        Duration.ofMillis((long) (hangSeconds * 1000)), learner.learnerConfig().engine());
   }
 }

@@ -7,6 +7,7 @@ import a3c.env.atari.AtariEnvironment;
 import a3c.gif.GifRecorder;
 import a3c.learner.Agent;
 import a3c.model.ActorCritic;
+import a3c.model.Engine;
 import a3c.model.ParameterSpec;
 import a3c.proto.Checkpoint;
 import a3c.proto.Tensor;
@@ -37,9 +38,9 @@ final class TestGames {
    * @throws IllegalArgumentException when the checkpoint's model does not fit the env's network
    */
   static void play(String envName, Path romDir, Checkpoint checkpoint, int games, long seed, Path gifDir,
-      PrintWriter out) throws IOException {
+      PrintWriter out, Engine engine) throws IOException {
     try (Environment env = Environments.create(envName, romDir, seed, 0);
-        ActorCritic model = WorkerRunner.modelFor(env)) {
+        ActorCritic model = WorkerRunner.modelFor(env, engine)) {
       Agent agent = new Agent(model, seed);
       model.loadWeights(weightsFor(model, checkpoint));
       float[] observation = new float[env.observationSize()];

@@ -1,21 +1,20 @@
 package a3c.model;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.List;
 
 /**
- * A policy (actor) and value (critic) network sharing a trunk.
+ * A policy (actor) and value (critic) network sharing a trunk, on either {@link Engine}.
  *
  * <p>The weight methods are what the wire needs; {@link #step}, {@link #trainingStep} and
- * {@link #backward} are what the learner needs. {@link #forward} is the network as tensor
- * operations, whose autograd defines the gradients {@link #backward} computes.
+ * {@link #backward} are what the learner needs. Both engines give the same outputs and gradients
+ * for the same weights (to float rounding), and name and order their parameters alike, so a run's
+ * weights and checkpoints serve either.
  */
 public interface ActorCritic extends AutoCloseable {
 
-  /** The parameters in their fixed wire order. */
+  /** The parameters in their fixed wire order, named as in a PyTorch state_dict. */
   List<ParameterSpec> parameters();
 
   /** The shape of one observation, without the batch dimension. */
@@ -26,7 +25,10 @@ public interface ActorCritic extends AutoCloseable {
   /** The size of the LSTM state (hidden and cell each), or 0 for a feed-forward network. */
   int recurrentSize();
 
-  /** Draws fresh weights: Kaiming-normal convolutions, Xavier-uniform matrices, zero biases. */
+  /** Which engine computes this network. */
+  Engine engine();
+
+  /** Draws fresh weights: Kaiming-normal convolutions, Xavier-uniform matrices, zero biases; the same on both engines. */
   void initialize(long seed);
 
   /** Replaces all weights by little-endian float32 buffers in {@link #parameters()} order. */
@@ -36,18 +38,9 @@ public interface ActorCritic extends AutoCloseable {
   List<ByteBuffer> exportWeights();
 
   /**
-   * Runs a batch forward; the outputs belong to the manager of {@code observations}.
-   *
-   * @param hidden the LSTM input state (batch, recurrentSize), ignored when feed-forward
-   * @param cell the LSTM input cell (batch, recurrentSize), ignored when feed-forward
-   */
-  Output forward(NDArray observations, NDArray hidden, NDArray cell);
-
-  /**
-   * One observation's forward pass with no autograd, as acting needs it, in plain Java: reads the
-   * LSTM state from {@code hidden} and {@code cell} and overwrites it with the next state (both
-   * are empty arrays when feed-forward), writes the logits into {@code logits}, and returns the
-   * value. It computes what {@link #forward} computes for a batch of one.
+   * One observation's forward pass with no gradient, as acting needs it: reads the LSTM state from
+   * {@code hidden} and {@code cell} and overwrites it with the next state (both are empty arrays
+   * when feed-forward), writes the logits into {@code logits}, and returns the value.
    */
   float step(float[] observation, float[] hidden, float[] cell, float[] logits);
 
@@ -69,15 +62,6 @@ public interface ActorCritic extends AutoCloseable {
    */
   double backward(int steps, float[] logitGradients, float[] valueGradients, List<FloatBuffer> gradients);
 
-  /** The parameter tensors (leaves that collect gradients), in {@link #parameters()} order. */
-  List<NDArray> parameterArrays();
-
-  /** The manager owning the parameters; callers make sub-managers of it for temporaries. */
-  NDManager manager();
-
   @Override
   void close();
-
-  /** Logits (batch, actions), values (batch, 1) and, when recurrent, the next LSTM state. */
-  record Output(NDArray logits, NDArray values, NDArray hidden, NDArray cell) {}
 }

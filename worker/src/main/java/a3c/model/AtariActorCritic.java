@@ -1,52 +1,31 @@
 package a3c.model;
 
-import static a3c.model.Weights.Init.KAIMING_NORMAL;
-import static a3c.model.Weights.Init.XAVIER_UNIFORM;
-import static a3c.model.Weights.Init.ZERO;
+import static a3c.model.Init.KAIMING_NORMAL;
+import static a3c.model.Init.XAVIER_UNIFORM;
+import static a3c.model.Init.ZERO;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
-import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.List;
 
 /**
- * The reference Atari network: two convolutions, a 256-unit dense layer, an LSTM cell, and
- * linear actor and critic heads, on stacked 4x84x84 frames.
- *
- * <p>Written as raw tensor ops on the parameter arrays rather than DJL blocks: the LSTM is a single
- * cell stepped by the caller, and the learner feeds stored per-step states, which blocks do not
- * model. Gate order is PyTorch's (input, forget, cell, output).
+ * The reference Atari network on the {@link Engine#JAVA} engine: two convolutions, a 256-unit dense
+ * layer, an LSTM cell, and linear actor and critic heads, on stacked 4x84x84 frames, computed by
+ * the hand-written {@link AtariKernel}. Gate order is PyTorch's (input, forget, cell, output).
+ * {@link DjlNetwork#atari} is the same network in DJL blocks.
  */
-public final class AtariActorCritic extends WeightedNetwork {
+public final class AtariActorCritic extends JavaNetwork {
 
   static final int FRAMES = 4;
   static final int SIZE = 84;
   static final int FLAT = 32 * 9 * 9;
   static final int HIDDEN = 256;
 
-  // Positions in parameters(), for the forward pass.
-  private static final int FC = 4;
-  private static final int WEIGHT_IH = 6;
-  private static final int WEIGHT_HH = 7;
-  private static final int BIAS_IH = 8;
-  private static final int BIAS_HH = 9;
-  private static final int ACTOR = 10;
-  private static final int CRITIC = 12;
-
-  private static final Shape CONV1_STRIDE = new Shape(4, 4);
-  private static final Shape CONV2_STRIDE = new Shape(2, 2);
-  static final String VECTOR_MODULE = "jdk.incubator.vector";
-
   private final AtariKernel kernel;
 
   /**
-   * @throws IllegalStateException when the JVM runs without the Vector API, which acting needs
-   *     ({@code --add-modules jdk.incubator.vector}; the scripts and the launcher pass it)
+   * @throws IllegalStateException when this JVM cannot run the kernel: without the Vector API
+   *     ({@code --add-modules jdk.incubator.vector}; the scripts and the launcher pass it), or on a CPU
+   *     whose vectors are narrower than 256 bits; the message names {@code --engine djl} as the way out
    */
   public AtariActorCritic(int actionCount) {
     super(actionCount, specs(actionCount), List.of(
@@ -54,11 +33,7 @@ public final class AtariActorCritic extends WeightedNetwork {
         XAVIER_UNIFORM, ZERO,
         XAVIER_UNIFORM, XAVIER_UNIFORM, ZERO, ZERO,
         XAVIER_UNIFORM, ZERO, XAVIER_UNIFORM, ZERO));
-    if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
-      close();
-      throw new IllegalStateException("the Atari network acts through the Vector API: start java with --add-modules "
-          + VECTOR_MODULE + " (scripts/ and the launcher do)");
-    }
+    KernelAssumptions.check(parameters());
     this.kernel = new AtariKernel(actionCount);
   }
 
@@ -84,25 +59,6 @@ public final class AtariActorCritic extends WeightedNetwork {
   }
 
   @Override
-  public Output forward(NDArray observations, NDArray hidden, NDArray cell) {
-    long batch = observations.getShape().get(0);
-    NDArray x = Activation.relu(
-        Conv2d.conv2d(observations, weights.get(0), weights.get(1), CONV1_STRIDE).singletonOrThrow());
-    x = Activation.relu(Conv2d.conv2d(x, weights.get(2), weights.get(3), CONV2_STRIDE).singletonOrThrow());
-    x = Activation.relu(linear(x.reshape(batch, FLAT), FC, FC + 1));
-    NDArray gates = linear(x, WEIGHT_IH, BIAS_IH).add(linear(hidden, WEIGHT_HH, BIAS_HH));
-    NDList chunks = gates.split(4, 1);
-    NDArray input = Activation.sigmoid(chunks.get(0));
-    NDArray forget = Activation.sigmoid(chunks.get(1));
-    NDArray candidate = chunks.get(2).tanh();
-    NDArray output = Activation.sigmoid(chunks.get(3));
-    NDArray nextCell = forget.mul(cell).add(input.mul(candidate));
-    NDArray nextHidden = output.mul(nextCell.tanh());
-    return new Output(linear(nextHidden, ACTOR, ACTOR + 1), linear(nextHidden, CRITIC, CRITIC + 1),
-        nextHidden, nextCell);
-  }
-
-  @Override
   public float step(float[] observation, float[] hidden, float[] cell, float[] logits) {
     return kernel.step(observation, hidden, cell, logits);
   }
@@ -112,27 +68,15 @@ public final class AtariActorCritic extends WeightedNetwork {
     return kernel.trainingStep(t, observation, hidden, cell, logits);
   }
 
-  /** In plain Java from the activations of acting: the batched libtorch pass cost 12-18 ms a rollout. */
+  /** From the activations of acting: a batched libtorch pass, forward again then backward, cost 12-18 ms a rollout. */
   @Override
   public double backward(int steps, float[] logitGradients, float[] valueGradients, List<FloatBuffer> gradients) {
     return kernel.backward(steps, logitGradients, valueGradients, gradients);
   }
 
   @Override
-  public void initialize(long seed) {
-    super.initialize(seed);
+  void weightsChanged() {
     kernel.load(weights);
-  }
-
-  @Override
-  public void loadWeights(List<ByteBuffer> buffers) {
-    super.loadWeights(buffers);
-    kernel.load(weights);
-  }
-
-  /** The linear layer with weight and bias at these positions of {@link #parameters()}. */
-  private NDArray linear(NDArray x, int weight, int bias) {
-    return Linear.linear(x, weights.get(weight), weights.get(bias)).singletonOrThrow();
   }
 
   @Override

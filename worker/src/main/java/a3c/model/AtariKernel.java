@@ -12,31 +12,51 @@ import jdk.incubator.vector.VectorSpecies;
  * which acting runs at every step, and the backward pass over a rollout's recorded steps, which
  * the update runs.
  *
- * <p>Through libtorch the forward pass cost about 0.65 ms a step on a 2-core VM, and only a
- * third of that was arithmetic: at batch 1 each convolution reorders its input, weights and output
- * to and from oneDNN's blocked layout, and each of some 25 small ops pays its dispatch. These loops
- * take about 0.22 ms. The convolutions keep the output channels in vector lanes and hold the sums of
- * several output pixels in registers; the dense and LSTM layers are dot products, four rows at a
- * time. The update through libtorch ran the forward pass again as one batch before its backward
- * pass (12-18 ms a rollout); here the backward pass starts from the activations acting kept
- * (about 6.5-8 ms).
+ * <p>Through libtorch the forward pass cost about 0.65 ms a step, and only a third of that was
+ * arithmetic: at batch 1 each convolution reorders its input, weights and output to and from
+ * oneDNN's blocked layout, and each of some 25 small ops pays its dispatch. These loops take about
+ * 0.22 ms. The convolutions keep the output channels in vector lanes and hold the sums of several
+ * output pixels in registers; the dense and LSTM layers are dot products, four rows at a time. The
+ * update through libtorch ran the forward pass again as one batch before its backward pass (12-18
+ * ms a rollout); here the backward pass starts from the activations acting kept (about 6.5-8 ms).
  *
- * <p>The convolution weights are copied into a filter-last layout and the two LSTM biases summed
- * by {@link #load}; the large matrices are copied as they are. Not thread-safe: one per network.
+ * <p>The loops are written for one shape: their assumptions (8-lane vectors, the block sizes,
+ * the parameters' order) are named in {@link KernelAssumptions} and checked there before a kernel
+ * is built. The convolution weights are copied into a filter-last layout and the two LSTM biases
+ * summed by {@link #load}; the large matrices are copied as they are. Not thread-safe: one per network.
  */
 final class AtariKernel {
-  private static final VectorSpecies<Float> LANES = FloatVector.SPECIES_256;
-  private static final int FRAMES = AtariActorCritic.FRAMES;
-  private static final int SIZE = AtariActorCritic.SIZE;
-  private static final int HIDDEN = AtariActorCritic.HIDDEN;
-  private static final int FLAT = AtariActorCritic.FLAT;
+  /** Eight floats a vector: the loops below address lanes 8, 16 and 24 by hand. */
+  static final VectorSpecies<Float> LANES = FloatVector.SPECIES_256;
+  static final int FRAMES = AtariActorCritic.FRAMES;
+  static final int SIZE = AtariActorCritic.SIZE;
+  static final int HIDDEN = AtariActorCritic.HIDDEN;
+  static final int FLAT = AtariActorCritic.FLAT;
   /** conv1: 16 filters of 8x8, stride 4, over 84x84 gives 20x20; conv2: 32 of 4x4, stride 2, gives 9x9. */
-  private static final int FILTERS1 = 16;
-  private static final int KERNEL1 = 8;
-  private static final int OUT1 = 20;
-  private static final int FILTERS2 = 32;
-  private static final int KERNEL2 = 4;
-  private static final int OUT2 = 9;
+  static final int FILTERS1 = 16;
+  static final int KERNEL1 = 8;
+  static final int STRIDE1 = 4;
+  static final int OUT1 = 20;
+  static final int FILTERS2 = 32;
+  static final int KERNEL2 = 4;
+  static final int STRIDE2 = 2;
+  static final int OUT2 = 9;
+
+  // Where each parameter sits in AtariActorCritic.specs(), which load() and the gradient's export() read by index.
+  static final int CONV1_WEIGHT = 0;
+  static final int CONV1_BIAS = 1;
+  static final int CONV2_WEIGHT = 2;
+  static final int CONV2_BIAS = 3;
+  static final int FC_WEIGHT = 4;
+  static final int FC_BIAS = 5;
+  static final int LSTM_WEIGHT_IH = 6;
+  static final int LSTM_WEIGHT_HH = 7;
+  static final int LSTM_BIAS_IH = 8;
+  static final int LSTM_BIAS_HH = 9;
+  static final int ACTOR_WEIGHT = 10;
+  static final int ACTOR_BIAS = 11;
+  static final int CRITIC_WEIGHT = 12;
+  static final int CRITIC_BIAS = 13;
 
   private final int actions;
   /** conv1's weights as [channel][row][column][filter]. */
@@ -76,7 +96,7 @@ final class AtariKernel {
 
   /** Copies the network's current weights in; call after every change to them. */
   void load(Weights weights) {
-    FloatBuffer filters = weights.floats(0);
+    FloatBuffer filters = weights.floats(CONV1_WEIGHT);
     for (int f = 0; f < FILTERS1; f++) {
       for (int c = 0; c < FRAMES; c++) {
         for (int k = 0; k < KERNEL1 * KERNEL1; k++) {
@@ -84,8 +104,8 @@ final class AtariKernel {
         }
       }
     }
-    weights.floats(1).get(0, conv1Bias);
-    filters = weights.floats(2);
+    weights.floats(CONV1_BIAS).get(0, conv1Bias);
+    filters = weights.floats(CONV2_WEIGHT);
     for (int f = 0; f < FILTERS2; f++) {
       for (int c = 0; c < FILTERS1; c++) {
         for (int k = 0; k < KERNEL2 * KERNEL2; k++) {
@@ -95,20 +115,20 @@ final class AtariKernel {
         }
       }
     }
-    weights.floats(3).get(0, conv2Bias);
-    weights.floats(4).get(0, fc);
-    weights.floats(5).get(0, fcBias);
-    weights.floats(6).get(0, weightIh);
-    weights.floats(7).get(0, weightHh);
-    FloatBuffer biasIh = weights.floats(8);
-    FloatBuffer biasHh = weights.floats(9);
+    weights.floats(CONV2_BIAS).get(0, conv2Bias);
+    weights.floats(FC_WEIGHT).get(0, fc);
+    weights.floats(FC_BIAS).get(0, fcBias);
+    weights.floats(LSTM_WEIGHT_IH).get(0, weightIh);
+    weights.floats(LSTM_WEIGHT_HH).get(0, weightHh);
+    FloatBuffer biasIh = weights.floats(LSTM_BIAS_IH);
+    FloatBuffer biasHh = weights.floats(LSTM_BIAS_HH);
     for (int i = 0; i < gateBias.length; i++) {
       gateBias[i] = biasIh.get(i) + biasHh.get(i);
     }
-    weights.floats(10).get(0, actor);
-    weights.floats(11).get(0, actorBias);
-    weights.floats(12).get(0, critic);
-    weights.floats(13).get(0, criticBias);
+    weights.floats(ACTOR_WEIGHT).get(0, actor);
+    weights.floats(ACTOR_BIAS).get(0, actorBias);
+    weights.floats(CRITIC_WEIGHT).get(0, critic);
+    weights.floats(CRITIC_BIAS).get(0, criticBias);
     generation++;
   }
 
@@ -759,7 +779,8 @@ final class AtariKernel {
           }
         }
       }
-      double sum = put(out.get(0), conv1Out, FRAMES * KERNEL1 * KERNEL1 * FILTERS1) + put(out.get(1), conv1Bias);
+      double sum = put(out.get(CONV1_WEIGHT), conv1Out, FRAMES * KERNEL1 * KERNEL1 * FILTERS1)
+          + put(out.get(CONV1_BIAS), conv1Bias);
       float[] conv2Out = filters;
       for (int k = 0; k < KERNEL2 * KERNEL2; k++) {
         for (int c = 0; c < FILTERS1; c++) {
@@ -768,12 +789,13 @@ final class AtariKernel {
           }
         }
       }
-      sum += put(out.get(2), conv2Out, conv2Out.length) + put(out.get(3), conv2Bias);
-      sum += put(out.get(4), fc) + put(out.get(5), fcBias) + put(out.get(6), weightIh) + put(out.get(7), weightHh);
+      sum += put(out.get(CONV2_WEIGHT), conv2Out, conv2Out.length) + put(out.get(CONV2_BIAS), conv2Bias);
+      sum += put(out.get(FC_WEIGHT), fc) + put(out.get(FC_BIAS), fcBias);
+      sum += put(out.get(LSTM_WEIGHT_IH), weightIh) + put(out.get(LSTM_WEIGHT_HH), weightHh);
       // Both LSTM biases enter the gates as one sum, so each gets the whole gradient.
-      sum += put(out.get(8), gateBias) + put(out.get(9), gateBias);
-      return sum + put(out.get(10), actor) + put(out.get(11), actorBias) + put(out.get(12), critic)
-          + put(out.get(13), criticBias);
+      sum += put(out.get(LSTM_BIAS_IH), gateBias) + put(out.get(LSTM_BIAS_HH), gateBias);
+      return sum + put(out.get(ACTOR_WEIGHT), actor) + put(out.get(ACTOR_BIAS), actorBias)
+          + put(out.get(CRITIC_WEIGHT), critic) + put(out.get(CRITIC_BIAS), criticBias);
     }
 
     private static double put(FloatBuffer target, float[] values) {

@@ -1,9 +1,5 @@
 package a3c.model;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -12,47 +8,45 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The parameter tensors of one network, each aliasing a direct little-endian buffer we own.
+ * The parameter tensors of one network, each in a direct little-endian buffer, as the wire holds them.
  *
- * <p>DJL's {@code create(directBuffer)} wraps the memory without copying, so loading weights is a
- * plain memory copy into those buffers (measured ~0.06 ms per million floats), where
- * {@code NDArray.set} of a heap buffer or {@code toByteBuffer} cost milliseconds.
+ * <p>Plain memory, so that the {@link Engine#JAVA} networks never start libtorch; the
+ * {@link Engine#DJL} networks wrap the same buffers as tensors without copying
+ * ({@link DjlActorCritic}), so loading weights is a plain memory copy for both (measured ~0.06 ms
+ * per million floats, where {@code NDArray.set} of a heap buffer cost milliseconds).
  */
 final class Weights {
-
-  /** How a parameter is drawn by {@link #initialize}. */
-  enum Init { KAIMING_NORMAL, XAVIER_UNIFORM, ZERO }
 
   private final List<ParameterSpec> specs;
   private final List<Init> inits;
   private final List<ByteBuffer> buffers = new ArrayList<>();
   private final List<FloatBuffer> floats = new ArrayList<>();
-  private final List<NDArray> arrays = new ArrayList<>();
 
-  Weights(NDManager manager, List<ParameterSpec> specs, List<Init> inits) {
+  Weights(List<ParameterSpec> specs, List<Init> inits) {
+    this(specs, inits, specs.stream().map(Weights::allocate).toList());
+  }
+
+  /** Over buffers the caller allocated with {@link #allocate}, one per spec. */
+  Weights(List<ParameterSpec> specs, List<Init> inits, List<ByteBuffer> buffers) {
+    if (inits.size() != specs.size() || buffers.size() != specs.size()) {
+      throw new IllegalArgumentException(specs.size() + " parameters, " + inits.size() + " initializers, "
+          + buffers.size() + " buffers");
+    }
     this.specs = List.copyOf(specs);
     this.inits = List.copyOf(inits);
-    for (ParameterSpec spec : specs) {
-      ByteBuffer buffer = ByteBuffer.allocateDirect(spec.elementCount() * Float.BYTES)
-          .order(ByteOrder.LITTLE_ENDIAN);
-      NDArray array = manager.create(buffer, new Shape(spec.shape()), DataType.FLOAT32);
-      array.setRequiresGradient(true);
-      buffers.add(buffer);
+    for (ByteBuffer buffer : buffers) {
+      this.buffers.add(buffer);
       floats.add(buffer.asFloatBuffer());
-      arrays.add(array);
     }
+  }
+
+  /** A zeroed direct little-endian buffer for one parameter. */
+  static ByteBuffer allocate(ParameterSpec spec) {
+    return ByteBuffer.allocateDirect(spec.elementCount() * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
   }
 
   List<ParameterSpec> specs() {
     return specs;
-  }
-
-  List<NDArray> arrays() {
-    return arrays;
-  }
-
-  NDArray get(int index) {
-    return arrays.get(index);
   }
 
   /** The values of parameter {@code index}, for plain-Java reads by absolute index; shares the tensor's memory. */

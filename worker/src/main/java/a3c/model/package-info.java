@@ -1,6 +1,6 @@
 /**
- * Actor-critic networks, defined as tensor operations on the DJL PyTorch engine with their weights
- * kept in flat little-endian buffers for the wire; they act in plain Java, and the Atari network
- * learns in plain Java too.
+ * Actor-critic networks on two engines behind {@link a3c.model.ActorCritic}: {@code java}, hand-written
+ * plain-Java passes that never load libtorch, and {@code djl}, DJL blocks trained by libtorch's autograd
+ * for any network a user defines; weights live in flat little-endian buffers for the wire on both.
  */
 package a3c.model;

@@ -1,6 +1,8 @@
 package a3c.worker;
 
 import a3c.learner.LearnerConfig;
+import a3c.model.Engine;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -37,9 +39,15 @@ public final class LearnerOptions {
           + "worker's newest update (default: ${DEFAULT-VALUE})")
   boolean syncUpdates;
 
+  @Option(names = "--engine", paramLabel = "java|djl", description = "the network engine: java runs the hand-written "
+      + "plain-Java passes and never loads libtorch; djl runs the network as DJL blocks with libtorch's autograd "
+      + "(default: java; both of this project's networks have plain-Java passes)")
+  String engine;
+
   /** The validated hyper-parameters; a bad value throws with the flag's name. */
   public LearnerConfig learnerConfig() {
-    return new LearnerConfig(gamma, entropyCoef, valueLossCoef, maxGradNorm, rolloutLength);
+    return new LearnerConfig(gamma, entropyCoef, valueLossCoef, maxGradNorm, rolloutLength,
+        engine == null ? null : Engine.parse(engine));
   }
 
   /** {@code --ep-length} as a step count; 0 for none. */
@@ -62,9 +70,13 @@ public final class LearnerOptions {
   public List<String> args() {
     learnerConfig();
     maxEpisodeSteps();
-    return List.of("--gamma", Float.toString(gamma), "--entropy-coef", Float.toString(entropyCoef),
+    List<String> args = new ArrayList<>(List.of("--gamma", Float.toString(gamma), "--entropy-coef", Float.toString(entropyCoef),
         "--value-loss-coef", Float.toString(valueLossCoef), "--max-grad-norm", Float.toString(maxGradNorm),
         "--seed", Long.toString(seed), "--rs", Integer.toString(rolloutLength), "--ep-length", Double.toString(epLength),
-        syncUpdates ? "--sync-updates" : "--no-sync-updates");
+        syncUpdates ? "--sync-updates" : "--no-sync-updates"));
+    if (engine != null) {
+      args.addAll(List.of("--engine", engine));
+    }
+    return args;
   }
 }

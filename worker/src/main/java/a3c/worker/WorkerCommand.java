@@ -22,7 +22,7 @@ import sun.misc.Signal;
 @Command(name = "worker", mixinStandardHelpOptions = true, sortOptions = false,
     description = "One A3C worker: plays its own copy of the game, computes gradients, pushes them to the parameter server.",
     footer = {"", "Exit codes: 0 the parameter server ended the run (or SIGTERM/SIGINT), 1 failure (e.g. server unreachable "
-        + "for longer than --retry-seconds), 2 bad usage (flags, ROM)."})
+        + "for longer than --retry-seconds), 2 bad usage (flags, ROM, an --engine this JVM or CPU cannot run)."})
 public final class WorkerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -76,6 +76,10 @@ public final class WorkerCommand implements Callable<Integer> {
       config = config();
       runner = new WorkerRunner(config);
     } catch (IllegalArgumentException | RomNotFoundException e) {
+      err.println("worker: " + e.getMessage());
+      return 2;
+    } catch (IllegalStateException e) {
+      // The java engine's kernel cannot run in this JVM or on this CPU; the message names the way out.
       err.println("worker: " + e.getMessage());
       return 2;
     }

@@ -5,8 +5,8 @@ import a3c.env.Environments;
 import a3c.learner.A3cLearner;
 import a3c.learner.Agent;
 import a3c.model.ActorCritic;
-import a3c.model.AtariActorCritic;
-import a3c.model.MlpActorCritic;
+import a3c.model.Engine;
+import a3c.model.Networks;
 import a3c.proto.StopReason;
 import a3c.rpc.Channels;
 import io.grpc.ManagedChannel;
@@ -33,7 +33,7 @@ public final class WorkerRunner implements AutoCloseable {
   public WorkerRunner(WorkerConfig config) throws IOException {
     this.env = Environments.create(config.envName(), config.romDir(), config.workerSeed(), config.maxEpisodeSteps());
     this.channel = Channels.open(config.psTarget(), config.authToken(), config.tlsCa());
-    this.model = modelFor(env);
+    this.model = modelFor(env, config.learner().engine());
     PsClient client = new PsClient(channel, config.retryFor(), config.wireDtype());
     this.session = config.sharedMemoryDir() == null ? new GrpcSession(config, model, client)
         : new SharedMemorySession(config, model, client, config.sharedMemoryDir());
@@ -41,10 +41,14 @@ public final class WorkerRunner implements AutoCloseable {
         new A3cLearner(model, config.learner()), session);
   }
 
-  /** The reference network for Atari frames, a small MLP for vector observations such as CartPole's. */
-  public static ActorCritic modelFor(Environment env) {
-    int[] shape = env.observationShape();
-    return shape.length == 3 ? new AtariActorCritic(env.actionCount()) : new MlpActorCritic(shape[0], 128, env.actionCount());
+  /** The reference network for Atari frames, a small MLP for vector observations such as CartPole's; see {@link Networks}. */
+  public static ActorCritic modelFor(Environment env, Engine engine) {
+    return Networks.create(engine, env.observationShape(), env.actionCount());
+  }
+
+  /** The engine this worker's network runs on. */
+  public Engine engine() {
+    return model.engine();
   }
 
   /** Runs until the server says stop; see {@link Worker#run}. */

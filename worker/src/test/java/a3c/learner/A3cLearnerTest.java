@@ -7,20 +7,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import a3c.model.ActorCritic;
 import a3c.model.AtariActorCritic;
+import a3c.model.DjlActorCritic;
+import a3c.model.DjlNetwork;
+import a3c.model.Engine;
 import a3c.model.MlpActorCritic;
+import a3c.model.Networks;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class A3cLearnerTest {
 
   private static final LearnerConfig UNCLIPPED = new LearnerConfig(0.9f, 0.01f, 0.5f, 1e9f, 20);
 
-  @Test
-  void gradients_mlpGradientsMatchFiniteDifferences() {
-    try (ActorCritic model = new MlpActorCritic(3, 8, 3)) {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void gradients_mlpGradientsMatchFiniteDifferences(Engine engine) {
+    try (ActorCritic model = engine == Engine.JAVA ? new MlpActorCritic(3, 8, 3) : new DjlActorCritic(DjlNetwork.mlp(3, 8), 3)) {
       A3cLearner learner = new A3cLearner(model, UNCLIPPED);
       Agent agent = new Agent(model, 5);
       Rollout rollout = learner.newRollout();
@@ -39,9 +46,10 @@ class A3cLearnerTest {
     }
   }
 
-  @Test
-  void gradients_atariGradientsMatchFiniteDifferences() {
-    try (ActorCritic model = new AtariActorCritic(4)) {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void gradients_atariGradientsMatchFiniteDifferences(Engine engine) {
+    try (ActorCritic model = Networks.create(engine, new int[] {4, 84, 84}, 4)) {
       A3cLearner learner = new A3cLearner(model, UNCLIPPED);
       Agent agent = new Agent(model, 5);
       Rollout rollout = learner.newRollout();

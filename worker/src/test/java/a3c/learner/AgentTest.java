@@ -40,7 +40,7 @@ class AgentTest {
 
   @Test
   void act_twiceWithoutRecordIsRefused() {
-    try (ActorCritic model = MlpActorCritic.cartPole()) {
+    try (ActorCritic model = new MlpActorCritic(4, 128, 2)) {
       A3cLearner learner = new A3cLearner(model, LearnerConfig.defaults());
       Agent agent = new Agent(model, 1);
       Rollout rollout = learner.newRollout();
@@ -85,7 +85,7 @@ class AgentTest {
   @Test
   void act_fullRolloutIsRefusedUntilFinished() {
     LearnerConfig config = new LearnerConfig(0.99f, 0.01f, 0.5f, 40f, 3);
-    try (ActorCritic model = MlpActorCritic.cartPole()) {
+    try (ActorCritic model = new MlpActorCritic(4, 128, 2)) {
       A3cLearner learner = new A3cLearner(model, config);
       Agent agent = new Agent(model, 1);
       Rollout rollout = learner.newRollout();

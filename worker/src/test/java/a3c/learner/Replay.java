@@ -1,10 +1,6 @@
 package a3c.learner;
 
 import a3c.model.ActorCritic;
-import a3c.model.Torch;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -77,31 +73,13 @@ final class Replay {
     return learner.gradients(rollout, agent.value(next), into);
   }
 
-  /** Returns logits, next hidden, next cell and value of one no-grad step. */
+  /** Returns logits, next hidden, next cell and value of one step from copies of {@code h} and {@code c}. */
   private static float[][] step(ActorCritic model, float[] observation, float[] h, float[] c) {
-    Torch.noGrad();
-    try (NDManager scope = model.manager().newSubManager()) {
-      ActorCritic.Output out = model.forward(
-          scope.create(observation, batchOf(1, model)), state(scope, h), state(scope, c));
-      return new float[][] {out.logits().toFloatArray(),
-          out.hidden() == null ? null : out.hidden().toFloatArray(),
-          out.cell() == null ? null : out.cell().toFloatArray(), out.values().toFloatArray()};
-    }
-  }
-
-  private static NDArray state(NDManager scope, float[]... rows) {
-    if (rows[0].length == 0) {
-      return null;
-    }
-    float[] flat = new float[rows.length * rows[0].length];
-    for (int t = 0; t < rows.length; t++) {
-      System.arraycopy(rows[t], 0, flat, t * rows[0].length, rows[0].length);
-    }
-    return scope.create(flat, new Shape(rows.length, rows[0].length));
-  }
-
-  static Shape batchOf(int batch, ActorCritic model) {
-    return new Shape(batch).addAll(new Shape(model.observationShape()));
+    float[] logits = new float[model.actionCount()];
+    float[] hidden = h.clone();
+    float[] cell = c.clone();
+    float value = model.step(observation, hidden, cell, logits);
+    return new float[][] {logits, hidden, cell, {value}};
   }
 
   /**
@@ -128,24 +106,17 @@ final class Replay {
 
   private record Outputs(float[][] logits, float[] values) {}
 
+  /** Each recorded step again, from the LSTM state the recording gave it. */
   private Outputs outputs(ActorCritic model) {
     int steps = observations.length;
-    Torch.noGrad();
-    try (NDManager scope = model.manager().newSubManager()) {
-      float[] flat = new float[steps * observations[0].length];
-      for (int t = 0; t < steps; t++) {
-        System.arraycopy(observations[t], 0, flat, t * observations[t].length, observations[t].length);
-      }
-      ActorCritic.Output out = model.forward(scope.create(flat, batchOf(steps, model)),
-          state(scope, hidden), state(scope, cell));
-      float[] logits = out.logits().toFloatArray();
-      int actionCount = model.actionCount();
-      float[][] rows = new float[steps][];
-      for (int t = 0; t < steps; t++) {
-        rows[t] = Arrays.copyOfRange(logits, t * actionCount, (t + 1) * actionCount);
-      }
-      return new Outputs(rows, out.values().toFloatArray());
+    float[][] logits = new float[steps][];
+    float[] values = new float[steps];
+    for (int t = 0; t < steps; t++) {
+      float[][] out = step(model, observations[t], hidden[t], cell[t]);
+      logits[t] = out[0];
+      values[t] = out[3][0];
     }
+    return new Outputs(logits, values);
   }
 
   private static double[] logSoftmax(float[] logits) {

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -50,91 +48,6 @@ class AtariActorCriticTest {
   }
 
   @Test
-  void forward_outputShapes() {
-    Torch.noGrad();
-    try (NDManager scope = model.manager().newSubManager()) {
-      ActorCritic.Output out = model.forward(scope.randomUniform(0, 1, new Shape(3, 4, 84, 84)),
-          scope.zeros(new Shape(3, 256)), scope.zeros(new Shape(3, 256)));
-      assertEquals(new Shape(3, 6), out.logits().getShape());
-      assertEquals(new Shape(3, 1), out.values().getShape());
-      assertEquals(new Shape(3, 256), out.hidden().getShape());
-      assertEquals(new Shape(3, 256), out.cell().getShape());
-    }
-  }
-
-  @Test
-  void forward_matchesAPlainJavaReference() {
-    Random random = new Random(7);
-    float[] observation = new float[4 * 84 * 84];
-    for (int i = 0; i < observation.length; i++) {
-      observation[i] = random.nextFloat();
-    }
-    float[] hidden = new float[256];
-    float[] cell = new float[256];
-    for (int i = 0; i < 256; i++) {
-      hidden[i] = (float) random.nextGaussian() * 0.5f;
-      cell[i] = (float) random.nextGaussian() * 0.5f;
-    }
-    List<float[]> weights = floats(model.exportWeights());
-    // Non-zero biases so that their wiring is checked too.
-    for (int p : new int[] {1, 3, 5, 8, 9, 11, 13}) {
-      for (int i = 0; i < weights.get(p).length; i++) {
-        weights.get(p)[i] = (float) random.nextGaussian() * 0.1f;
-      }
-    }
-    model.loadWeights(buffers(weights));
-    ReferenceAtariNet.Result expected =
-        ReferenceAtariNet.forward(weights, 6, observation, hidden, cell);
-    Torch.noGrad();
-    try (NDManager scope = model.manager().newSubManager()) {
-      ActorCritic.Output out = model.forward(scope.create(observation, new Shape(1, 4, 84, 84)),
-          scope.create(hidden, new Shape(1, 256)), scope.create(cell, new Shape(1, 256)));
-      assertArrayEquals(expected.logits(), out.logits().toFloatArray(), 1e-4f);
-      assertArrayEquals(expected.value(), out.values().toFloatArray(), 1e-4f);
-      assertArrayEquals(expected.hidden(), out.hidden().toFloatArray(), 1e-4f);
-      assertArrayEquals(expected.cell(), out.cell().toFloatArray(), 1e-4f);
-    }
-  }
-
-  @Test
-  void step_matchesTheReferenceAndTheTensorForwardStepAfterStep() {
-    Random random = new Random(11);
-    List<float[]> weights = randomBiases(floats(model.exportWeights()), random);
-    model.loadWeights(buffers(weights));
-    float[] hidden = new float[256];
-    float[] cell = new float[256];
-    float[] logits = new float[6];
-    float[] expectedHidden = hidden.clone();
-    float[] expectedCell = cell.clone();
-    Torch.noGrad();
-    for (int t = 0; t < 3; t++) {
-      float[] observation = randomObservation(random);
-      ReferenceAtariNet.Result expected =
-          ReferenceAtariNet.forward(weights, 6, observation, expectedHidden, expectedCell);
-      try (NDManager scope = model.manager().newSubManager()) {
-        ActorCritic.Output out = model.forward(scope.create(observation, new Shape(1, 4, 84, 84)),
-            scope.create(hidden, new Shape(1, 256)), scope.create(cell, new Shape(1, 256)));
-        float[] tensorLogits = out.logits().toFloatArray();
-        float tensorValue = out.values().getFloat(0, 0);
-        float[] tensorHidden = out.hidden().toFloatArray();
-        float[] tensorCell = out.cell().toFloatArray();
-        float value = model.step(observation, hidden, cell, logits);
-        assertArrayEquals(expected.logits(), logits, 1e-4f, "step " + t);
-        assertEquals(expected.value()[0], value, 1e-4f, "step " + t);
-        assertArrayEquals(expected.hidden(), hidden, 1e-4f, "step " + t);
-        assertArrayEquals(expected.cell(), cell, 1e-4f, "step " + t);
-        assertArrayEquals(tensorLogits, logits, 1e-5f, "step " + t);
-        assertEquals(tensorValue, value, 1e-5f, "step " + t);
-        assertArrayEquals(tensorHidden, hidden, 1e-5f, "step " + t);
-        assertArrayEquals(tensorCell, cell, 1e-5f, "step " + t);
-      }
-      expectedHidden = expected.hidden();
-      expectedCell = expected.cell();
-    }
-    assertTrue(Math.abs(hidden[0]) > 0 && Math.abs(cell[0]) > 0, "the state moved");
-  }
-
-  @Test
   void step_followsEveryChangeOfWeights() {
     Random random = new Random(12);
     float[] observation = randomObservation(random);
@@ -158,101 +71,6 @@ class AtariActorCriticTest {
   }
 
   @Test
-  void backward_matchesLibtorchAutogradOnEveryCoordinate() {
-    Random random = new Random(21);
-    model.loadWeights(buffers(randomBiases(floats(model.exportWeights()), random)));
-    Recording recording = record(random, 6);
-    assertGradientsMatchAutograd(recording, random);
-  }
-
-  @Test
-  void backward_afterNewWeights_isTheGradientOfTheNewWeights() {
-    Random random = new Random(22);
-    Recording recording = record(random, 5);
-    model.loadWeights(buffers(randomBiases(floats(model.exportWeights()), random)));
-    assertGradientsMatchAutograd(recording, random);
-  }
-
-  /** Six steps cover a partial block of four; the state is carried and reset after step 2. */
-  private record Recording(int steps, float[] observations, float[] hidden, float[] cell) {}
-
-  private Recording record(Random random, int steps) {
-    float[] observations = new float[steps * 4 * 84 * 84];
-    float[] hiddenStates = new float[steps * 256];
-    float[] cellStates = new float[steps * 256];
-    float[] hidden = new float[256];
-    float[] cell = new float[256];
-    for (int i = 0; i < 256; i++) {
-      hidden[i] = (float) random.nextGaussian() * 0.5f;
-      cell[i] = (float) random.nextGaussian() * 0.5f;
-    }
-    float[] logits = new float[6];
-    for (int t = 0; t < steps; t++) {
-      float[] observation = randomObservation(random);
-      System.arraycopy(observation, 0, observations, t * observation.length, observation.length);
-      System.arraycopy(hidden, 0, hiddenStates, t * 256, 256);
-      System.arraycopy(cell, 0, cellStates, t * 256, 256);
-      model.trainingStep(t, observation, hidden, cell, logits);
-      if (t == 2) {
-        java.util.Arrays.fill(hidden, 0f);
-        java.util.Arrays.fill(cell, 0f);
-      }
-    }
-    return new Recording(steps, observations, hiddenStates, cellStates);
-  }
-
-  private void assertGradientsMatchAutograd(Recording recording, Random random) {
-    int steps = recording.steps();
-    float[] logitGradients = new float[steps * 6];
-    float[] valueGradients = new float[steps];
-    for (int i = 0; i < logitGradients.length; i++) {
-      logitGradients[i] = (float) random.nextGaussian();
-    }
-    for (int t = 0; t < steps; t++) {
-      valueGradients[t] = (float) random.nextGaussian();
-    }
-    List<java.nio.FloatBuffer> kernel = new ArrayList<>();
-    for (ParameterSpec spec : model.parameters()) {
-      kernel.add(java.nio.FloatBuffer.allocate(spec.elementCount()));
-    }
-    double sumOfSquares = model.backward(steps, logitGradients, valueGradients, kernel);
-
-    List<float[]> autograd = new ArrayList<>();
-    try (NDManager scope = model.manager().newSubManager()) {
-      Torch.recordGrad();
-      try {
-        ActorCritic.Output out = model.forward(scope.create(recording.observations(), new Shape(steps, 4, 84, 84)),
-            scope.create(recording.hidden(), new Shape(steps, 256)), scope.create(recording.cell(), new Shape(steps, 256)));
-        Torch.backward(out.logits().mul(scope.create(logitGradients, new Shape(steps, 6))).sum()
-            .add(out.values().reshape(-1).mul(scope.create(valueGradients)).sum()));
-      } finally {
-        Torch.noGrad();
-      }
-      for (var parameter : model.parameterArrays()) {
-        autograd.add(parameter.getGradient().toFloatArray());
-        Torch.zeroGradient(parameter);
-      }
-    }
-    double expectedSum = 0;
-    for (int p = 0; p < autograd.size(); p++) {
-      float[] expected = autograd.get(p);
-      float[] actual = new float[expected.length];
-      kernel.get(p).get(0, actual);
-      float largest = 0;
-      for (float g : expected) {
-        largest = Math.max(largest, Math.abs(g));
-        expectedSum += (double) g * g;
-      }
-      String name = model.parameters().get(p).name();
-      assertTrue(largest > 0, name + " has a gradient");
-      for (int i = 0; i < expected.length; i++) {
-        assertEquals(expected[i], actual[i], 1e-4f * largest, name + "[" + i + "]");
-      }
-    }
-    assertEquals(expectedSum, sumOfSquares, 1e-4 * expectedSum);
-  }
-
-  @Test
   void constructor_withoutTheVectorApiNamesTheFlag() throws Exception {
     String javaCommand = ProcessHandle.current().info().command().orElse("java");
     Process child = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"), VectorApiProbe.class.getName())
@@ -261,6 +79,20 @@ class AtariActorCriticTest {
     assertTrue(child.waitFor(120, TimeUnit.SECONDS));
     assertEquals(3, child.exitValue(), output);
     assertTrue(output.contains("--add-modules jdk.incubator.vector"), output);
+    assertTrue(output.contains("--engine djl"), output);
+  }
+
+  @Test
+  void kernelAssumptions_parametersOutOfOrderNameTheIndex() {
+    List<ParameterSpec> swapped = new ArrayList<>(AtariActorCritic.specs(6));
+    java.util.Collections.swap(swapped, 8, 9);
+    IllegalStateException error = assertThrows(IllegalStateException.class, () -> KernelAssumptions.check(swapped));
+    assertTrue(error.getMessage().contains("lstm.bias_ih[1024] at index 8"), error.getMessage());
+    assertTrue(error.getMessage().contains("--engine djl"), error.getMessage());
+    IllegalStateException short_ = assertThrows(IllegalStateException.class,
+        () -> KernelAssumptions.check(swapped.subList(0, 12)));
+    assertTrue(short_.getMessage().contains("reads 14 parameters, the network has 12"), short_.getMessage());
+    KernelAssumptions.check(AtariActorCritic.specs(6));
   }
 
   @Test

@@ -2,57 +2,58 @@ package a3c.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
+import java.nio.FloatBuffer;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class MlpActorCriticTest {
 
   @Test
   void cartPole_shapesAndRoundTrip() {
-    try (MlpActorCritic model = MlpActorCritic.cartPole();
-        MlpActorCritic other = MlpActorCritic.cartPole()) {
+    try (MlpActorCritic model = new MlpActorCritic(4, 128, 2);
+        MlpActorCritic other = new MlpActorCritic(4, 128, 2)) {
       model.initialize(3);
       assertEquals(List.of("fc.weight", "fc.bias", "actor.weight", "actor.bias", "critic.weight",
           "critic.bias"), model.parameters().stream().map(ParameterSpec::name).toList());
       assertEquals(0, model.recurrentSize());
-      Torch.noGrad();
-      try (NDManager scope = model.manager().newSubManager()) {
-        ActorCritic.Output out = model.forward(scope.zeros(new Shape(5, 4)), null, null);
-        assertEquals(new Shape(5, 2), out.logits().getShape());
-        assertEquals(new Shape(5, 1), out.values().getShape());
-      }
       other.loadWeights(model.exportWeights());
       assertEquals(model.exportWeights(), other.exportWeights());
     }
   }
 
+  /** Two inputs, two hidden units, two actions, by hand: one unit is cut by the ReLU. */
   @Test
-  void step_matchesTheTensorForward() {
-    try (MlpActorCritic model = MlpActorCritic.cartPole()) {
-      Random random = new Random(4);
+  void stepAndBackward_matchHandComputedValues() {
+    try (MlpActorCritic model = new MlpActorCritic(2, 2, 2)) {
+      model.loadWeights(AtariActorCriticTest.buffers(List.of(
+          new float[] {1, 2, -1, -1}, new float[] {0.5f, 0}, // fc: h = relu([x0 + 2 x1 + 0.5, -x0 - x1])
+          new float[] {1, 0, 0, 1}, new float[] {0, 0.25f}, // actor: logits = (h0, h1 + 0.25)
+          new float[] {2, 3}, new float[] {-1}))); // critic: v = 2 h0 + 3 h1 - 1
       float[] logits = new float[2];
-      for (int seed = 0; seed < 3; seed++) {
-        model.initialize(seed);
-        List<float[]> weights = AtariActorCriticTest.floats(model.exportWeights());
-        for (int bias = 1; bias < weights.size(); bias += 2) {
-          for (int i = 0; i < weights.get(bias).length; i++) {
-            weights.get(bias)[i] = (float) random.nextGaussian();
-          }
-        }
-        model.loadWeights(AtariActorCriticTest.buffers(weights));
-        float[] observation = {random.nextFloat() - 0.5f, random.nextFloat() - 0.5f, random.nextFloat() - 0.5f, random.nextFloat() - 0.5f};
-        float value = model.step(observation, new float[0], new float[0], logits);
-        Torch.noGrad();
-        try (NDManager scope = model.manager().newSubManager()) {
-          ActorCritic.Output out = model.forward(scope.create(observation, new Shape(1, 4)), null, null);
-          assertArrayEquals(out.logits().toFloatArray(), logits, 1e-6f);
-          assertEquals(out.values().getFloat(0, 0), value, 1e-6f);
-        }
-      }
+      float value = model.trainingStep(0, new float[] {1, 1}, new float[0], new float[0], logits);
+      // h = (3.5, 0)
+      assertArrayEquals(new float[] {3.5f, 0.25f}, logits);
+      assertEquals(6f, value);
+      List<FloatBuffer> gradients = model.parameters().stream()
+          .map(spec -> FloatBuffer.allocate(spec.elementCount())).toList();
+      double sumOfSquares = model.backward(1, new float[] {1, 2}, new float[] {0.5f}, gradients);
+      // dh = dLogits . actor + dV * critic = (1 + 1, 2 + 1.5) = (2, 3.5); the ReLU cuts h1's.
+      assertArrayEquals(new float[] {2, 2, 0, 0}, array(gradients.get(0)));
+      assertArrayEquals(new float[] {2, 0}, array(gradients.get(1)));
+      assertArrayEquals(new float[] {3.5f, 0, 7, 0}, array(gradients.get(2)));
+      assertArrayEquals(new float[] {1, 2}, array(gradients.get(3)));
+      assertArrayEquals(new float[] {1.75f, 0}, array(gradients.get(4)));
+      assertArrayEquals(new float[] {0.5f}, array(gradients.get(5)));
+      assertEquals(4 + 4 + 4 + 3.5 * 3.5 + 49 + 1 + 4 + 1.75 * 1.75 + 0.25, sumOfSquares, 1e-6);
+      assertThrows(IllegalArgumentException.class, () -> model.backward(2, new float[4], new float[2], gradients));
     }
+  }
+
+  private static float[] array(FloatBuffer buffer) {
+    float[] values = new float[buffer.capacity()];
+    buffer.get(0, values);
+    return values;
   }
 }
