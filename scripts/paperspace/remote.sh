@@ -78,27 +78,18 @@ echo "the parameter server did not start:"; tail -5 ~/$PS_REMOTE_RUN/server.log;
 EOF
 }
 
-# worker_host_command PS_ADDRESS N NAME FIRST_INDEX: the command that starts a host's N workers
-# against the server, indexed from FIRST_INDEX so that no two workers of the run share a seed.
-# It starts the supervised worker host (`scripts/launcher --ps HOST:PORT --n-workers N`, which
-# restarts a worker that dies) where this checkout's launcher has --ps and --tls-ca; where it has
-# not, it falls back to N bare `scripts/worker` processes under nohup, unsupervised.
+# worker_host_command PS_ADDRESS N FIRST_INDEX: the command that starts a host's N workers
+# against the server as a supervised worker host (`scripts/launcher --ps`: one relay holds the
+# host's connection, workers that die are restarted), indexed from FIRST_INDEX so that no two
+# workers of the run share a seed.
 worker_host_command() {
-  local ps=$1 count=$2 name=$3 first=$4 common
+  local ps=$1 count=$2 first=$3 common
   common="$(printf ' %q' --ps "$ps" --env-name "$env_name") --rom-dir \$HOME/roms --tls-ca \$run/tls/ca.pem"
   cat <<EOF
 cd ~/$PS_REMOTE_CHECKOUT && run=~/$PS_REMOTE_RUN && export A3C_AUTH_TOKEN=\$(cat \$run/auth-token) || exit 1
-help=\$(scripts/launcher --help 2>/dev/null)
-if grep -qE -- '--ps[ =,]' <<<"\$help" && grep -q -- '--tls-ca' <<<"\$help"; then
-  grep -q -- '--first-worker-index' <<<"\$help" && first="--first-worker-index $first"
-  nohup scripts/launcher$common --n-workers $count \$first --run-dir \$run/worker-host > \$run/worker-host.log 2>&1 < /dev/null &
-  echo \$! > \$run/worker-host.pid
-else
-  for i in \$(seq $first $((first + count - 1))); do
-    nohup scripts/worker$common --worker-index \$i --worker-id $name-\$i > \$run/worker-\$i.log 2>&1 < /dev/null &
-    echo \$! >> \$run/worker.pids
-  done
-fi
+nohup scripts/launcher$common --n-workers $count --first-worker-index $first --run-dir \$run/worker-host \
+  > \$run/worker-host.log 2>&1 < /dev/null &
+echo \$! > \$run/worker-host.pid
 EOF
 }
 
@@ -156,7 +147,7 @@ start_run() {
     [[ $vcpus =~ ^[0-9]+$ ]] || { echo "paperspace: host $i reported no vCPU count" >&2; return 1; }
     workers=${workers_per_host:-$vcpus}
     [ "$i" -eq 0 ] && workers=$((workers > 1 ? workers - 1 : 1))
-    on_host "$ip" "$(worker_host_command "$private0:$port" "$workers" "$name" "$first")" || return 1
+    on_host "$ip" "$(worker_host_command "$private0:$port" "$workers" "$first")" || return 1
     state_update '.machines[$i] += {vcpus: $v, workers: $w}' --argjson i "$i" --argjson v "$vcpus" --argjson w "$workers"
     echo "host $i ($name): n_workers=$workers"
     first=$((first + workers))

@@ -91,10 +91,10 @@ run up --hosts 2 --env-name CartPole-v1 --dry-run -- --max-steps 100
 grep -q "dry-run: curl -X GET $A3C_PS_API_URL/os-templates" "$work/out" || fail "up --dry-run did not print GET /os-templates"
 grep -q "scripts/parameter-server --bind .* --max-steps 100 .*--tls-cert" "$work/out" || fail "up --dry-run did not print the server's command"
 [ "$(grep -c 'dry-run: .*no-ssh paperspace@<public IP of host [01]>: cd ~/a3c-java && run=' "$work/out")" -eq 3 ] \
-  && [ "$(grep -cE 'nohup scripts/worker --ps .* --worker-id a3c-[0-9a-f]{6}-h[01]-' "$work/out")" -eq 2 ] || fail "up --dry-run did not print both worker hosts' commands"
+  && [ "$(grep -cE 'nohup scripts/launcher --ps .* --tls-ca .* --first-worker-index [0-9]+ ' "$work/out")" -eq 2 ] || fail "up --dry-run did not print both worker hosts' commands"
 # A C7 has 12 vCPUs: 11 workers beside the server on host 0, 12 on host 1, indexed 0-10 and 11-22.
 grep -qE 'host 0 \(a3c-[0-9a-f]{6}-h0\): n_workers=11$' "$work/out" && grep -qE 'host 1 \(a3c-[0-9a-f]{6}-h1\): n_workers=12$' "$work/out" \
-  && grep -q 'for i in $(seq 11 22)' "$work/out" || fail "up --dry-run did not plan 11 workers on host 0 and 12 on host 1"
+  && grep -q -- '--n-workers 12 --first-worker-index 11 ' "$work/out" || fail "up --dry-run did not plan 11 workers on host 0 and 12 on host 1"
 [ ! -s "$work/requests" ] && [ ! -f "$work/ssh-calls" ] && [ ! -f "$A3C_PS_STATE" ] || fail "up --dry-run called the API or SSH, or wrote state"
 
 # --- A failed up (no capacity for the 2nd machine) deletes what it made, and only that. ---

@@ -25,7 +25,7 @@ class HostFitTest {
   @Test
   void moreWorkersThanCores_warnOnce_andStateTheMemoryNeed() {
     HostFit sixteenOnTwo = HostFit.of("PongNoFrameskip-v4", 16, new HostResources(List.of(0, 1), 64 * GB));
-    assertEquals(List.of("memory: 16 workers x 0.6 GB + server 0.7 GB = 10.8 GB of 64.0 GB available",
+    assertEquals(List.of("memory: 16 workers x 0.3 GB + server 0.7 GB = 6.1 GB of 64.0 GB available",
         "warning: 16 workers on 2 cores: they take turns on the cores, so each acts slower and the updates grow staler; "
             + "the run goes on"), sixteenOnTwo.notes());
     sixteenOnTwo.requireMemory();
@@ -38,8 +38,8 @@ class HostFitTest {
   @Test
   void aCountThatCannotFit_isRefused_namingTheMostThatFits() {
     HostFit tooMany = HostFit.of("PongNoFrameskip-v4", 16, new HostResources(List.of(0, 1, 2, 3), 4 * GB));
-    assertEquals("--n-workers 16 needs about 10.8 GB of memory (16 x 0.6 GB per worker + 0.7 GB for the server) but only "
-        + "4.0 GB is available (MemAvailable in /proc/meminfo): run at most 5 workers here",
+    assertEquals("--n-workers 16 needs about 6.1 GB of memory (16 x 0.3 GB per worker + 0.7 GB for the server) but only "
+        + "4.0 GB is available (MemAvailable in /proc/meminfo): run at most 9 workers here",
         assertThrows(IllegalArgumentException.class, tooMany::requireMemory).getMessage());
   }
 
