@@ -39,7 +39,7 @@ public final class FiniteValues {
   }
 
   /** Finite and within {@link #MAX_ABS_VALUE}; false for NaN, which fails every comparison. */
-  static boolean accepted(float value) {
+  public static boolean accepted(float value) {
     return Math.abs(value) <= MAX_ABS_VALUE;
   }
 
@@ -55,11 +55,16 @@ public final class FiniteValues {
       }
       for (int i = layout.offset(t); i < end; i++) {
         if (!accepted(values[i])) {
-          throw new IllegalArgumentException(what + " of tensor " + Quote.of(layout.name(t)) + " hold " + values[i]
-              + " at index " + (i - layout.offset(t)) + ": only finite values within +-" + MAX_ABS_VALUE + " are accepted");
+          throw refused(what, layout.name(t), values[i], i - layout.offset(t));
         }
       }
     }
+  }
+
+  /** The refusal of a value that is not {@link #accepted}, in the words the server and the relay both use. */
+  public static IllegalArgumentException refused(String what, String tensor, float value, int index) {
+    return new IllegalArgumentException(what + " of tensor " + Quote.of(tensor) + " hold " + value + " at index " + index
+        + ": only finite values within +-" + MAX_ABS_VALUE + " are accepted");
   }
 
   private FiniteValues() {}

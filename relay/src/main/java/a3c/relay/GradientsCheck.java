@@ -53,22 +53,24 @@ final class GradientsCheck {
     return tensors;
   }
 
-  /** Checks every value of one tensor ({@code only}) or, for null, of the whole model laid out in order. */
+  /**
+   * Checks every value of one tensor ({@code only}) or, for null, of the whole model laid out in
+   * order, by the server's rule ({@link FiniteValues#accepted}); the values are little-endian bytes
+   * here, not the server's decoded floats, hence a loop of its own.
+   */
   private static void requireFinite(FloatBuffer values, TensorLayout layout, Integer only) {
     float largest = 0f;
     for (int i = 0; i < values.limit(); i++) {
       // A max reduction, which C2 vectorises; NaN survives Math.max.
       largest = Math.max(largest, Math.abs(values.get(i)));
     }
-    if (Math.abs(largest) <= FiniteValues.MAX_ABS_VALUE) {
+    if (FiniteValues.accepted(largest)) {
       return;
     }
     for (int i = 0; i < values.limit(); i++) {
-      if (!(Math.abs(values.get(i)) <= FiniteValues.MAX_ABS_VALUE)) {
+      if (!FiniteValues.accepted(values.get(i))) {
         int t = only != null ? only : tensorAt(layout, i);
-        int index = only != null ? i : i - layout.offset(t);
-        throw new IllegalArgumentException("gradients of tensor '" + layout.name(t) + "' hold " + values.get(i) + " at index "
-            + index + ": only finite values within +-" + FiniteValues.MAX_ABS_VALUE + " are accepted");
+        throw FiniteValues.refused("gradients", layout.name(t), values.get(i), only != null ? i : i - layout.offset(t));
       }
     }
   }
