@@ -4,12 +4,10 @@ import a3c.checkpoint.CheckpointException;
 import a3c.checkpoint.CheckpointFolder;
 import a3c.env.atari.RomNotFoundException;
 import a3c.env.atari.Roms;
-import a3c.optim.OptimizerConfig;
-import a3c.optim.OptimizerKind;
 import a3c.proto.GetStatusResponse;
 import a3c.ps.ParameterServer;
-import a3c.ps.StopMeasure;
-import a3c.ps.ServerConfig;
+import a3c.ps.ServerEndpoint;
+import a3c.ps.ServerOptions;
 import a3c.supervise.JvmCache;
 import a3c.worker.LearnerOptions;
 import java.io.IOException;
@@ -42,9 +40,6 @@ public final class LauncherCommand implements Callable<Integer> {
 
   private final HostResources host;
 
-  @Option(names = "--lr", description = "learning rate (default: ${DEFAULT-VALUE})")
-  double lr = 0.0001;
-
   @Mixin LearnerOptions learner = new LearnerOptions();
 
   @Option(names = "--n-workers", description = "how many worker JVMs to run here; 0 for remote workers only; more than "
@@ -56,9 +51,6 @@ public final class LauncherCommand implements Callable<Integer> {
       + "with taskset; where there is no taskset the workers run unpinned, with a warning")
   boolean cpuAffinity;
 
-  @Option(names = "--applier-threads", description = "threads the parameter server applies each update with, each over "
-      + "its own slice of the model (default: " + ServerConfig.APPLIER_THREADS_RULE + ")")
-  Integer applierThreads;
   @Option(names = "--ps", paramLabel = "HOST:PORT", description = "run a worker host for the parameter server there: "
       + "no server here, the workers reach it through one relay")
   String ps;
@@ -80,26 +72,11 @@ public final class LauncherCommand implements Callable<Integer> {
   @Option(names = "--env-name", description = "CartPole-v1 or any <Game>NoFrameskip-v4 (default: ${DEFAULT-VALUE})")
   String envName = "PongNoFrameskip-v4";
 
-  @Option(names = "--opt", description = "optimizer: adam or rmsprop (default: ${DEFAULT-VALUE})")
-  String opt = "adam";
-
   @Option(names = "--rom-dir", description = "folder with Atari ROMs such as pong.bin (default: $A3C_ROM_DIR)")
   Path romDir;
 
   @Option(names = "--run-dir", description = "where logs and checkpoints go (default: runs/<env>-<timestamp>)")
   Path runDir;
-
-  @Option(names = "--target-score", description = "stop when the stop measure reaches this "
-      + "(default: 18 Pong, 60 Breakout, 475 CartPole-v1)")
-  Double targetScore;
-
-  @Option(names = "--stop-measure", paramLabel = "episodes|rounds", description = "the mean the target is compared with: "
-      + "episodes (the last 100 episodes) or rounds (the reference's: the last 100 round averages, a round being one "
-      + "episode from every worker) (default: ${DEFAULT-VALUE})")
-  String stopMeasure = StopMeasure.EPISODES.flag();
-
-  @Option(names = "--max-steps", description = "stop at this many global agent steps; 0 for no limit (default: ${DEFAULT-VALUE})")
-  long maxSteps;
 
   @Option(names = "--max-seconds", description = "stop after this much wall-clock time")
   Double maxSeconds;
@@ -107,17 +84,9 @@ public final class LauncherCommand implements Callable<Integer> {
   @Option(names = "--resume", paramLabel = "FILE|DIR", description = "start from this checkpoint (file, or newest in a folder)")
   Path resume;
 
-  @Option(names = "--port", description = "parameter-server port; 0 picks a free one (default: ${DEFAULT-VALUE})")
-  int port = 50051;
+  @Mixin ServerEndpoint endpoint = new ServerEndpoint();
 
-  @Option(names = "--bind", description = "parameter-server address; 0.0.0.0 to let remote workers join (default: ${DEFAULT-VALUE})")
-  String bind = "127.0.0.1";
-
-  @Option(names = "--auth-token", defaultValue = "${env:A3C_AUTH_TOKEN}", description = "shared secret for every call (default: $A3C_AUTH_TOKEN)")
-  String authToken;
-
-  @Option(names = "--checkpoint-every", paramLabel = "SECONDS", description = "seconds between checkpoints (default: ${DEFAULT-VALUE})")
-  double checkpointEvery = 60;
+  @Mixin ServerOptions server = new ServerOptions();
 
   @Option(names = "--worker-restarts", description = "restarts allowed per worker (default: ${DEFAULT-VALUE})")
   int workerRestarts = 5;
@@ -220,7 +189,7 @@ public final class LauncherCommand implements Callable<Integer> {
     try {
       Path dir = runDir != null ? runDir : Path.of("runs", "host-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
       host = new WorkerHost(WorkerHostConfig.of(ps, nWorkers == null ? Runtime.getRuntime().availableProcessors() : nWorkers,
-          firstWorkerIndex, dir, authToken, tlsCa, envName, romDir, learner.args(), workerRestarts, progressEvery,
+          firstWorkerIndex, dir, endpoint.authToken(), tlsCa, envName, romDir, learner.args(), workerRestarts, progressEvery,
           retrySeconds, wireDtype), out);
     } catch (IllegalArgumentException | RomNotFoundException e) {
       spec.commandLine().getErr().println("launcher: " + e.getMessage());
@@ -306,21 +275,15 @@ public final class LauncherCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--wire-dtype is for a worker host (--ps): this run's workers share memory with "
           + "the server, and each remote worker or host picks its own (the server answers in the dtype asked)");
     }
-    OptimizerConfig.defaults(OptimizerKind.parse(opt), lr);
+    server.check();
     List<String> learnerArgs = learner.args();
     if (testGames < 0) {
       throw new IllegalArgumentException("--test-games must be >= 0, got " + testGames);
     }
-    if (!(checkpointEvery > 0) || !(progressEvery > 0) || !(hangSeconds > 0)) {
-      throw new IllegalArgumentException("--checkpoint-every, --progress-every and --hang-seconds must be positive");
+    if (!(progressEvery > 0) || !(hangSeconds > 0)) {
+      throw new IllegalArgumentException("--progress-every and --hang-seconds must be positive");
     }
-    if (maxSteps < 0) {
-      throw new IllegalArgumentException("--max-steps must be >= 0 (0 for no limit), got " + maxSteps);
-    }
-    if (targetScore != null && targetScore.isNaN()) {
-      throw new IllegalArgumentException("--target-score must be a number, got NaN");
-    }
-    StopMeasure.parse(stopMeasure);
+    String authToken = endpoint.authToken();
     if (authToken != null && authToken.isBlank()) {
       throw new IllegalArgumentException("--auth-token must not be blank: pass a secret, or neither --auth-token nor "
           + "$A3C_AUTH_TOKEN for none");
@@ -345,20 +308,12 @@ public final class LauncherCommand implements Callable<Integer> {
       throw new IllegalArgumentException(earlier + " already holds an earlier run's checkpoints: continue it with --resume "
           + earlier + ", or start afresh with another --run-dir");
     }
+    String bind = endpoint.bind();
     BindAddress address = BindAddress.of(bind);
-    int psPort = address.freePort(port);
-    List<String> psArgs = new ArrayList<>(List.of("--env-name", envName, "--opt", opt, "--lr", Double.toString(lr),
-        "--max-steps", Long.toString(maxSteps), "--checkpoint-every", Double.toString(checkpointEvery)));
-    if (resume == null || spec.commandLine().getParseResult().hasMatchedOption("--stop-measure")) {
-      // A resumed run keeps its checkpoint's measure unless told otherwise, as the server resolves it.
-      psArgs.addAll(List.of("--stop-measure", stopMeasure));
-    }
-    if (targetScore != null) {
-      psArgs.addAll(List.of("--target-score", Double.toString(targetScore)));
-    }
-    if (applierThreads != null) {
-      psArgs.addAll(List.of("--applier-threads", Integer.toString(ServerConfig.requireApplierThreads(applierThreads))));
-    }
+    int psPort = address.freePort(endpoint.port());
+    // Only the flags given: the server resolves the rest, a resumed run's from its checkpoint.
+    List<String> psArgs = new ArrayList<>(List.of("--env-name", envName));
+    psArgs.addAll(server.given(spec.commandLine().getParseResult()));
     List<String> workerArgs = new ArrayList<>(List.of("--env-name", envName));
     workerArgs.addAll(learnerArgs);
     if (romDir != null) {

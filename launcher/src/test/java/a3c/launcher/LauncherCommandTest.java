@@ -71,13 +71,24 @@ class LauncherCommandTest {
   }
 
   @Test
-  void stopMeasure_isPassedToTheServer_episodesByDefault_andABadOneStopsTheLaunch() {
-    List<String> byDefault = serverArgs("--env-name", "CartPole-v1", "--port", "0");
-    assertEquals("episodes", byDefault.get(byDefault.indexOf("--stop-measure") + 1), byDefault.toString());
-    List<String> rounds = serverArgs("--env-name", "CartPole-v1", "--port", "0", "--stop-measure", "rounds");
-    assertEquals("rounds", rounds.get(rounds.indexOf("--stop-measure") + 1), rounds.toString());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> serverArgs("--env-name", "CartPole-v1", "--port", "0", "--stop-measure", "mean"));
-    assertEquals("--stop-measure must be one of episodes, rounds, got 'mean'", e.getMessage());
+  void server_getsOnlyTheServerFlagsGiven_asGiven_soThatAResumedRunKeepsItsCheckpointsValues() {
+    assertEquals(List.of("--env-name", "CartPole-v1"), serverArgs("--env-name", "CartPole-v1", "--port", "0"));
+    assertEquals(List.of("--env-name", "CartPole-v1", "--opt", "rmsprop", "--lr", "0.001", "--stop-measure", "rounds",
+            "--max-steps", "5000", "--applier-threads", "2"),
+        serverArgs("--env-name", "CartPole-v1", "--port", "0", "--applier-threads", "2", "--lr", "0.001", "--max-steps", "5000",
+            "--stop-measure", "rounds", "--opt", "rmsprop", "--gamma", "0.9"));
+  }
+
+  @Test
+  void badServerFlag_stopsTheLaunch_withTheFlagsName() {
+    String[][] cases = {{"--stop-measure", "mean"}, {"--checkpoint-every", "0"}, {"--keep-checkpoints", "0"},
+        {"--max-message-mb", "4096"}, {"--linger-seconds", "-1"}};
+    String[] expected = {"--stop-measure must be one of episodes, rounds, got 'mean'", "--checkpoint-every must be positive, got 0.0",
+        "--keep-checkpoints must be >= 1, got 0", "--max-message-mb must be in 1..2047, got 4096", "--linger-seconds must be >= 0, got -1.0"};
+    for (int i = 0; i < cases.length; i++) {
+      String[] args = {"--env-name", "CartPole-v1", "--port", "0", cases[i][0], cases[i][1]};
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> serverArgs(args));
+      assertEquals(expected[i], e.getMessage());
+    }
   }
 }

@@ -96,7 +96,7 @@ class ParameterServerProcessTest {
         {"--applier-threads", "0"}};
     String[] expected = {
         "unknown optimizer 'sgd': expected one of [adam, rmsprop]", "lr must be in (0.0, 1.0], got -1.0",
-        "checkpoint " + corrupt + " is truncated", "port must be in 0..65535, got 70000", "must keep at least 1 checkpoint, got 0",
+        "checkpoint " + corrupt + " is truncated", "port must be in 0..65535, got 70000", "--keep-checkpoints must be >= 1, got 0",
         rmsprop + " holds rmsprop state; resume it without --opt or with --opt rmsprop",
         "checkpoint " + future + " has format version 2; this build reads version 1",
         "--stop-measure must be one of episodes, rounds, got 'median'", "--applier-threads must be in 1..256, got 0"};
