@@ -26,9 +26,14 @@ import java.util.Locale;
  * The reference's test phase: a trained network plays whole games greedily (the most probable
  * action at every step), each game's raw score and length are printed, and Atari games are saved
  * as animated GIFs of the emulator's screens ({@code test-game-N.gif}, one frame per agent step).
+ * As in the reference, a game whose last {@value #STUCK_ACTIONS} actions were all the same ends
+ * there ({@code stuck=true}): a greedy policy can lock into one action, and in a game that waits
+ * for the player (Breakout's serve) it would never end.
  */
 final class TestGames {
   private static final int GIF_FPS = 30;
+  /** The reference's {@code deque(maxlen=1000)} of the last actions, all equal: the game ends. */
+  static final int STUCK_ACTIONS = 1000;
 
   private TestGames() {}
 
@@ -61,7 +66,9 @@ final class TestGames {
           double score = 0;
           long length = 0;
           long flips = 0;
+          SameActionRun run = new SameActionRun(STUCK_ACTIONS);
           boolean done = false;
+          boolean stuck = false;
           while (!done) {
             if (recorder != null) {
               screens.copyRgbFrame(rgb);
@@ -74,14 +81,34 @@ final class TestGames {
             StepResult step = env.step(action, observation);
             score += step.reward();
             length++;
-            done = step.done();
+            stuck = run.add(action);
+            done = step.done() || stuck;
           }
-          out.printf(Locale.ROOT, "test-game %d env=%s score=%.1f length=%d%s%s%n", game, envName, score, length,
+          out.printf(Locale.ROOT, "test-game %d env=%s score=%.1f length=%d%s%s%s%n", game, envName, score, length,
+              stuck ? " stuck=true" : "",
               directions == null ? "" : String.format(Locale.ROOT, " direction_flips_pct=%.1f", 100.0 * flips / length),
               gif == null ? "" : " gif=" + gif);
           out.flush();
         }
       }
+    }
+  }
+
+  /** Counts how many times in a row the same action came, up to a limit. */
+  static final class SameActionRun {
+    private final int limit;
+    private int last = -1;
+    private int length;
+
+    SameActionRun(int limit) {
+      this.limit = limit;
+    }
+
+    /** Adds the next action; true once the last {@code limit} actions were all this one. */
+    boolean add(int action) {
+      length = action == last ? length + 1 : 1;
+      last = action;
+      return length >= limit;
     }
   }
 

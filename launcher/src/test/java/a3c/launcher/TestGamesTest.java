@@ -2,6 +2,8 @@ package a3c.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -26,5 +28,19 @@ class TestGamesTest {
     assertEquals(1, TestGames.mostProbableDirection(directions, clear));
     float[] stay = {0.3f, 0.3f, 0.15f, 0.1f, 0.1f, 0.05f};
     assertEquals(0, TestGames.mostProbableDirection(directions, stay));
+  }
+
+  @Test
+  void sameActionRun_endsAGame_onlyAfterTheLimitOfOneActionInARow() {
+    TestGames.SameActionRun run = new TestGames.SameActionRun(TestGames.STUCK_ACTIONS);
+    for (int i = 1; i < TestGames.STUCK_ACTIONS; i++) {
+      assertFalse(run.add(3), "after " + i);
+    }
+    // Another action restarts the count.
+    assertFalse(run.add(2));
+    for (int i = 1; i < TestGames.STUCK_ACTIONS; i++) {
+      assertFalse(run.add(3), "after " + i);
+    }
+    assertTrue(run.add(3));
   }
 }
