@@ -1,9 +1,9 @@
 package a3c.bench;
 
 import a3c.launcher.LauncherCommand;
+import a3c.net.Channels;
 import a3c.proto.GetStatusRequest;
 import a3c.proto.GetStatusResponse;
-import a3c.rpc.Channels;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.supervise.ChildSpec;
 import io.grpc.ManagedChannel;

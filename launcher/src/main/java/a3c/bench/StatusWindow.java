@@ -1,8 +1,8 @@
 package a3c.bench;
 
+import a3c.net.Channels;
 import a3c.proto.GetStatusRequest;
 import a3c.proto.GetStatusResponse;
-import a3c.rpc.Channels;
 import a3c.rpc.ParameterServerGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;

@@ -1,10 +1,10 @@
 package a3c.launcher;
 
+import a3c.net.Channels;
 import a3c.proto.GetStatusRequest;
 import a3c.proto.GetStatusResponse;
 import a3c.proto.StopReason;
 import a3c.relay.RelayCommand;
-import a3c.rpc.Channels;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.supervise.ChildSpec;
 import a3c.supervise.RestartPolicy;

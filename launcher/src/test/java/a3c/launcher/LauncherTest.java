@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import a3c.checkpoint.CheckpointFolder;
 import a3c.machine.Machine;
+import a3c.net.Channels;
 import a3c.proto.GetStatusRequest;
 import a3c.proto.GetStatusResponse;
 import a3c.proto.WorkerStatus;
-import a3c.rpc.Channels;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.testing.ChildJvm;
 import a3c.env.atari.TestRoms;

@@ -1,6 +1,6 @@
 package a3c.ps;
 
-import a3c.rpc.Channels;
+import a3c.net.Channels;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;

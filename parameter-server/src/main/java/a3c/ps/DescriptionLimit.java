@@ -9,7 +9,7 @@ import io.grpc.Status;
 
 /**
  * Cuts any status description to {@link #MAX_CHARS}. Refusals quote what they refuse briefly
- * already ({@link a3c.rpc.Quote}); this is the net under them, because a description travels in
+ * already ({@link a3c.input.Quote}); this is the net under them, because a description travels in
  * the trailers, and trailers past the client's limit leave it waiting for a deadline instead.
  */
 final class DescriptionLimit implements ServerInterceptor {

@@ -1,6 +1,8 @@
 package a3c.ps;
 
 import a3c.files.WriteFailures;
+import a3c.input.Quote;
+import a3c.input.WorkerIds;
 import a3c.optim.OptimizerConfig;
 import a3c.proto.DType;
 import a3c.proto.EpisodeRecord;
@@ -19,9 +21,7 @@ import a3c.proto.ReportEpisodeRequest;
 import a3c.proto.ReportEpisodeResponse;
 import a3c.proto.StopReason;
 import a3c.rpc.ParameterServerGrpc;
-import a3c.rpc.Quote;
 import a3c.rpc.WireDtypes;
-import a3c.rpc.WorkerIds;
 import a3c.store.Gradients;
 import a3c.store.ParameterStore;
 import a3c.store.Snapshot;

@@ -1,6 +1,7 @@
 package a3c.ps;
 
 import a3c.machine.Machine;
+import a3c.net.Channels;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
 import a3c.proto.DType;
@@ -9,7 +10,6 @@ import a3c.proto.PushGradientsRequest;
 import a3c.proto.PushGradientsResponse;
 import a3c.proto.RegisterRequest;
 import a3c.proto.Tensor;
-import a3c.rpc.Channels;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.rpc.Tensors;
 import a3c.store.ServerTime;

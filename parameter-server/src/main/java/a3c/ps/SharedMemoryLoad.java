@@ -1,9 +1,9 @@
 package a3c.ps;
 
+import a3c.net.Channels;
 import a3c.proto.PushGradientsRequest;
 import a3c.proto.PushGradientsResponse;
 import a3c.proto.Tensor;
-import a3c.rpc.Channels;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.shm.SharedGradients;
 import io.grpc.ManagedChannel;

@@ -1,6 +1,6 @@
 package a3c.ps;
 
-import a3c.rpc.Quote;
+import a3c.input.Quote;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;

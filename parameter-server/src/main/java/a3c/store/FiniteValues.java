@@ -1,6 +1,6 @@
 package a3c.store;
 
-import a3c.rpc.Quote;
+import a3c.input.Quote;
 
 /**
  * The values the store accepts, in weights and gradients: finite, and no larger in magnitude than

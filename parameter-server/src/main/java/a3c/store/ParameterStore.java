@@ -1,10 +1,10 @@
 package a3c.store;
 
+import a3c.input.Quote;
 import a3c.optim.Optimizer;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.ParallelStep;
 import a3c.proto.Tensor;
-import a3c.rpc.Quote;
 import a3c.rpc.Tensors;
 import a3c.shm.SharedWeights;
 import com.google.protobuf.UnsafeByteOperations;

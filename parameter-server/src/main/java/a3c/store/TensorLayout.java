@@ -1,8 +1,8 @@
 package a3c.store;
 
+import a3c.input.Quote;
 import a3c.proto.Tensor;
 import a3c.proto.TensorSpec;
-import a3c.rpc.Quote;
 import a3c.rpc.Tensors;
 import java.util.HashMap;
 import java.util.List;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import a3c.checkpoint.CheckpointFolder;
+import a3c.net.Channels;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
 import a3c.proto.Checkpoint;
@@ -24,7 +25,6 @@ import a3c.proto.ReportEpisodeRequest;
 import a3c.proto.ReportEpisodeResponse;
 import a3c.proto.StopReason;
 import a3c.proto.Tensor;
-import a3c.rpc.Channels;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.rpc.Tensors;
 import a3c.shm.SharedGradients;

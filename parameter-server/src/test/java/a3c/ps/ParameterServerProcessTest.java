@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import a3c.checkpoint.CheckpointFile;
 import a3c.checkpoint.CheckpointFolder;
+import a3c.net.Channels;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
 import a3c.proto.GetStatusRequest;
 import a3c.proto.PushGradientsRequest;
 import a3c.proto.StopReason;
-import a3c.rpc.Channels;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.testing.ChildJvm;
 import a3c.testing.TestModels;

@@ -1,2 +1,2 @@
-/** The ParameterServer gRPC service: method descriptors, service binding and client stubs. */
+/** The ParameterServer gRPC service and its codec: method descriptors, marshallers, tensors as bytes, wire dtypes. */
 package a3c.rpc;

@@ -1,7 +1,7 @@
 package a3c.relay;
 
+import a3c.net.Channels;
 import a3c.proto.DType;
-import a3c.rpc.Channels;
 import a3c.rpc.ParameterServerGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;

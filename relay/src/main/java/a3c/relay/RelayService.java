@@ -1,5 +1,6 @@
 package a3c.relay;
 
+import a3c.input.WorkerIds;
 import a3c.proto.DType;
 import a3c.proto.GetStatusRequest;
 import a3c.proto.GetStatusResponse;
@@ -16,7 +17,6 @@ import a3c.proto.ReportEpisodeResponse;
 import a3c.proto.Tensor;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.rpc.WireDtypes;
-import a3c.rpc.WorkerIds;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import a3c.net.Channels;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
 import a3c.proto.DType;
@@ -16,7 +17,6 @@ import a3c.proto.RegisterRequest;
 import a3c.proto.Tensor;
 import a3c.ps.ParameterServer;
 import a3c.ps.ServerConfig;
-import a3c.rpc.Channels;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.rpc.Tensors;
 import a3c.shm.SharedGradients;

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * The worker's side of the ParameterServer service: deadlines on every call, and retries with
  * exponential backoff while the server is unreachable, for as long as configured. Unreachable is
  * UNAVAILABLE, and for calls that may be repeated also DEADLINE_EXCEEDED: a call to a host that died
- * can hang until then, when no keepalive (see {@link a3c.rpc.Channels}) has failed its connection
+ * can hang until then, when no keepalive (see {@link a3c.net.Channels}) has failed its connection
  * first. Any other error is not retried: it means the request itself is wrong. {@link #stop()} ends
  * the waiting: no call is retried after it.
  */

@@ -1,8 +1,8 @@
 package a3c.worker;
 
+import a3c.input.WorkerIds;
 import a3c.learner.LearnerConfig;
 import a3c.proto.DType;
-import a3c.rpc.WorkerIds;
 import java.nio.file.Path;
 import java.time.Duration;
 

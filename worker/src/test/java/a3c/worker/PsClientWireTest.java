@@ -2,6 +2,7 @@ package a3c.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import a3c.net.Channels;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
 import a3c.proto.DType;
@@ -12,7 +13,6 @@ import a3c.proto.PushGradientsResponse;
 import a3c.proto.RegisterRequest;
 import a3c.ps.ParameterServer;
 import a3c.ps.ServerConfig;
-import a3c.rpc.Channels;
 import a3c.rpc.Tensors;
 import a3c.testing.TestModels;
 import io.grpc.ManagedChannel;

@@ -1,7 +1,7 @@
 package a3c.shm;
 
-import a3c.rpc.Quote;
-import a3c.rpc.WorkerIds;
+import a3c.input.Quote;
+import a3c.input.WorkerIds;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

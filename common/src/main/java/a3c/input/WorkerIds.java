@@ -1,4 +1,4 @@
-package a3c.rpc;
+package a3c.input;
 
 import java.util.regex.Pattern;
 

@@ -1,4 +1,4 @@
-package a3c.rpc;
+package a3c.net;
 
 import io.grpc.CallOptions;
 import io.grpc.Channel;
