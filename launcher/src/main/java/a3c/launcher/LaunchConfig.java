@@ -24,11 +24,12 @@ import java.util.List;
  * @param affinity how worker JVMs are pinned to cores ({@link CpuAffinity#NONE}: not at all)
  * @param hangTimeout how long a child may show no sign of life before it is killed as hung and restarted
  * @param engine the network engine of the workers and the test games; null for the network's default
+ * @param testPolicy how the test games act
  */
 public record LaunchConfig(String envName, int workers, Path runDir, String bind, int port, String psTarget,
     String authToken, List<String> psArgs, List<String> workerArgs, Duration maxRuntime, Path resume,
     GetStatusResponse resumedFrom, int workerRestarts, int psRestarts, Duration progressEvery, boolean sharedMemory,
-    Path romDir, int testGames, Path jvmCache, CpuAffinity affinity, Duration hangTimeout, Engine engine) {
+    Path romDir, int testGames, Path jvmCache, CpuAffinity affinity, Duration hangTimeout, Engine engine, TestPolicy testPolicy) {
   public LaunchConfig {
     if (workers < 0) {
       throw new IllegalArgumentException("--n-workers must be >= 0, got " + workers);

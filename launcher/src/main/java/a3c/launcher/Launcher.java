@@ -198,7 +198,7 @@ public final class Launcher {
       CheckpointFolder.Loaded trained = CheckpointFolder.load(config.checkpointDir());
       say("test phase: " + config.testGames() + " greedy games with " + trained.file());
       TestGames.play(config.envName(), config.romDir(), trained.checkpoint(), config.testGames(), 0, config.runDir(), console,
-          config.engine());
+          config.engine(), config.testPolicy());
     }
     if (jvmCache != null) {
       // After the summary: the first run of a build pays these seconds once, outside its own figures.

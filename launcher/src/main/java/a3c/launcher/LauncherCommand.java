@@ -128,6 +128,11 @@ public final class LauncherCommand implements Callable<Integer> {
   @Option(names = "--test-games", description = "greedy games played with --use-trained and after reaching the target (default: ${DEFAULT-VALUE})")
   int testGames = 3;
 
+  @Option(names = "--test-policy", paramLabel = "greedy|direction|sample", description = "how the test games act: greedy "
+      + "(the reference's: the most probable action), direction (the most probable joystick direction, an action and its "
+      + "FIRE twin added together, then its most probable action) or sample (the stochastic policy) (default: ${DEFAULT-VALUE})")
+  String testPolicy = TestPolicy.GREEDY.flag();
+
   public LauncherCommand() {
     this(HostResources.current());
   }
@@ -217,7 +222,7 @@ public final class LauncherCommand implements Callable<Integer> {
       CheckpointFolder.Loaded trained = checkpointOfThisEnv(trainedModel());
       out.println("playing " + testGames + " greedy games of " + envName + " with " + trained.file());
       TestGames.play(envName, romDir, trained.checkpoint(), testGames, learner.seed(), gifFolder(trained.file()), out,
-          learner.learnerConfig().engine());
+          learner.learnerConfig().engine(), TestPolicy.parse(testPolicy));
       return 0;
     } catch (IOException e) {
       spec.commandLine().getErr().println("launcher: cannot write the test games' GIFs: " + e.getMessage());
@@ -280,6 +285,7 @@ public final class LauncherCommand implements Callable<Integer> {
     if (testGames < 0) {
       throw new IllegalArgumentException("--test-games must be >= 0, got " + testGames);
     }
+    TestPolicy policy = TestPolicy.parse(testPolicy);
     if (!(progressEvery > 0) || !(hangSeconds > 0)) {
       throw new IllegalArgumentException("--progress-every and --hang-seconds must be positive");
     }
@@ -325,6 +331,6 @@ public final class LauncherCommand implements Callable<Integer> {
         Duration.ofMillis((long) (progressEvery * 1000)), sharedMemory, romDir == null ? null : romDir.toAbsolutePath(), testGames,
         noJvmCache ? null : (jvmCache != null ? jvmCache : JvmCache.defaultDirectory()).toAbsolutePath(),
         cpuAffinity ? CpuAffinity.find(System.getenv("PATH"), host.cpus()) : CpuAffinity.NONE,
-        Duration.ofMillis((long) (hangSeconds * 1000)), learner.learnerConfig().engine());
+        Duration.ofMillis((long) (hangSeconds * 1000)), learner.learnerConfig().engine(), policy);
   }
 }

@@ -19,8 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The reference's test phase: a trained network plays whole games greedily (the most probable
@@ -43,7 +45,7 @@ final class TestGames {
    * @throws IllegalArgumentException when the checkpoint's model does not fit the env's network
    */
   static void play(String envName, Path romDir, Checkpoint checkpoint, int games, long seed, Path gifDir,
-      PrintWriter out, Engine engine) throws IOException {
+      PrintWriter out, Engine engine, TestPolicy policy) throws IOException {
     try (Environment env = Environments.create(envName, romDir, seed, 0);
         ActorCritic model = WorkerRunner.modelFor(env, engine)) {
       Agent agent = new Agent(model, seed);
@@ -67,6 +69,7 @@ final class TestGames {
           long length = 0;
           long flips = 0;
           SameActionRun run = new SameActionRun(STUCK_ACTIONS);
+          PointLengths points = new PointLengths();
           boolean done = false;
           boolean stuck = false;
           while (!done) {
@@ -74,23 +77,75 @@ final class TestGames {
               screens.copyRgbFrame(rgb);
               recorder.addFrame(rgb);
             }
-            int action = agent.greedyAction(observation, probabilities);
+            int action = switch (policy) {
+              case GREEDY -> agent.greedyAction(observation, probabilities);
+              case SAMPLE -> agent.sampledAction(observation, probabilities);
+              case DIRECTION -> {
+                agent.greedyAction(observation, probabilities);
+                yield directions == null ? argmax(probabilities, null, 0)
+                    : argmax(probabilities, directions, mostProbableDirection(directions, probabilities));
+              }
+            };
             if (directions != null && directions[action] != mostProbableDirection(directions, probabilities)) {
               flips++;
             }
             StepResult step = env.step(action, observation);
             score += step.reward();
             length++;
+            points.step(step.reward());
             stuck = run.add(action);
             done = step.done() || stuck;
           }
-          out.printf(Locale.ROOT, "test-game %d env=%s score=%.1f length=%d%s%s%s%n", game, envName, score, length,
-              stuck ? " stuck=true" : "",
+          out.printf(Locale.ROOT, "test-game %d env=%s score=%.1f length=%d%s%s%s%s%n", game, envName, score, length,
+              policy == TestPolicy.GREEDY ? "" : " policy=" + policy.flag(), stuck ? " stuck=true" : "",
+              points.count() == 0 ? "" : String.format(Locale.ROOT, " points=%d repeated_points=%d", points.count(), points.repeated()),
               directions == null ? "" : String.format(Locale.ROOT, " direction_flips_pct=%.1f", 100.0 * flips / length),
               gif == null ? "" : " gif=" + gif);
           out.flush();
         }
       }
+    }
+  }
+
+  /** The most probable action, among those of {@code direction} when {@code directions} is not null. */
+  static int argmax(float[] probabilities, int[] directions, int direction) {
+    int best = -1;
+    for (int a = 0; a < probabilities.length; a++) {
+      if ((directions == null || directions[a] == direction) && (best < 0 || probabilities[a] > probabilities[best])) {
+        best = a;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * The points of a game (steps with a reward) and how many of them repeated an earlier one exactly:
+   * the same sign after the same number of agent steps since the point before. A deterministic game
+   * played greedily can fall into a loop, the same rally won or lost again and again; this counts it.
+   */
+  static final class PointLengths {
+    private final Set<Long> seen = new HashSet<>();
+    private long sincePoint;
+    private int count;
+    private int repeated;
+
+    void step(double reward) {
+      sincePoint++;
+      if (reward != 0) {
+        count++;
+        if (!seen.add(reward > 0 ? sincePoint : -sincePoint)) {
+          repeated++;
+        }
+        sincePoint = 0;
+      }
+    }
+
+    int count() {
+      return count;
+    }
+
+    int repeated() {
+      return repeated;
     }
   }
 

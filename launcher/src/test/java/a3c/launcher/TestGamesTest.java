@@ -3,6 +3,7 @@ package a3c.launcher;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -42,5 +43,40 @@ class TestGamesTest {
       assertFalse(run.add(3), "after " + i);
     }
     assertTrue(run.add(3));
+  }
+
+  @Test
+  void directionPolicy_takesTheMostProbableActionOfTheMostProbableDirection() {
+    int[] directions = TestGames.directions(PONG);
+    float[] split = {0.35f, 0.05f, 0.3f, 0f, 0.3f, 0f};
+    assertEquals(0, TestGames.argmax(split, null, 0));
+    int direction = TestGames.mostProbableDirection(directions, split);
+    assertEquals(2, TestGames.argmax(split, directions, direction));
+    float[] fireTwinAhead = {0.35f, 0.05f, 0.2f, 0f, 0.4f, 0f};
+    assertEquals(4, TestGames.argmax(fireTwinAhead, directions, TestGames.mostProbableDirection(directions, fireTwinAhead)));
+  }
+
+  @Test
+  void pointLengths_countPointsAndTheRepeatsOfAnEarlierOne() {
+    TestGames.PointLengths points = new TestGames.PointLengths();
+    int[][] rallies = {{50, -1}, {80, 1}, {50, -1}, {50, 1}, {50, -1}, {51, -1}};
+    for (int[] rally : rallies) {
+      for (int step = 1; step < rally[0]; step++) {
+        points.step(0);
+      }
+      points.step(rally[1]);
+    }
+    assertEquals(6, points.count());
+    // The third and fifth points lose after 50 steps again; the fourth wins after 50, a first.
+    assertEquals(2, points.repeated());
+  }
+
+  @Test
+  void testPolicy_parsesItsFlags_andRefusesOthers() {
+    assertEquals(TestPolicy.GREEDY, TestPolicy.parse("greedy"));
+    assertEquals(TestPolicy.SAMPLE, TestPolicy.parse("sample"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TestPolicy.parse("argmax"));
+    assertEquals("--test-policy must be one of greedy, direction, sample, got 'argmax'", e.getMessage());
   }
 }

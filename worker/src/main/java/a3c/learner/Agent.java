@@ -82,6 +82,15 @@ public final class Agent {
     return Sampling.argmax(logits);
   }
 
+  /**
+   * An action sampled from softmax(logits), as in training but outside a rollout, for test games
+   * that play the stochastic policy; writes the probabilities into {@code probabilities}.
+   */
+  public int sampledAction(float[] observation, float[] probabilities) {
+    greedyAction(observation, probabilities);
+    return Sampling.sample(logits, random);
+  }
+
   /** Starts the LSTM state afresh, for a new episode. */
   public void resetRecurrentState() {
     Arrays.fill(hidden, 0f);
