@@ -1,0 +1,69 @@
+package a3c.ps;
+
+import a3c.proto.DType;
+import a3c.proto.PullWeightsRequest;
+import a3c.proto.PullWeightsResponse;
+import a3c.rpc.WireDtypes;
+import a3c.store.ParameterStore;
+import a3c.store.Snapshot;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * PullWeights: the newest weights in the dtype the caller names (float32, or bfloat16 for a network
+ * link), or only their version when the caller holds them already ({@code held_version}, which a
+ * worker host's relay sends). Pulls that came before the weights existed are answered here too.
+ */
+final class WeightPulls {
+  private static final Logger log = LoggerFactory.getLogger(WeightPulls.class);
+
+  private final GlobalModel model;
+  private final WorkerRegistry workers;
+  private final StopNotices stops;
+
+  WeightPulls(GlobalModel model, WorkerRegistry workers, StopNotices stops) {
+    this.model = model;
+    this.workers = workers;
+    this.stops = stops;
+  }
+
+  void pull(PullWeightsRequest request, StreamObserver<PullWeightsResponse> response) {
+    workers.touch(request.getWorkerId(), null);
+    ParameterStore current = model.storeOrPark(request.getWorkerId(), request.getWeightsDtype(), response);
+    if (current == null) {
+      return;
+    }
+    Snapshot held = current.snapshot();
+    if (request.hasHeldVersion() && request.getHeldVersion() == held.version()) {
+      // Nothing to copy or send: the caller has these weights.
+      Replies.respond(response, PullWeightsResponse.newBuilder().setVersion(held.version()).setGlobalStep(held.globalStep())
+          .setStop(stops.tell(request.getWorkerId())).build());
+      return;
+    }
+    send(request.getWorkerId(), request.getWeightsDtype(), response, current);
+  }
+
+  /** Answers a pull that waited for the weights to exist. */
+  void answer(GlobalModel.PendingPull pull) {
+    send(pull.workerId(), pull.dtype(), pull.response(), model.store());
+  }
+
+  private void send(String workerId, DType dtype, StreamObserver<PullWeightsResponse> response, ParameterStore current) {
+    current.withWeights().whenComplete((snapshot, failure) -> {
+      if (failure != null) {
+        Replies.reject(response, Status.INTERNAL, "cannot copy the weights: " + failure);
+        return;
+      }
+      try {
+        Replies.respond(response, PullWeightsResponse.newBuilder().setVersion(snapshot.version())
+            .setGlobalStep(snapshot.globalStep()).setStop(stops.tell(workerId))
+            .addAllWeights(WireDtypes.as(snapshot.weights(), dtype)).build());
+      } catch (StatusRuntimeException e) {
+        log.debug("a waiting pull went away: {}", e.getStatus());
+      }
+    });
+  }
+}
