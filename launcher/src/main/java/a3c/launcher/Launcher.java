@@ -12,6 +12,7 @@ import a3c.plot.Measure;
 import a3c.plot.ScorePlot;
 import a3c.ps.ParameterServer;
 import a3c.ps.ParameterServerCommand;
+import a3c.ps.ServerExit;
 import a3c.rpc.Channels;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.supervise.ChildSpec;
@@ -50,6 +51,8 @@ import java.util.concurrent.TimeoutException;
  * a parameter server that dies is restarted from its newest checkpoint and the workers reconnect on
  * their own. The run ends when the server says so (target or step limit), at {@code --max-seconds},
  * or when the user stops it; then everything is shut down in order and one summary line printed.
+ * Why the server ended the run comes from its live status or, once it has exited, its exit code
+ * ({@link ServerExit}).
  */
 public final class Launcher {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
@@ -145,7 +148,7 @@ public final class Launcher {
       say("run directory " + config.runDir().toAbsolutePath());
       say(Machine.current().toString());
       ps = new SupervisedChild(this::psSpec, new RestartPolicy(config.psRestarts(), Duration.ofSeconds(1), Duration.ofSeconds(10)),
-          code -> code != 0 && code != 2, this::say).start();
+          code -> ServerExit.of(code).worthRestarting(), this::say).start();
       // Workers start with the server, not after it: their JVMs and libtorch take longer to come up
       // than the server does, and until it answers they retry on their own.
       for (int i = 0; i < config.workers(); i++) {
@@ -213,10 +216,10 @@ public final class Launcher {
     boolean timeUp = false;
     while (true) {
       if (ps.finished().isDone()) {
-        // The server ended: after a stop it exits 0 on its own, often before the next poll, and its
-        // final checkpoint says why; otherwise its restarts are spent.
+        // The server ended: after a stop it exits on its own, often before the next poll, with a code
+        // that says why; otherwise its restarts are spent.
         lastStatus = finalStatus(lastStatus);
-        return outcomeOf(lastStatus.getStop(), timeUp);
+        return outcomeOf(ServerExit.of(ps.finished().join()), timeUp);
       }
       GetStatusResponse status = statusOr(stub, null);
       hangs.check(ps, workersById(), status);
@@ -224,7 +227,7 @@ public final class Launcher {
         lastStatus = status;
         if (status.getStop() != StopReason.STOP_REASON_NONE) {
           say("the parameter server ended the run: " + status.getStop());
-          return outcomeOf(status.getStop(), timeUp);
+          return outcomeOf(ServerExit.of(status.getStop()), timeUp);
         }
         if (System.nanoTime() >= nextProgress) {
           progress(status, (System.nanoTime() - startNanos) / 1e9);
@@ -234,8 +237,7 @@ public final class Launcher {
       }
       if (!workers.isEmpty() && workers.stream().allMatch(worker -> worker.finished().isDone())) {
         say("every worker has stopped for good");
-        lastStatus = whyWorkersStopped(stub, lastStatus);
-        return outcomeOf(lastStatus.getStop(), timeUp);
+        return outcomeOf(whyWorkersStopped(stub), timeUp);
       }
       if (!timeUp && config.maxRuntime() != null && System.nanoTime() - startNanos >= config.maxRuntime().toNanos()) {
         say("--max-seconds reached: stopping the run");
@@ -251,25 +253,31 @@ public final class Launcher {
   }
 
   /**
-   * The server's status once every worker has stopped. Workers leave as soon as they hear the
+   * How the server's run went, once every worker has stopped. Workers leave as soon as they hear the
    * server's stop, often before this launcher's next poll has seen it and while the server is still
-   * writing its final checkpoint, so a status without a stop waits briefly for that checkpoint.
+   * writing its final checkpoint, so a status without a stop waits briefly for the server's exit.
    */
-  private GetStatusResponse whyWorkersStopped(ParameterServerGrpc.BlockingStub stub, GetStatusResponse seen)
-      throws InterruptedException {
-    GetStatusResponse status = statusOr(stub, seen);
-    if (status.getStop() != StopReason.STOP_REASON_NONE) {
-      return status;
+  private ServerExit whyWorkersStopped(ParameterServerGrpc.BlockingStub stub) throws InterruptedException {
+    lastStatus = statusOr(stub, lastStatus);
+    if (lastStatus.getStop() != StopReason.STOP_REASON_NONE) {
+      return ServerExit.of(lastStatus.getStop());
     }
     try {
-      ps.finished().get(SERVER_EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      int code = ps.finished().get(SERVER_EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      lastStatus = finalStatus(lastStatus);
+      return ServerExit.of(code);
     } catch (TimeoutException | ExecutionException e) {
       // The server runs on: the workers stopped for their own reasons.
+      return ServerExit.FAILURE;
     }
-    return finalStatus(status);
   }
 
-  /** The server's final checkpoint as a status, when there is one at least as new as {@code seen}; else {@code seen}. */
+  /**
+   * The server's final checkpoint as a status, when there is one at least as new as {@code seen};
+   * else {@code seen}. For the summary's counters only: the server exits as soon as every worker has
+   * heard its stop, often before the next poll, so the last status seen can miss the final updates
+   * and episodes. Why the run ended comes from the server's exit code, never from here.
+   */
   private GetStatusResponse finalStatus(GetStatusResponse seen) {
     if (!Files.isDirectory(config.checkpointDir())) {
       return seen;
@@ -283,18 +291,14 @@ public final class Launcher {
     }
   }
 
-  private RunOutcome outcomeOf(StopReason stop, boolean timeUp) {
+  private RunOutcome outcomeOf(ServerExit server, boolean timeUp) {
     if (userStop) {
       return RunOutcome.STOPPED_BY_USER;
     }
     if (timeUp) {
       return RunOutcome.TIME_LIMIT;
     }
-    return switch (stop) {
-      case STOP_REASON_TARGET_REACHED -> RunOutcome.TARGET_REACHED;
-      case STOP_REASON_MAX_STEPS -> RunOutcome.STEP_LIMIT;
-      default -> RunOutcome.FAILURE;
-    };
+    return RunOutcome.of(server);
   }
 
   /** Redraws {@code scores.png} from {@code episodes.csv}, once there are episodes; a failure is only logged. */
@@ -312,7 +316,7 @@ public final class Launcher {
   }
 
   /**
-   * The server's first status (an empty one when it already ended the run and exited cleanly), or
+   * The server's first status (an empty one when it already ended the run and exited), or
    * null (said why) when it failed, did not answer in time, or the user stopped the run.
    */
   private GetStatusResponse awaitReady(ParameterServerGrpc.BlockingStub stub) throws InterruptedException {
@@ -323,8 +327,8 @@ public final class Launcher {
         return null;
       }
       if (ps.finished().isDone()) {
-        if (ps.finished().join() == 0) {
-          // A short run can end before the first poll; the monitor reads how from the final checkpoint.
+        if (ServerExit.of(ps.finished().join()).endedTheRun()) {
+          // A short run can end before the first poll; the monitor takes how from the exit code.
           return GetStatusResponse.getDefaultInstance();
         }
         say("the parameter server exited with " + ps.finished().join() + " before it was ready; see its lines above");

@@ -3,6 +3,7 @@ package a3c.launcher;
 import a3c.proto.GetStatusRequest;
 import a3c.proto.GetStatusResponse;
 import a3c.proto.StopReason;
+import a3c.ps.ServerExit;
 import a3c.relay.RelayCommand;
 import a3c.rpc.Channels;
 import a3c.rpc.ParameterServerGrpc;
@@ -116,11 +117,7 @@ final class WorkerHost {
     while (true) {
       if (workers.stream().allMatch(worker -> worker.finished().isDone())) {
         say("every worker of this host has stopped" + (stop == StopReason.STOP_REASON_NONE ? " for good" : ": " + stop));
-        return stopRequested.getCount() == 0 ? RunOutcome.STOPPED_BY_USER : switch (stop) {
-          case STOP_REASON_TARGET_REACHED -> RunOutcome.TARGET_REACHED;
-          case STOP_REASON_MAX_STEPS -> RunOutcome.STEP_LIMIT;
-          default -> RunOutcome.FAILURE;
-        };
+        return stopRequested.getCount() == 0 ? RunOutcome.STOPPED_BY_USER : RunOutcome.of(ServerExit.of(stop));
       }
       GetStatusResponse status = null;
       try {
