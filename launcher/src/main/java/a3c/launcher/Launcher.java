@@ -3,6 +3,7 @@ package a3c.launcher;
 import a3c.checkpoint.CheckpointException;
 import a3c.checkpoint.CheckpointFolder;
 import a3c.files.WriteFailures;
+import a3c.jvm.JvmOptions;
 import a3c.machine.Machine;
 import a3c.proto.Checkpoint;
 import a3c.proto.GetStatusRequest;
@@ -59,14 +60,6 @@ public final class Launcher {
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
   private static final Duration SERVER_EXIT_WAIT = Duration.ofSeconds(10);
   private static final int EPISODES_HEADER_BYTES = 80;
-  private static final List<String> PS_JVM = List.of("-Xmx2g", "-XX:+UseParallelGC", "-Dai.djl.offline=true");
-  /**
-   * The Atari network acts through the Vector API, still an incubator module. A worker keeps about 25 MB
-   * alive; a small young generation keeps its resident memory near the PyTorch original's (a 1-GB
-   * heap let the collector touch some 340 MB of eden before its first collection).
-   */
-  static final List<String> WORKER_JVM = List.of("-Xmx256m", "-Xmn64m", "-XX:+UseParallelGC", "-XX:ActiveProcessorCount=1",
-      "-Dai.djl.offline=true", "--add-modules=jdk.incubator.vector");
 
   private static final String CLEAR_LINE = "\r\033[K";
 
@@ -369,7 +362,7 @@ public final class Launcher {
     } else if (config.resume() != null) {
       args.addAll(List.of("--resume", config.resume().toString()));
     }
-    return childJvm("ps", "server", true, PS_JVM, ParameterServerCommand.class.getName(), args);
+    return childJvm("ps", JvmOptions.Kind.SERVER, true, ParameterServerCommand.class.getName(), args);
   }
 
   private Map<String, SupervisedChild> workersById() {
@@ -392,15 +385,14 @@ public final class Launcher {
       args.addAll(List.of("--shared-memory-dir", sharedMemory.toString()));
     }
     // One worker records for all: they would all write the same recording.
-    ChildSpec worker = childJvm("worker-" + index, "worker", index == 0, WORKER_JVM, WorkerCommand.class.getName(), args);
+    ChildSpec worker = childJvm("worker-" + index, JvmOptions.Kind.WORKER, index == 0, WorkerCommand.class.getName(), args);
     return config.affinity().pin(worker, index);
   }
 
-  private ChildSpec childJvm(String name, String kind, boolean record, List<String> jvmOptions, String mainClass,
-      List<String> args) {
-    List<String> command = new ArrayList<>(ChildSpec.javaCommand(jvmOptions));
+  private ChildSpec childJvm(String name, JvmOptions.Kind kind, boolean record, String mainClass, List<String> args) {
+    List<String> command = new ArrayList<>(ChildSpec.javaCommand(kind));
     if (jvmCache != null) {
-      command.addAll(jvmCache.options(kind, List.copyOf(command), record));
+      command.addAll(jvmCache.options(kind.label(), List.copyOf(command), record));
     }
     return ChildSpec.jvm(name, config.runDir(), secrets(), command, mainClass, args);
   }

@@ -1,5 +1,6 @@
 package a3c.launcher;
 
+import a3c.jvm.JvmOptions;
 import a3c.proto.GetStatusRequest;
 import a3c.proto.GetStatusResponse;
 import a3c.proto.StopReason;
@@ -43,7 +44,6 @@ final class WorkerHost {
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
   /** The relay holds nothing worth losing a run over: restart it as often as it takes. */
   private static final int RELAY_RESTARTS = 100;
-  private static final List<String> RELAY_JVM = List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:ActiveProcessorCount=1");
 
   private final WorkerHostConfig config;
   private final PrintWriter console;
@@ -153,7 +153,7 @@ final class WorkerHost {
     if (config.tlsCa() != null) {
       withTls.addAll(List.of("--tls-ca", config.tlsCa().toString()));
     }
-    return ChildSpec.jvm("relay", config.runDir(), secrets(), ChildSpec.javaCommand(RELAY_JVM), RelayCommand.class.getName(), withTls);
+    return ChildSpec.jvm("relay", config.runDir(), secrets(), ChildSpec.javaCommand(JvmOptions.Kind.RELAY), RelayCommand.class.getName(), withTls);
   }
 
   private ChildSpec workerSpec(int index) {
@@ -161,7 +161,7 @@ final class WorkerHost {
         "--worker-id", hostname() + "-" + index, "--shared-memory-dir", sharedMemory.toString(),
         "--parent-pid", Long.toString(ProcessHandle.current().pid())));
     args.addAll(config.workerArgs());
-    return ChildSpec.jvm("worker-" + index, config.runDir(), secrets(), ChildSpec.javaCommand(Launcher.WORKER_JVM),
+    return ChildSpec.jvm("worker-" + index, config.runDir(), secrets(), ChildSpec.javaCommand(JvmOptions.Kind.WORKER),
         WorkerCommand.class.getName(), args);
   }
 
