@@ -22,8 +22,8 @@ import sun.misc.Signal;
 /** {@code scripts/parameter-server}: options, validated config, server, exit code. */
 @Command(name = "parameter-server", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Holds A3C's global network and shared optimizer behind gRPC; workers push gradients and pull weights.",
-    footer = {"", "Exit codes: 0 target reached, 1 failure, 2 bad usage or checkpoint, 3 --max-steps reached,",
-        "130 stopped on request (SIGTERM, SIGINT, or the --parent-pid process gone)."})
+    footer = {"", "Exit codes: 0 target reached, 1 failure, 2 bad usage or checkpoint,",
+        "3 --max-steps reached, 130 stopped on request (SIGTERM, SIGINT,", "or the --parent-pid process gone)."})
 public final class ParameterServerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
