@@ -25,20 +25,32 @@ export JAVA_HOME
 A3C_LIB="$A3C_HOME/launcher/target/lib"
 
 ensure_built() {
-  if [ ! -f "$A3C_LIB/a3c-launcher.marker" ] || [ -n "$(find "$A3C_HOME" -path '*/src/main/*' -newer "$A3C_LIB/a3c-launcher.marker" -print -quit 2>/dev/null)" ]; then
+  # jvm.options is packaged in the jars too (a3c.jvm.JvmOptions reads that copy).
+  if [ ! -f "$A3C_LIB/a3c-launcher.marker" ] || [ -n "$(find "$A3C_HOME" \( -path '*/src/main/*' -o -path "$A3C_HOME/scripts/jvm.options" \) -newer "$A3C_LIB/a3c-launcher.marker" -print -quit 2>/dev/null)" ]; then
     echo "building a3c-java (mvn package) ..." >&2
     (cd "$A3C_HOME" && mvn -q -B -DskipTests package >&2) || { echo "build failed" >&2; exit 1; }
     touch "$A3C_LIB/a3c-launcher.marker"
   fi
 }
 
-# run_main CLASS [ARGS...]: one compute thread per JVM; the workers are the parallelism.
+# jvm_options KIND: sets JVM_OPTIONS to what scripts/jvm.options declares for every JVM and for KIND
+# (server, worker, relay, launcher, tool), on this JDK; the file says why each option is there.
+jvm_options() {
+  local kind=$1 major line_kind from option
+  major=$(java_major "$JAVA_HOME/bin/java")
+  JVM_OPTIONS=()
+  while read -r line_kind from option; do
+    case "$line_kind" in '' | '#'*) continue ;; esac
+    if { [ "$line_kind" = all ] || [ "$line_kind" = "$kind" ]; } && [ "$major" -ge "$from" ]; then
+      JVM_OPTIONS+=("$option")
+    fi
+  done < "$A3C_HOME/scripts/jvm.options"
+}
+
+# run_main KIND CLASS [ARGS...]: CLASS in a JVM of KIND (see jvm_options), then $A3C_JAVA_OPTS, which win.
 run_main() {
   ensure_built
-  local main=$1; shift
-  local unsafe=""
-  # protobuf and netty still use sun.misc.Unsafe; JDK 23+ would warn about it at every start.
-  [ "$(java_major "$JAVA_HOME/bin/java")" -ge 23 ] && unsafe="--sun-misc-unsafe-memory-access=allow"
-  # The Atari network acts through the Vector API, still an incubator module.
-  exec "$JAVA_HOME/bin/java" $unsafe --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector ${A3C_JAVA_OPTS:-} -Dai.djl.offline=true -cp "$A3C_LIB/*" "$main" "$@"
+  local kind=$1 main=$2; shift 2
+  jvm_options "$kind"
+  exec "$JAVA_HOME/bin/java" "${JVM_OPTIONS[@]}" ${A3C_JAVA_OPTS:-} -cp "$A3C_LIB/*" "$main" "$@"
 }

@@ -1,5 +1,6 @@
 package a3c.bench;
 
+import a3c.jvm.JvmOptions;
 import a3c.launcher.LauncherCommand;
 import a3c.net.Channels;
 import a3c.proto.GetStatusRequest;
@@ -51,7 +52,7 @@ final class MeasuredLaunch {
   /** Runs the launcher with {@code args} (which set --n-workers and the run folder), measures {@code window}, stops it. */
   static Result run(int workers, List<String> args, Duration warmupLimit, Duration window, Path log, PrintStream out)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(ChildSpec.javaCommand(List.of("-Xmx512m")));
+    List<String> command = new ArrayList<>(ChildSpec.javaCommand(JvmOptions.Kind.LAUNCHER));
     command.add(LauncherCommand.class.getName());
     command.addAll(args);
     Process launcher = new ProcessBuilder(command).redirectErrorStream(true).start();

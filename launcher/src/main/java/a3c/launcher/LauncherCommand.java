@@ -33,8 +33,9 @@ import sun.misc.Signal;
 /** {@code scripts/launcher}: the reference's {@code main.py} flags, validated, then a {@link Launcher} run. */
 @Command(name = "launcher", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Trains A3C: forks a parameter server and N workers (JVMs), supervises them, stops at the target.", ""},
-    footer = {"", "Exit codes: 0 target reached, 1 failure, 2 bad usage, 3 --max-steps reached, 4 --max-seconds reached,",
-        "130 stopped by the user (Ctrl-C or SIGTERM; a second Ctrl-C stops at once)."})
+    footer = {"", "Exit codes: 0 target reached, 1 failure, 2 bad usage, 3 --max-steps reached,",
+        "4 --max-seconds reached, 130 stopped by the user (Ctrl-C or SIGTERM, of the",
+        "launcher or its server; a second Ctrl-C stops at once)."})
 public final class LauncherCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -1,9 +1,10 @@
 package a3c.launcher;
 
+import a3c.jvm.JvmOptions;
 import a3c.net.Channels;
-import a3c.proto.GetStatusRequest;
 import a3c.proto.GetStatusResponse;
 import a3c.proto.StopReason;
+import a3c.ps.ServerExit;
 import a3c.relay.RelayCommand;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.supervise.ChildSpec;
@@ -12,7 +13,6 @@ import a3c.supervise.SharedMemoryDirs;
 import a3c.supervise.SupervisedChild;
 import a3c.worker.WorkerCommand;
 import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -42,10 +41,9 @@ final class WorkerHost {
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
   /** The relay holds nothing worth losing a run over: restart it as often as it takes. */
   private static final int RELAY_RESTARTS = 100;
-  private static final List<String> RELAY_JVM = List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:ActiveProcessorCount=1");
 
   private final WorkerHostConfig config;
-  private final PrintWriter console;
+  private final Console console;
   private final List<SupervisedChild> workers = new CopyOnWriteArrayList<>();
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private volatile SupervisedChild relay;
@@ -54,7 +52,7 @@ final class WorkerHost {
 
   WorkerHost(WorkerHostConfig config, PrintWriter console) {
     this.config = config;
-    this.console = console;
+    this.console = new Console(console, false);
   }
 
   /** Graceful stop: nothing is restarted from now on, every child is asked to stop. */
@@ -74,24 +72,24 @@ final class WorkerHost {
     long startNanos = System.nanoTime();
     try {
       ParameterServerGrpc.BlockingStub stub = ParameterServerGrpc.newBlockingStub(channel);
-      GetStatusResponse first = ServerWait.await(stub, config.psTarget(), config.retryFor(), stopRequested, this::say);
+      GetStatusResponse first = ServerWait.await(stub, config.psTarget(), config.retryFor(), stopRequested, console::say);
       if (first == null) {
         if (stopRequested.getCount() == 0) {
           return RunOutcome.STOPPED_BY_USER;
         }
-        say("the parameter server at " + config.psTarget() + " did not answer within " + config.retryFor().toSeconds() + " s");
+        console.say("the parameter server at " + config.psTarget() + " did not answer within " + config.retryFor().toSeconds() + " s");
         return RunOutcome.FAILURE;
       }
-      say("parameter server at " + config.psTarget() + " answers (global step " + first.getGlobalStep() + ")");
+      console.say("parameter server at " + config.psTarget() + " answers (global step " + first.getGlobalStep() + ")");
       sharedMemory = SharedMemoryDirs.create("host-" + config.runDir().getFileName());
       relayPort = freeLoopbackPort();
       relay = new SupervisedChild(this::relaySpec, new RestartPolicy(RELAY_RESTARTS, Duration.ofSeconds(1), Duration.ofSeconds(10)),
-          code -> code != 0 && code != 2, this::say).start();
+          code -> code != 0 && code != 2, console::say).start();
       for (int i = 0; i < config.workers(); i++) {
         int index = config.firstWorkerIndex() + i;
         workers.add(new SupervisedChild(() -> workerSpec(index),
             new RestartPolicy(config.workerRestarts(), Duration.ofSeconds(1), Duration.ofSeconds(30)),
-            code -> code != 0 && code != 2, this::say).start());
+            code -> code != 0 && code != 2, console::say).start());
       }
       if (stopRequested.getCount() == 0) {
         requestStop();
@@ -105,7 +103,7 @@ final class WorkerHost {
       }
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       SharedMemoryDirs.delete(sharedMemory);
-      say(String.format(Locale.ROOT, "host-summary workers=%d seconds=%.1f relay_restarts=%d",
+      console.say(String.format(Locale.ROOT, "host-summary workers=%d seconds=%.1f relay_restarts=%d",
           config.workers(), (System.nanoTime() - startNanos) / 1e9, relay == null ? 0 : relay.restarts()));
     }
   }
@@ -115,34 +113,26 @@ final class WorkerHost {
     StopReason stop = StopReason.STOP_REASON_NONE;
     while (true) {
       if (workers.stream().allMatch(worker -> worker.finished().isDone())) {
-        say("every worker of this host has stopped" + (stop == StopReason.STOP_REASON_NONE ? " for good" : ": " + stop));
-        return stopRequested.getCount() == 0 ? RunOutcome.STOPPED_BY_USER : switch (stop) {
-          case STOP_REASON_TARGET_REACHED -> RunOutcome.TARGET_REACHED;
-          case STOP_REASON_MAX_STEPS -> RunOutcome.STEP_LIMIT;
-          default -> RunOutcome.FAILURE;
-        };
+        console.say("every worker of this host has stopped" + (stop == StopReason.STOP_REASON_NONE ? " for good" : ": " + stop));
+        return stopRequested.getCount() == 0 ? RunOutcome.STOPPED_BY_USER : RunOutcome.of(ServerExit.of(stop));
       }
-      GetStatusResponse status = null;
-      try {
-        status = stub.withDeadlineAfter(5, TimeUnit.SECONDS).getStatus(GetStatusRequest.getDefaultInstance());
-      } catch (StatusRuntimeException e) {
-        // The server restarts or the link is down: the relay and the workers retry on their own.
-      }
+      // Null while the server restarts or the link is down: the relay and the workers retry on their own.
+      GetStatusResponse status = StatusPoll.poll(stub, null);
       if (status != null) {
         if (status.getStop() != StopReason.STOP_REASON_NONE && stop == StopReason.STOP_REASON_NONE) {
           stop = status.getStop();
-          say("the parameter server ended the run: " + stop + "; waiting for this host's workers to hear it");
+          console.say("the parameter server ended the run: " + stop + "; waiting for this host's workers to hear it");
         }
         if (System.nanoTime() >= nextProgress) {
           nextProgress += config.progressEvery().toNanos();
-          say(String.format(Locale.ROOT, "progress seconds=%.0f agent_steps=%d updates=%d episodes=%d mean100=%.2f "
+          console.say(String.format(Locale.ROOT, "progress seconds=%.0f agent_steps=%d updates=%d episodes=%d mean100=%.2f "
               + "mean_staleness=%.2f server_workers=%d relay_restarts=%d", (System.nanoTime() - startNanos) / 1e9,
               status.getGlobalStep(), status.getUpdates(), status.getEpisodes(), status.getMean100(),
               status.getMeanStaleness(), status.getWorkersCount(), relay.restarts()));
         }
       }
       if (stopRequested.await(500, TimeUnit.MILLISECONDS)) {
-        say("stopping on request");
+        console.say("stopping on request");
         return RunOutcome.STOPPED_BY_USER;
       }
     }
@@ -156,7 +146,7 @@ final class WorkerHost {
     if (config.tlsCa() != null) {
       withTls.addAll(List.of("--tls-ca", config.tlsCa().toString()));
     }
-    return ChildSpec.jvm("relay", config.runDir(), secrets(), ChildSpec.javaCommand(RELAY_JVM), RelayCommand.class.getName(), withTls);
+    return ChildSpec.jvm("relay", config.runDir(), ChildCommands.secrets(config.authToken()), ChildSpec.javaCommand(JvmOptions.Kind.RELAY), RelayCommand.class.getName(), withTls);
   }
 
   private ChildSpec workerSpec(int index) {
@@ -164,12 +154,8 @@ final class WorkerHost {
         "--worker-id", hostname() + "-" + index, "--shared-memory-dir", sharedMemory.toString(),
         "--parent-pid", Long.toString(ProcessHandle.current().pid())));
     args.addAll(config.workerArgs());
-    return ChildSpec.jvm("worker-" + index, config.runDir(), secrets(), ChildSpec.javaCommand(Launcher.WORKER_JVM),
+    return ChildSpec.jvm("worker-" + index, config.runDir(), ChildCommands.secrets(config.authToken()), ChildSpec.javaCommand(JvmOptions.Kind.WORKER),
         WorkerCommand.class.getName(), args);
-  }
-
-  private Map<String, String> secrets() {
-    return config.authToken() == null ? Map.of() : Map.of("A3C_AUTH_TOKEN", config.authToken());
   }
 
   private static int freeLoopbackPort() throws IOException {
@@ -184,13 +170,6 @@ final class WorkerHost {
       return InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
     } catch (UnknownHostException e) {
       return "host";
-    }
-  }
-
-  private void say(String line) {
-    synchronized (console) {
-      console.println(line);
-      console.flush();
     }
   }
 }

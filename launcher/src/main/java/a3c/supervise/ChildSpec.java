@@ -1,5 +1,6 @@
 package a3c.supervise;
 
+import a3c.jvm.JvmOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,17 +20,12 @@ public record ChildSpec(String name, List<String> command, Path directory, Map<S
     environment = Map.copyOf(environment);
   }
 
-  /** The command line that starts the launcher's own JDK with its classpath, up to the main class. */
-  public static List<String> javaCommand(List<String> jvmOptions) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    if (Runtime.version().feature() >= 23) {
-      // protobuf and netty still use sun.misc.Unsafe; JDK 23+ would warn about it in every child.
-      command.add("--sun-misc-unsafe-memory-access=allow");
-    }
-    // DJL and JavaCPP load native libraries (libtorch, ALE).
-    command.add("--enable-native-access=ALL-UNNAMED");
-    command.addAll(jvmOptions);
+  /**
+   * The command line that starts the launcher's own JDK, with the options of a JVM of {@code kind}
+   * and the launcher's classpath, up to the main class.
+   */
+  public static List<String> javaCommand(JvmOptions.Kind kind) {
+    List<String> command = new ArrayList<>(JvmOptions.java(kind));
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     return List.copyOf(command);

@@ -23,7 +23,8 @@ import sun.misc.Signal;
 /** {@code scripts/parameter-server}: options, validated config, server, exit code. */
 @Command(name = "parameter-server", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Holds A3C's global network and shared optimizer behind gRPC; workers push gradients and pull weights.",
-    footer = {"", "Exit codes: 0 the run ended (target reached, step limit, or SIGTERM/SIGINT), 1 failure, 2 bad usage or checkpoint."})
+    footer = {"", "Exit codes: 0 target reached, 1 failure, 2 bad usage or checkpoint,",
+        "3 --max-steps reached, 130 stopped on request (SIGTERM, SIGINT,", "or the --parent-pid process gone)."})
 public final class ParameterServerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -79,14 +80,14 @@ public final class ParameterServerCommand implements Callable<Integer> {
       }
     } catch (CheckpointException | IllegalArgumentException e) {
       err.println("parameter-server: " + e.getMessage());
-      return 2;
+      return ServerExit.BAD_USAGE.code();
     }
     ParameterServer server;
     try {
       server = ParameterServer.start(config, loaded);
     } catch (java.io.IOException e) {
       err.println("parameter-server: cannot listen on " + endpoint.bind() + ":" + endpoint.port() + ": " + e.getMessage());
-      return 2;
+      return ServerExit.BAD_USAGE.code();
     }
     Runnable stop = server::requestStop;
     Signal.handle(new Signal("TERM"), signal -> stop.run());
@@ -102,7 +103,7 @@ public final class ParameterServerCommand implements Callable<Integer> {
     server.close();
     out.printf(Locale.ROOT, "parameter-server stopped: %s, checkpoint %s%n", server.stopReason(), server.lastCheckpoint());
     out.flush();
-    return 0;
+    return ServerExit.of(server.stopReason()).code();
   }
 
   /** Resolves options: an option given on the command line wins, then the checkpoint's value, then the default. */

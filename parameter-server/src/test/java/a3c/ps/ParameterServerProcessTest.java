@@ -10,6 +10,7 @@ import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
 import a3c.proto.GetStatusRequest;
 import a3c.proto.PushGradientsRequest;
+import a3c.proto.ReportEpisodeRequest;
 import a3c.proto.StopReason;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.testing.ChildJvm;
@@ -20,8 +21,10 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +36,7 @@ class ParameterServerProcessTest {
   @TempDir Path folder;
 
   @Test
-  void childJvm_servesOverASocket_andSigtermWritesAFinalCheckpointAndExitsZero() throws Exception {
+  void childJvm_servesOverASocket_andSigtermWritesAFinalCheckpointAndExits130() throws Exception {
     try (ChildJvm ps = ChildJvm.start(folder, ParameterServerCommand.class.getName(), List.of("--port", "0",
         "--env-name", "Test-v0", "--checkpoint-dir", "ckpt", "--checkpoint-every", "3600", "--linger-seconds", "0",
         "--auth-token", "tok", "--applier-threads", "2"))) {
@@ -51,7 +54,7 @@ class ParameterServerProcessTest {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
       ps.terminate();
-      assertEquals(0, ps.awaitExit(Duration.ofSeconds(30)), ps.transcript());
+      assertEquals(130, ps.awaitExit(Duration.ofSeconds(30)), ps.transcript());
       CheckpointFolder.Loaded last = CheckpointFolder.load(folder.resolve("ckpt"));
       assertEquals(3, last.checkpoint().getVersion());
       assertEquals(60, last.checkpoint().getGlobalStep());
@@ -70,17 +73,56 @@ class ParameterServerProcessTest {
       ParameterServerContractTest.initialize(ParameterServerGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS));
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       ps.terminate();
-      assertEquals(0, ps.awaitExit(Duration.ofSeconds(30)), ps.transcript());
+      assertEquals(130, ps.awaitExit(Duration.ofSeconds(30)), ps.transcript());
     }
     try (ChildJvm resumed = ChildJvm.start(folder, ParameterServerCommand.class.getName(), List.of("--port", "0",
         "--resume", checkpoints.toString(), "--checkpoint-dir", "ckpt", "--linger-seconds", "0"))) {
       resumed.awaitLine("resumed from .*checkpoint-000001.a3c: version 0", STARTUP);
       resumed.awaitLine(LISTENING, STARTUP);
       resumed.terminate();
-      assertEquals(0, resumed.awaitExit(Duration.ofSeconds(30)), resumed.transcript());
+      assertEquals(130, resumed.awaitExit(Duration.ofSeconds(30)), resumed.transcript());
     }
     assertEquals(2, CheckpointFolder.list(checkpoints).size());
     assertEquals("Test-v0", CheckpointFolder.load(checkpoints).checkpoint().getHyperparameters().getEnvName());
+  }
+
+  @Test
+  void exitCode_saysWhyTheRunEnded_3AtTheStepLimit_0AtTheTarget() throws Exception {
+    int stepLimit = exitAfter(List.of("--max-steps", "40", "--checkpoint-dir", "steps"), client -> {
+      for (int i = 0; i < 2; i++) {
+        client.pushGradients(PushGradientsRequest.newBuilder().setWorkerId("w0").setBaseVersion(i)
+            .addAllGradients(TestModels.constant(TestModels.SMALL_NAMES, TestModels.SMALL_SHAPES, 1f)).setAgentSteps(20).build());
+      }
+    });
+    assertEquals(3, stepLimit);
+    assertEquals(StopReason.STOP_REASON_MAX_STEPS, CheckpointFolder.load(folder.resolve("steps")).checkpoint().getStop());
+    int target = exitAfter(List.of("--target-score", "5", "--checkpoint-dir", "target"), client -> {
+      for (int i = 0; i < 100; i++) {
+        client.reportEpisode(ReportEpisodeRequest.newBuilder().setWorkerId("w0").setScore(10).setLength(10).build());
+      }
+    });
+    assertEquals(0, target);
+    assertEquals(StopReason.STOP_REASON_TARGET_REACHED, CheckpointFolder.load(folder.resolve("target")).checkpoint().getStop());
+  }
+
+  /** The exit code of a server started with {@code flags} once {@code calls}, after the weights, have ended its run. */
+  private int exitAfter(List<String> flags, Consumer<ParameterServerGrpc.BlockingStub> calls) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--port", "0", "--env-name", "Test-v0", "--linger-seconds", "0"));
+    args.addAll(flags);
+    try (ChildJvm ps = ChildJvm.start(folder, ParameterServerCommand.class.getName(), args)) {
+      int port = Integer.parseInt(ps.awaitLine(LISTENING, STARTUP).group(1));
+      ManagedChannel channel = Channels.open("127.0.0.1:" + port, null, null);
+      try {
+        ParameterServerGrpc.BlockingStub client = ParameterServerGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+        ParameterServerContractTest.initialize(client);
+        calls.accept(client);
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+      int code = ps.awaitExit(Duration.ofSeconds(30));
+      assertTrue(ps.transcript().contains("parameter-server stopped"), ps.transcript());
+      return code;
+    }
   }
 
   @Test

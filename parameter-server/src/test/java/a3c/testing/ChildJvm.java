@@ -1,5 +1,6 @@
 package a3c.testing;
 
+import a3c.jvm.JvmOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -47,14 +48,7 @@ public final class ChildJvm implements AutoCloseable {
   }
 
   public static ChildJvm start(Path directory, List<String> jvmArgs, String mainClass, List<String> args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx1g");
-    if (Runtime.version().feature() >= 23) {
-      command.add("--sun-misc-unsafe-memory-access=allow");
-    }
-    command.add("-Dai.djl.offline=true");
-    command.add("--add-modules=jdk.incubator.vector");
+    List<String> command = new ArrayList<>(JvmOptions.java(JvmOptions.Kind.TEST));
     command.addAll(jvmArgs);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
