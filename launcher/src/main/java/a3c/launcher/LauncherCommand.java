@@ -12,9 +12,7 @@ import a3c.supervise.JvmCache;
 import a3c.worker.LearnerOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -220,9 +218,9 @@ public final class LauncherCommand implements Callable<Integer> {
       if (!envName.equals("CartPole-v1")) {
         Roms.locate(envName, romDir);
       }
-      CheckpointFolder.Loaded trained = checkpointOfThisEnv(trainedModel());
+      CheckpointFolder.Loaded trained = TrainedModels.load(TrainedModels.find(checkpoint, runDir, envName), envName);
       out.println("playing " + testGames + " greedy games of " + envName + " with " + trained.file());
-      TestGames.play(envName, romDir, trained.checkpoint(), testGames, learner.seed(), gifFolder(trained.file()), out,
+      TestGames.play(envName, romDir, trained.checkpoint(), testGames, learner.seed(), gifDir != null ? gifDir : TrainedModels.gifFolder(trained.file()), out,
           learner.learnerConfig().engine(), TestPolicy.parse(testPolicy));
       return 0;
     } catch (IOException e) {
@@ -231,47 +229,6 @@ public final class LauncherCommand implements Callable<Integer> {
     } catch (IllegalArgumentException | RomNotFoundException | CheckpointException e) {
       spec.commandLine().getErr().println("launcher: " + e.getMessage());
       return 2;
-    }
-  }
-
-  /** Reads a checkpoint (a file, or the newest in a folder) and checks that it was trained on --env-name. */
-  private CheckpointFolder.Loaded checkpointOfThisEnv(Path fileOrFolder) {
-    CheckpointFolder.Loaded loaded = CheckpointFolder.load(fileOrFolder);
-    String trainedOn = loaded.checkpoint().getHyperparameters().getEnvName();
-    if (!trainedOn.isEmpty() && !trainedOn.equals(envName)) {
-      throw new IllegalArgumentException(loaded.file() + " was trained on " + trainedOn + ", not " + envName
-          + ": pass --env-name " + trainedOn + ", or a checkpoint of " + envName);
-    }
-    return loaded;
-  }
-
-  /** --gif-dir, else the run folder the checkpoint sits in (runs/X/checkpoints/file), else the current folder. */
-  private Path gifFolder(Path checkpointFile) {
-    if (gifDir != null) {
-      return gifDir;
-    }
-    Path folder = checkpointFile.toAbsolutePath().getParent();
-    return folder.getFileName().toString().equals("checkpoints") ? folder.getParent() : Path.of("").toAbsolutePath();
-  }
-
-  /** Where the trained model is: --checkpoint, else the run directory's checkpoints, else the newest run's. */
-  private Path trainedModel() {
-    if (checkpoint != null) {
-      return checkpoint;
-    }
-    if (runDir != null) {
-      return runDir.resolve("checkpoints");
-    }
-    Path runs = Path.of("runs");
-    try (var entries = Files.list(runs)) {
-      return entries.filter(run -> run.getFileName().toString().startsWith(envName + "-"))
-          .max(Comparator.comparing(run -> run.getFileName().toString()))
-          .map(run -> run.resolve("checkpoints"))
-          .orElseThrow(() -> new IllegalArgumentException("no trained model for " + envName + " under " + runs.toAbsolutePath()
-              + ": pass --checkpoint FILE or --run-dir DIR"));
-    } catch (IOException e) {
-      throw new IllegalArgumentException("no trained model for " + envName + ": " + runs.toAbsolutePath()
-          + " cannot be read (" + e.getMessage() + "); pass --checkpoint FILE or --run-dir DIR");
     }
   }
 
@@ -303,7 +260,7 @@ public final class LauncherCommand implements Callable<Integer> {
     }
     GetStatusResponse resumedFrom = null;
     if (resume != null) {
-      resumedFrom = ParameterServer.status(checkpointOfThisEnv(resume).checkpoint());
+      resumedFrom = ParameterServer.status(TrainedModels.load(resume, envName).checkpoint());
     }
     int workers = nWorkers == null ? Runtime.getRuntime().availableProcessors() : nWorkers;
     // A negative count needs no memory here; LaunchConfig refuses it below.
