@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
  * {@code /sys/class/net/X/statistics/tx_bytes}) are read at both ends of the window.
  */
 @Command(name = "status-window", mixinStandardHelpOptions = true,
-    description = "Agent steps/s, updates, staleness and link bytes over a window of a running training.")
+    description = "Agent steps/s, updates, staleness (and the relays' share) and link bytes over a window of a running training.")
 public final class StatusWindow implements Callable<Integer> {
   @Option(names = "--ps", required = true, paramLabel = "HOST:PORT", description = "the parameter server")
   String ps;
@@ -81,9 +81,12 @@ public final class StatusWindow implements Callable<Integer> {
       long updates = last.status.getUpdates() - first.status.getUpdates();
       double staleness = updates == 0 ? 0 : (last.status.getMeanStaleness() * last.status.getUpdates()
           - first.status.getMeanStaleness() * first.status.getUpdates()) / updates;
-      System.out.printf(Locale.ROOT, "status-window seconds=%.1f agent_steps_per_s=%.1f updates=%d link_bytes=%d staleness=%.2f%n",
-          wall, (last.status.getGlobalStep() - first.status.getGlobalStep()) / wall, updates, last.bytes - first.bytes,
-          staleness);
+      long relayed = last.status.getRelayedUpdates() - first.status.getRelayedUpdates();
+      double relayStaleness = relayed == 0 ? 0 : (last.status.getMeanRelayStaleness() * last.status.getRelayedUpdates()
+          - first.status.getMeanRelayStaleness() * first.status.getRelayedUpdates()) / relayed;
+      System.out.printf(Locale.ROOT, "status-window seconds=%.1f agent_steps_per_s=%.1f updates=%d link_bytes=%d staleness=%.2f "
+          + "relay_staleness=%.2f%n", wall, (last.status.getGlobalStep() - first.status.getGlobalStep()) / wall, updates,
+          last.bytes - first.bytes, staleness, relayStaleness);
       return 0;
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

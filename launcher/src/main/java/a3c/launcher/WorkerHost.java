@@ -126,9 +126,10 @@ final class WorkerHost {
         if (System.nanoTime() >= nextProgress) {
           nextProgress += config.progressEvery().toNanos();
           console.say(String.format(Locale.ROOT, "progress seconds=%.0f agent_steps=%d updates=%d episodes=%d mean100=%.2f "
-              + "mean_staleness=%.2f server_workers=%d relay_restarts=%d", (System.nanoTime() - startNanos) / 1e9,
-              status.getGlobalStep(), status.getUpdates(), status.getEpisodes(), status.getMean100(),
-              status.getMeanStaleness(), status.getWorkersCount(), relay.restarts()));
+              + "mean_staleness=%.2f relay_staleness=%.2f server_workers=%d relay_restarts=%d",
+              (System.nanoTime() - startNanos) / 1e9, status.getGlobalStep(), status.getUpdates(), status.getEpisodes(),
+              status.getMean100(), status.getMeanStaleness(), status.getMeanRelayStaleness(), status.getWorkersCount(),
+              relay.restarts()));
         }
       }
       if (stopRequested.await(500, TimeUnit.MILLISECONDS)) {

@@ -12,6 +12,7 @@ import a3c.store.Snapshot;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,10 +81,19 @@ final class GradientPushes {
           + " agent steps and " + MAX_FRAMES_PER_PUSH + " frames, got " + agentSteps + " and " + frames);
       return;
     }
-    if (Long.compareUnsigned(request.getBaseVersion(), current.snapshot().version()) > 0) {
+    long arrived = current.snapshot().version();
+    if (Long.compareUnsigned(request.getBaseVersion(), arrived) > 0) {
       // A server restarted from a checkpoint is behind its workers: they must pull again.
       Replies.reject(response, Status.FAILED_PRECONDITION, "base version " + Long.toUnsignedString(request.getBaseVersion())
-          + " is newer than the server's version " + current.snapshot().version() + ": pull the weights again");
+          + " is newer than the server's version " + arrived + ": pull the weights again");
+      return;
+    }
+    if (request.hasRelayHeldVersion() && Long.compareUnsigned(request.getRelayHeldVersion(), arrived) > 0) {
+      // The same restart seen from a worker host: its relay holds the old server's weights. Not
+      // INVALID_ARGUMENT, which would end the worker: rejoining makes the relay pull the new ones.
+      Replies.reject(response, Status.FAILED_PRECONDITION, "relay_held_version "
+          + Long.toUnsignedString(request.getRelayHeldVersion()) + " is newer than the server's version " + arrived
+          + ": pull the weights again");
       return;
     }
     Gradients gradients;
@@ -102,8 +112,15 @@ final class GradientPushes {
     if (request.hasStats()) {
       lastStats.set(request.getStats());
     }
-    current.apply(gradients, request.getBaseVersion(), agentSteps, frames, request.getReturnWeights())
-        .whenComplete((snapshot, failure) -> applied(request, response, snapshot, failure));
+    // Both versions are at most the one the push arrived at. A relay that went back to an older
+    // version (it pulled from a server restarted from a checkpoint) may hold less than a worker's
+    // base version: the relay staleness never exceeds the push's whole staleness.
+    CompletableFuture<Snapshot> step = request.hasRelayHeldVersion()
+        ? current.applyRelayed(gradients, request.getBaseVersion(),
+            arrived - Math.max(request.getRelayHeldVersion(), request.getBaseVersion()), agentSteps, frames,
+            request.getReturnWeights())
+        : current.apply(gradients, request.getBaseVersion(), agentSteps, frames, request.getReturnWeights());
+    step.whenComplete((snapshot, failure) -> applied(request, response, snapshot, failure));
   }
 
   /** On the applier thread, once the step is applied (or failed): the bookkeeping, then the reply. */

@@ -4,6 +4,7 @@ import a3c.proto.GetStatusResponse;
 import a3c.proto.LearnerStats;
 import a3c.store.ParameterStore;
 import a3c.store.Snapshot;
+import a3c.store.Staleness;
 import java.util.function.Supplier;
 
 /** GetStatus: where the run stands, as the launcher, the scripts and a user's grpcurl see it. */
@@ -46,8 +47,10 @@ final class ServerStatus {
         .setLastStats(lastStats.get());
     if (current != null) {
       Snapshot snapshot = current.snapshot();
+      Staleness staleness = snapshot.staleness();
       status.setVersion(snapshot.version()).setGlobalStep(snapshot.globalStep()).setUpdates(snapshot.updates())
-          .setFrames(snapshot.frames()).setMeanStaleness(current.meanStaleness());
+          .setFrames(snapshot.frames()).setMeanStaleness(staleness.mean()).setMeanRelayStaleness(staleness.relayMean())
+          .setRelayedUpdates(staleness.relayedUpdates());
     }
     return status.build();
   }

@@ -3,6 +3,7 @@ package a3c.ps;
 import a3c.proto.EpisodeRecord;
 import a3c.proto.LearnerStats;
 import a3c.store.Snapshot;
+import a3c.store.Staleness;
 import a3c.tensorboard.EventWriter;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -10,7 +11,9 @@ import java.nio.file.Path;
 
 /**
  * The run's scalars for TensorBoard, named as CleanRL names them: every episode's score and the
- * running means, and at most once a second the learner's loss terms and the run's rates.
+ * running means, and at most once a second the learner's loss terms, the run's rates, and the mean
+ * staleness of the updates since the last time, with the relay's share of it when a worker host's
+ * relay forwarded some of them.
  */
 final class TrainingScalars implements AutoCloseable {
   private static final long INTERVAL_MS = 1000;
@@ -22,6 +25,7 @@ final class TrainingScalars implements AutoCloseable {
   private long lastGlobalStep;
   private long lastFrames;
   private long lastUpdates;
+  private Staleness lastStaleness;
 
   TrainingScalars(Path logDir) throws IOException {
     String host;
@@ -64,6 +68,13 @@ final class TrainingScalars implements AutoCloseable {
     events.scalar("charts/SPS", (float) ((step - lastGlobalStep) / seconds), step, wall);
     events.scalar("charts/frames_per_s", (float) ((snapshot.frames() - lastFrames) / seconds), step, wall);
     events.scalar("charts/updates_per_s", (float) ((snapshot.updates() - lastUpdates) / seconds), step, wall);
+    Staleness window = snapshot.staleness().since(lastStaleness);
+    if (window.updates() > 0) {
+      events.scalar("charts/staleness", (float) window.mean(), step, wall);
+    }
+    if (window.relayedUpdates() > 0) {
+      events.scalar("charts/relay_staleness", (float) window.relayMean(), step, wall);
+    }
     events.flush();
     remember(snapshot, nowMs);
   }
@@ -73,6 +84,7 @@ final class TrainingScalars implements AutoCloseable {
     lastGlobalStep = snapshot.globalStep();
     lastFrames = snapshot.frames();
     lastUpdates = snapshot.updates();
+    lastStaleness = snapshot.staleness();
   }
 
   @Override

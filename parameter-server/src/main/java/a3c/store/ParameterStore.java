@@ -44,6 +44,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class ParameterStore implements AutoCloseable {
   private static final int CHUNK = 4096;
+  /** The relay staleness of a push no relay forwarded. */
+  private static final long NOT_RELAYED = -1;
 
   private final TensorLayout layout;
   private final float[] weights;
@@ -62,6 +64,8 @@ public final class ParameterStore implements AutoCloseable {
   private long frames;
   private long stalenessSum;
   private long stalenessUpdates;
+  private long relayStalenessSum;
+  private long relayedUpdates;
   private volatile Snapshot snapshot;
   private volatile SharedWeights shared;
   private final LongAdder serverNanos = new LongAdder();
@@ -122,14 +126,6 @@ public final class ParameterStore implements AutoCloseable {
       return CompletableFuture.completedFuture(latest);
     }
     return CompletableFuture.supplyAsync(() -> snapshot.weights() != null ? snapshot : publish(true), applier);
-  }
-
-  /**
-   * The mean of (version when applied - version the gradients were computed on), over the updates
-   * this store applied (a checkpoint does not carry the sum, so a resumed run starts it afresh).
-   */
-  public synchronized double meanStaleness() {
-    return stalenessUpdates == 0 ? 0 : (double) stalenessSum / stalenessUpdates;
   }
 
   /** Server time spent on updates so far: decoding and validating, the optimizer step, publishing. */
@@ -226,6 +222,21 @@ public final class ParameterStore implements AutoCloseable {
    */
   public CompletableFuture<Snapshot> apply(Gradients gradients, long baseVersion, long agentSteps, long pushFrames,
       boolean returnWeights) {
+    return step(gradients, baseVersion, NOT_RELAYED, agentSteps, pushFrames, returnWeights);
+  }
+
+  /**
+   * {@link #apply} for a push a worker host's relay forwarded.
+   *
+   * @param relayStaleness the push's relay staleness (see {@link Staleness}), at least 0
+   */
+  public CompletableFuture<Snapshot> applyRelayed(Gradients gradients, long baseVersion, long relayStaleness,
+      long agentSteps, long pushFrames, boolean returnWeights) {
+    return step(gradients, baseVersion, relayStaleness, agentSteps, pushFrames, returnWeights);
+  }
+
+  private CompletableFuture<Snapshot> step(Gradients gradients, long baseVersion, long relayStaleness, long agentSteps,
+      long pushFrames, boolean returnWeights) {
     return CompletableFuture.supplyAsync(() -> {
       long start = System.nanoTime();
       SharedWeights file = shared;
@@ -239,6 +250,10 @@ public final class ParameterStore implements AutoCloseable {
       synchronized (this) {
         stalenessSum += Math.max(0, version - baseVersion);
         stalenessUpdates++;
+        if (relayStaleness != NOT_RELAYED) {
+          relayStalenessSum += relayStaleness;
+          relayedUpdates++;
+        }
         version++;
         updates++;
         globalStep += agentSteps;
@@ -282,7 +297,8 @@ public final class ParameterStore implements AutoCloseable {
     List<Tensor> tensors = withWeights ? copyWeights() : null;
     Snapshot published;
     synchronized (this) {
-      published = new Snapshot(version, globalStep, updates, frames, tensors);
+      published = new Snapshot(version, globalStep, updates, frames,
+          new Staleness(stalenessSum, stalenessUpdates, relayStalenessSum, relayedUpdates), tensors);
     }
     snapshot = published;
     return published;

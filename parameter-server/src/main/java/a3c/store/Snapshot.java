@@ -9,7 +9,9 @@ import java.util.List;
  * @param version the number of updates applied since the weights were initialised
  * @param globalStep agent steps summed over every applied push
  * @param frames emulator frames summed over every applied push
+ * @param staleness how old the applied pushes' gradients were, over this store's updates
  * @param weights the tensors, whose bytes no one writes again; null when not copied out (see
  *     {@link ParameterStore#withWeights})
  */
-public record Snapshot(long version, long globalStep, long updates, long frames, List<Tensor> weights) {}
+public record Snapshot(long version, long globalStep, long updates, long frames, Staleness staleness,
+    List<Tensor> weights) {}

@@ -123,6 +123,11 @@ abstract class ParameterServerContractTest {
         .setAgentSteps(20).setFrames(80).setReturnWeights(returnWeights).build();
   }
 
+  /** {@code push} as a worker host's relay sends it on, holding {@code relayHeldVersion}. */
+  static PushGradientsRequest relayed(PushGradientsRequest push, long relayHeldVersion) {
+    return push.toBuilder().setRelayHeldVersion(relayHeldVersion).build();
+  }
+
   static PullWeightsResponse pull(ParameterServerGrpc.BlockingStub client) {
     return client.pullWeights(PullWeightsRequest.newBuilder().setWorkerId("w0").build());
   }
@@ -244,6 +249,45 @@ abstract class ParameterServerContractTest {
     assertEquals(20, status.getGlobalStep());
     assertEquals(StopReason.STOP_REASON_NONE, status.getStop());
     assertEquals(0.0, status.getMeanStaleness(), 0.0);
+  }
+
+  @Test
+  void relayedPushes_reportTheRelaysShareOfTheStaleness_andAHeldVersionAheadOfTheServerIsRefused() throws Exception {
+    ParameterServer server = start(config(), null);
+    ParameterServerGrpc.BlockingStub client = client(server);
+    initialize(client);
+    List<Tensor> good = TestModels.constant(NAMES, SHAPES, 1f);
+    GetStatusResponse none = client.getStatus(GetStatusRequest.getDefaultInstance());
+    assertEquals(0.0, none.getMeanRelayStaleness(), 0.0);
+    assertEquals(0, none.getRelayedUpdates());
+    // A direct push, at version 0: staleness 0, no relay.
+    client.pushGradients(push("w0", 0, good, false));
+    // Relayed, arriving at 1 with the relay holding 1: 1 behind, all of it the worker's lag behind its relay.
+    client.pushGradients(relayed(push("h0", 0, good, false), 1));
+    // Arriving at 2 with the relay holding 1: 1 behind, all of it the relay's.
+    client.pushGradients(relayed(push("h0", 1, good, false), 1));
+    // Arriving at 3 with the relay holding 1, older than the base version 2 (it went back to a restarted
+    // server's version): 1 behind, the relay's, never more than the push's whole staleness.
+    client.pushGradients(relayed(push("h0", 2, good, false), 1));
+    GetStatusResponse status = client.getStatus(GetStatusRequest.getDefaultInstance());
+    assertEquals(4, status.getUpdates());
+    assertEquals(3.0 / 4, status.getMeanStaleness(), 1e-9);
+    assertEquals(2.0 / 3, status.getMeanRelayStaleness(), 1e-9);
+    assertEquals(3, status.getRelayedUpdates());
+    // A relay still holding the weights of a server since restarted from an older checkpoint: its
+    // workers must pull again, as when the base version is ahead; 2^64 - 1 arrives as -1.
+    for (long ahead : new long[] {5, -1}) {
+      StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+          () -> client.pushGradients(relayed(push("h0", 4, good, false), ahead)));
+      assertEquals(Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode());
+      assertEquals("relay_held_version " + Long.toUnsignedString(ahead) + " is newer than the server's version 4: "
+          + "pull the weights again", refused.getStatus().getDescription());
+    }
+    GetStatusResponse after = client.getStatus(GetStatusRequest.getDefaultInstance());
+    assertEquals(List.of(4L, 4L, 80L), List.of(after.getVersion(), after.getUpdates(), after.getGlobalStep()));
+    assertEquals(status.getMeanStaleness(), after.getMeanStaleness(), 0.0);
+    assertEquals(status.getMeanRelayStaleness(), after.getMeanRelayStaleness(), 0.0);
+    assertEquals(3, after.getRelayedUpdates());
   }
 
   @Test

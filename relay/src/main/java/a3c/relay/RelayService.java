@@ -29,9 +29,11 @@ import java.util.function.Supplier;
  * The ParameterServer service as the workers of one host see it, in front of the real server.
  * Calls pass through unchanged (worker ids, episodes, statuses, and the server's errors, so a
  * worker retries and rejoins exactly as against the server), except the tensors: a push's
- * gradients are read from the worker's shared-memory file, checked, and sent on; the weights come
- * back once per version and go into the host's shared-memory weights file, which every worker of
- * the host reads. A pull asks the server only for a version the host does not hold.
+ * gradients are read from the worker's shared-memory file, checked, and sent on with the newest
+ * version the host holds (the server reports how far that was behind, the relay's share of the
+ * staleness); the weights come back once per version and go into the host's shared-memory weights
+ * file, which every worker of the host reads. A pull asks the server only for a version the host
+ * does not hold.
  */
 final class RelayService implements ParameterServerGrpc.AsyncService {
   static final long CALL_DEADLINE_S = 60;
@@ -114,10 +116,14 @@ final class RelayService implements ParameterServerGrpc.AsyncService {
       response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
       return;
     }
-    PushGradientsRequest upstream = request.toBuilder().clearGradientsFile().clearGradients().addAllGradients(gradients)
-        .setReturnWeights(true).setWeightsDtype(wire).build();
+    PushGradientsRequest.Builder upstream = request.toBuilder().clearGradientsFile().clearGradients()
+        .addAllGradients(gradients).setReturnWeights(true).setWeightsDtype(wire);
     forward(response, () -> {
-      PushGradientsResponse reply = server.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).pushGradients(upstream);
+      // Read as the push leaves, not as it came in: a version another worker's reply brought
+      // meanwhile was on this host before the push went, so the relay did not lack it.
+      upstream.setRelayHeldVersion(weights.current().version());
+      PushGradientsResponse reply = server.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS)
+          .pushGradients(upstream.build());
       weights.offer(reply.getVersion(), reply.getWeightsList(), false);
       PushGradientsResponse.Builder answer = reply.toBuilder().clearWeights();
       if (request.getReturnWeights()) {

@@ -8,6 +8,7 @@ import a3c.net.Channels;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
 import a3c.proto.DType;
+import a3c.proto.GetStatusResponse;
 import a3c.proto.InitializeWeightsRequest;
 import a3c.proto.PullWeightsRequest;
 import a3c.proto.PullWeightsResponse;
@@ -135,6 +136,24 @@ class RelayTest {
     assertEquals(1, reply.getVersion());
     assertEquals(2, reply.getWeightsCount());
     assertEquals(0.49f, Tensors.toArray(reply.getWeights(0))[0], 1e-4f);
+  }
+
+  @Test
+  void relayedPushes_countTheVersionsTheHostLacked_asTheRelaysShareOfTheStaleness() {
+    worker.pullWeights(PullWeightsRequest.newBuilder().setWorkerId("w-0").build());
+    List<Tensor> gradients = TestModels.constant(NAMES, SHAPES, 1f);
+    // Another host's update: the server is at 1 while this host holds 0.
+    direct.pushGradients(PushGradientsRequest.newBuilder().setWorkerId("remote").addAllGradients(gradients).build());
+    assertEquals(2, worker.pushGradients(PushGradientsRequest.newBuilder().setWorkerId("w-0").setBaseVersion(0)
+        .addAllGradients(gradients).build()).getVersion());
+    // The reply brought version 2 to this host: the next push lacks nothing.
+    worker.pushGradients(PushGradientsRequest.newBuilder().setWorkerId("w-0").setBaseVersion(2)
+        .addAllGradients(gradients).build());
+    GetStatusResponse status = server.status();
+    assertEquals(3, status.getUpdates());
+    assertEquals(1.0 / 3, status.getMeanStaleness(), 1e-9);
+    assertEquals(2, status.getRelayedUpdates());
+    assertEquals(0.5, status.getMeanRelayStaleness(), 1e-9);
   }
 
   @Test
