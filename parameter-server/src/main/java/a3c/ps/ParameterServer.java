@@ -3,6 +3,7 @@ package a3c.ps;
 import a3c.checkpoint.CheckpointFolder;
 import a3c.checkpoint.Checkpoints;
 import a3c.files.WriteFailures;
+import a3c.net.AuthInterceptor;
 import a3c.net.Channels;
 import a3c.optim.OptimizerConfig;
 import a3c.proto.Checkpoint;

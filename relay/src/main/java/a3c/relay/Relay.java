@@ -1,10 +1,12 @@
 package a3c.relay;
 
+import a3c.net.AuthInterceptor;
 import a3c.net.Channels;
 import a3c.proto.DType;
 import a3c.rpc.ParameterServerGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -14,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A running relay: the gRPC service on this host's loopback for its workers, and the one channel
- * to the parameter server. Loopback only, so it asks no token: whoever can reach it can read the
- * shared-memory folder too. The channel reconnects on its own when the server comes back.
+ * to the parameter server. It asks its workers for the server's token, when the server has one:
+ * loopback is open to every user of the host, and a push it forwards lands in the server's model.
+ * The channel reconnects on its own when the server comes back.
  */
 public final class Relay implements AutoCloseable {
   private final ManagedChannel upstream;
@@ -31,6 +34,7 @@ public final class Relay implements AutoCloseable {
   /**
    * Starts a relay on {@code 127.0.0.1:port} (0 for any free port) in front of {@code psTarget}.
    *
+   * @param authToken the server's shared secret, which the relay also asks of its workers; null for none
    * @param sharedMemoryDir the folder of the workers' gradients files and of the weights file the relay writes
    * @param wire how tensors travel to and from the server
    */
@@ -45,7 +49,8 @@ public final class Relay implements AutoCloseable {
           .permitKeepAliveTime(Channels.PERMIT_KEEPALIVE_TIME.toMillis(), TimeUnit.MILLISECONDS)
           .permitKeepAliveWithoutCalls(true)
           .maxInboundMessageSize(Channels.MAX_MESSAGE_BYTES)
-          .addService(ParameterServerGrpc.bindService(service))
+          .addService(authToken == null ? ParameterServerGrpc.bindService(service)
+              : ServerInterceptors.intercept(ParameterServerGrpc.bindService(service), new AuthInterceptor(authToken)))
           .build().start();
       return new Relay(upstream, weights, server);
     } catch (IOException e) {

@@ -54,7 +54,7 @@ class RelayTest {
   void start() throws Exception {
     server = ParameterServer.start(config(0), null);
     relay = Relay.start("127.0.0.1:" + server.port(), "secret", null, 0, shm, DType.DTYPE_FLOAT32);
-    channel = Channels.open("127.0.0.1:" + relay.port(), null, null);
+    channel = Channels.open("127.0.0.1:" + relay.port(), "secret", null);
     worker = ParameterServerGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     directChannel = Channels.open("127.0.0.1:" + server.port(), "secret", null);
     direct = ParameterServerGrpc.newBlockingStub(directChannel).withDeadlineAfter(30, TimeUnit.SECONDS);
@@ -201,6 +201,22 @@ class RelayTest {
   }
 
   @Test
+  void localCalls_withoutTheServersToken_orWithAnother_areRefused_andReachNothing() throws Exception {
+    for (String token : new String[] {null, "guess"}) {
+      ManagedChannel stranger = Channels.open("127.0.0.1:" + relay.port(), token, null);
+      try {
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> ParameterServerGrpc.newBlockingStub(stranger)
+            .withDeadlineAfter(30, TimeUnit.SECONDS).pushGradients(PushGradientsRequest.newBuilder().setWorkerId("w-9")
+                .setAgentSteps(20).addAllGradients(TestModels.constant(NAMES, SHAPES, 1f)).build()));
+        assertEquals(Status.Code.UNAUTHENTICATED, refused.getStatus().getCode(), String.valueOf(token));
+      } finally {
+        stranger.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+    assertEquals(0, server.status().getUpdates());
+  }
+
+  @Test
   void callsWhileTheServerIsDown_failAsUnavailable_andWorkAgainOnceItIsBack() throws Exception {
     int port = server.port();
     server.close();
@@ -233,7 +249,7 @@ class RelayTest {
   @Test
   void relayOverBfloat16_forwardsPushes_andSharesFloat32Weights() throws Exception {
     try (Relay narrow = Relay.start("127.0.0.1:" + server.port(), "secret", null, 0, shm.resolve("bf16"), DType.DTYPE_BFLOAT16)) {
-      ManagedChannel local = Channels.open("127.0.0.1:" + narrow.port(), null, null);
+      ManagedChannel local = Channels.open("127.0.0.1:" + narrow.port(), "secret", null);
       try {
         ParameterServerGrpc.BlockingStub host = ParameterServerGrpc.newBlockingStub(local).withDeadlineAfter(30, TimeUnit.SECONDS);
         PullWeightsResponse pulled = host.pullWeights(PullWeightsRequest.newBuilder().setWorkerId("h-0").build());

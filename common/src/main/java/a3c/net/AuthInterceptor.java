@@ -1,29 +1,30 @@
-package a3c.ps;
+package a3c.net;
 
-import a3c.net.Channels;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import io.grpc.health.v1.HealthGrpc;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
  * Checks the shared secret on every call ({@code authorization: Bearer <token>}), in constant time
  * and without echoing it. Health checks are exempt so that ordinary probes work; they reveal nothing.
+ * The parameter server asks it of every client, a worker host's relay of its local workers.
  */
-final class AuthInterceptor implements ServerInterceptor {
+public final class AuthInterceptor implements ServerInterceptor {
+  /** {@code grpc.health.v1.Health}, named here so that this module needs no gRPC services artifact. */
+  private static final String HEALTH_SERVICE = "grpc.health.v1.Health";
   private final byte[] expected;
 
-  AuthInterceptor(String token) {
+  public AuthInterceptor(String token) {
     this.expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
   }
 
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-    if (HealthGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName())) {
+    if (HEALTH_SERVICE.equals(call.getMethodDescriptor().getServiceName())) {
       return next.startCall(call, headers);
     }
     String given = headers.get(Channels.AUTHORIZATION);
