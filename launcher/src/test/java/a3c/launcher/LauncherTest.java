@@ -227,7 +227,8 @@ class LauncherTest {
 
   @Test
   void bindToAnotherLoopbackAddress_theLauncherAndItsWorkersConnectThere() throws Exception {
-    try (ChildJvm launcher = launch("--bind", "127.0.0.2", "--n-workers", "1", "--max-steps", "2000")) {
+    // Enough steps for the server to outlive the launcher's first status poll even on a busy machine.
+    try (ChildJvm launcher = launch("--bind", "127.0.0.2", "--n-workers", "1", "--max-steps", "50000")) {
       launcher.awaitLine("parameter server ready on 127\\.0\\.0\\.2:\\d+", START);
       launcher.awaitLine("run-summary .* agent_steps=\\d+ .*exit=step_limit", RUN);
       assertEquals(3, launcher.awaitExit(START), launcher.transcript());
