@@ -115,10 +115,15 @@ public final class SeedsReport implements Callable<Integer> {
       for (int s = 0; s < milestones.size(); s++) {
         int mm = m;
         int ss = s;
-        double[] reached = runs.stream().mapToDouble(run -> run.minutes()[mm][ss]).filter(x -> !Double.isNaN(x)).toArray();
-        double[] episodes = runs.stream().mapToDouble(run -> run.episodes()[mm][ss]).filter(x -> x > 0).toArray();
+        // A run that never reached the milestone counts as slower than every run that did, so that
+        // the median is over all runs, not over the lucky ones.
+        double[] minutes = runs.stream().mapToDouble(run -> run.minutes()[mm][ss])
+            .map(x -> Double.isNaN(x) ? Double.POSITIVE_INFINITY : x).toArray();
+        double[] episodes = runs.stream().mapToDouble(run -> run.episodes()[mm][ss])
+            .map(x -> x > 0 ? x : Double.POSITIVE_INFINITY).toArray();
+        long reached = Arrays.stream(minutes).filter(Double::isFinite).count();
         out.println(String.format(Locale.ROOT, "seeds measure=%s score=%s reached=%d/%d minutes=%s episodes=%s", key(measures[m]),
-            score(milestones.get(s)), reached.length, runs.size(), spread(reached, "%.1f"), spread(episodes, "%.0f")));
+            score(milestones.get(s)), reached, runs.size(), spread(minutes, "%.1f"), spread(episodes, "%.0f")));
       }
     }
     double[] rates = runs.stream().mapToDouble(Run::agentStepsPerSecond).filter(x -> !Double.isNaN(x)).toArray();
@@ -137,7 +142,10 @@ public final class SeedsReport implements Callable<Integer> {
     return score == Math.rint(score) ? String.format(Locale.ROOT, "%.0f", score) : Double.toString(score);
   }
 
-  /** {@code median[min..max]}, or {@code none}; the median of an even count is the mean of the middle two. */
+  /**
+   * {@code median[min..max]}, or {@code none}; the median of an even count is the mean of the middle
+   * two. An infinite value (a milestone never reached) prints as {@code never}.
+   */
   static String spread(double[] values, String format) {
     if (values.length == 0) {
       return "none";
@@ -146,6 +154,10 @@ public final class SeedsReport implements Callable<Integer> {
     Arrays.sort(sorted);
     int n = sorted.length;
     double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    return String.format(Locale.ROOT, format + "[" + format + ".." + format + "]", median, sorted[0], sorted[n - 1]);
+    return value(median, format) + "[" + value(sorted[0], format) + ".." + value(sorted[n - 1], format) + "]";
+  }
+
+  private static String value(double x, String format) {
+    return Double.isInfinite(x) ? "never" : String.format(Locale.ROOT, format, x);
   }
 }

@@ -45,9 +45,9 @@ class SeedsReportTest {
     assertEquals("seed run=seed-1 episodes@0=21.0min/22ep episodes@18=39.0min/40ep rounds@0=23.0min/24ep rounds@18=never"
         + " agent_steps_per_s=1500.0 test_games=21,21,20", lines.get(0));
     // seed-2 stops at 30 minutes: ours reached 0 at 21 and never 18; the rounds measure reached 0 at 23.
-    assertEquals("seeds measure=episodes score=18 reached=2/3 minutes=39.0[39.0..39.0] episodes=40[40..40]", lines.get(4));
+    assertEquals("seeds measure=episodes score=18 reached=2/3 minutes=39.0[39.0..never] episodes=40[40..never]", lines.get(4));
     assertEquals("seeds measure=rounds score=0 reached=3/3 minutes=23.0[23.0..23.0] episodes=24[24..24]", lines.get(5));
-    assertEquals("seeds measure=rounds score=18 reached=1/3 minutes=41.0[41.0..41.0] episodes=42[42..42]", lines.get(6));
+    assertEquals("seeds measure=rounds score=18 reached=1/3 minutes=never[41.0..never] episodes=never[42..never]", lines.get(6));
     assertEquals("seeds agent_steps_per_s=1500.0[1400.0..1600.0] runs_with_every_test_game_at_least_20=2/3", lines.get(7));
   }
 
@@ -56,6 +56,7 @@ class SeedsReportTest {
     assertEquals("2.0[1.0..9.0]", SeedsReport.spread(new double[] {9, 1, 2}, "%.1f"));
     assertEquals("3.5[1.0..9.0]", SeedsReport.spread(new double[] {9, 1, 2, 5}, "%.1f"));
     assertEquals("none", SeedsReport.spread(new double[0], "%.1f"));
+    assertEquals("9.0[1.0..never]", SeedsReport.spread(new double[] {9, 1, Double.POSITIVE_INFINITY}, "%.1f"));
   }
 
   @Test
