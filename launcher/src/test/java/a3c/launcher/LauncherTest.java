@@ -325,11 +325,15 @@ class LauncherTest {
         "PongNoFrameskip-v4", "--rom-dir", roms.toString(), "--checkpoint", checkpoints.toString(), "--test-games", "1",
         "--gif-dir", gifs.toString()))) {
       assertEquals(0, play.awaitExit(START), play.transcript());
-      java.util.regex.Matcher game = java.util.regex.Pattern.compile("test-game 1 env=PongNoFrameskip-v4 score=(-?\\d+)\\.0 length=(\\d+) direction_flips_pct=(\\d+\\.\\d) gif=(\\S+)")
+      java.util.regex.Matcher game = java.util.regex.Pattern.compile("test-game 1 env=PongNoFrameskip-v4 score=(-?\\d+)\\.0 length=(\\d+)( stuck=true)? points=(\\d+) repeated_points=(\\d+) "
+          + "direction_flips_pct=(\\d+\\.\\d) gif=(\\S+)")
           .matcher(play.transcript());
       assertTrue(game.find(), play.transcript());
       assertTrue(Integer.parseInt(game.group(1)) >= -21 && Integer.parseInt(game.group(1)) <= 21);
-      assertTrue(Double.parseDouble(game.group(3)) <= 100.0, game.group());
+      // A whole game (unless it got stuck on one action): one side reached 21, so at least 21 points were played.
+      int points = Integer.parseInt(game.group(4));
+      assertTrue((game.group(3) != null || points >= 21) && Integer.parseInt(game.group(5)) < points, game.group());
+      assertTrue(Double.parseDouble(game.group(6)) <= 100.0, game.group());
       javax.imageio.ImageReader reader = javax.imageio.ImageIO.getImageReadersByFormatName("gif").next();
       try (javax.imageio.stream.ImageInputStream in = javax.imageio.ImageIO.createImageInputStream(gifs.resolve("test-game-1.gif").toFile())) {
         reader.setInput(in);
