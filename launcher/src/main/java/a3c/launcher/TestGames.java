@@ -98,7 +98,9 @@ final class TestGames {
           }
           out.printf(Locale.ROOT, "test-game %d env=%s score=%.1f length=%d%s%s%s%s%s%n", game, envName, score, length,
               policy == TestPolicy.GREEDY ? "" : " policy=" + policy.flag(), stuck ? " stuck=true" : "",
-              points.count() == 0 ? "" : String.format(Locale.ROOT, " points=%d repeated_points=%d", points.count(), points.repeated()),
+              // An Atari game's points are its rallies; CartPole rewards every step.
+              atari == null || points.count() == 0 ? ""
+                  : String.format(Locale.ROOT, " points=%d repeated_points=%d", points.count(), points.repeated()),
               directions == null ? "" : String.format(Locale.ROOT, " direction_flips_pct=%.1f", 100.0 * flips / length),
               gif == null ? "" : " gif=" + gif);
           out.flush();
