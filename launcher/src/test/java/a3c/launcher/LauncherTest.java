@@ -113,6 +113,7 @@ class LauncherTest {
 
   @Test
   void ctrlC_reachesTheLauncherAndEveryChild_theRunStopsWithinSeconds_andNoChildIsRestarted() throws Exception {
+    assumeSigintReachesUs();
     try (ChildJvm launcher = launch("--n-workers", "2")) {
       launcher.awaitLine("progress .* episodes=[1-9]", START);
       List<ProcessHandle> group = processGroup(launcher);
@@ -131,6 +132,7 @@ class LauncherTest {
 
   @Test
   void secondCtrlC_stopsAtOnce_andRemovesTheSharedMemoryFolder() throws Exception {
+    assumeSigintReachesUs();
     try (ChildJvm launcher = launch("--n-workers", "1")) {
       launcher.awaitLine("progress .* episodes=[1-9]", START);
       List<ProcessHandle> group = processGroup(launcher);
@@ -147,6 +149,14 @@ class LauncherTest {
       }
       assertFalse(java.nio.file.Files.exists(sharedMemory), "the shared-memory folder is gone: " + launcher.transcript());
     }
+  }
+
+  /**
+   * Skips before anything starts where this JVM ignores SIGINT, as its launcher would: a launcher
+   * started only to be skipped would be killed and leave its shared-memory folder behind.
+   */
+  private static void assumeSigintReachesUs() throws java.io.IOException {
+    assumeFalse(ignoresSigint(ProcessHandle.current()), "SIGINT is ignored in this test's processes (started in the background?)");
   }
 
   /** The launcher and its children, the process group a Ctrl-C at a terminal would reach; skips where SIGINT is ignored. */
