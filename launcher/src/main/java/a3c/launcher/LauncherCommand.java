@@ -58,10 +58,6 @@ public final class LauncherCommand implements Callable<Integer> {
       + "range so that seeds and worker ids differ (default: ${DEFAULT-VALUE})")
   int firstWorkerIndex;
 
-  @Option(names = "--wire-dtype", description = "with --ps: how the relay's tensors travel to and from the server, float32 or "
-      + "bfloat16 (half the bytes; the server keeps float32) (default: ${DEFAULT-VALUE})")
-  String wireDtype = "float32";
-
   @Option(names = "--tls-ca", description = "with --ps: PEM certificate to trust; the relay reaches the server with TLS")
   Path tlsCa;
 
@@ -194,7 +190,7 @@ public final class LauncherCommand implements Callable<Integer> {
       Path dir = runDir != null ? runDir : Path.of("runs", "host-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
       host = new WorkerHost(WorkerHostConfig.of(ps, nWorkers == null ? Runtime.getRuntime().availableProcessors() : nWorkers,
           firstWorkerIndex, dir, endpoint.authToken(), tlsCa, envName, romDir, learner.args(), workerRestarts, progressEvery,
-          retrySeconds, wireDtype), out);
+          retrySeconds, server.wireDtype()), out);
     } catch (IllegalArgumentException | RomNotFoundException e) {
       spec.commandLine().getErr().println("launcher: " + e.getMessage());
       return 2;
@@ -234,10 +230,6 @@ public final class LauncherCommand implements Callable<Integer> {
 
   /** Checks every value before anything starts, so that a bad flag costs nothing. */
   LaunchConfig config() {
-    if (!wireDtype.equals("float32")) {
-      throw new IllegalArgumentException("--wire-dtype is for a worker host (--ps): this run's workers share memory with "
-          + "the server, and each remote worker or host picks its own (the server answers in the dtype asked)");
-    }
     server.check();
     List<String> learnerArgs = learner.args();
     if (testGames < 0) {

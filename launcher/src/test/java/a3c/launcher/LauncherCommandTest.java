@@ -77,14 +77,18 @@ class LauncherCommandTest {
             "--max-steps", "5000", "--applier-threads", "2"),
         serverArgs("--env-name", "CartPole-v1", "--port", "0", "--applier-threads", "2", "--lr", "0.001", "--max-steps", "5000",
             "--stop-measure", "rounds", "--opt", "rmsprop", "--gamma", "0.9"));
+    // The server sends its weights to remote workers and worker hosts in this dtype.
+    assertEquals(List.of("--env-name", "CartPole-v1", "--wire-dtype", "bfloat16"),
+        serverArgs("--env-name", "CartPole-v1", "--port", "0", "--wire-dtype", "bfloat16"));
   }
 
   @Test
   void badServerFlag_stopsTheLaunch_withTheFlagsName() {
     String[][] cases = {{"--stop-measure", "mean"}, {"--checkpoint-every", "0"}, {"--keep-checkpoints", "0"},
-        {"--max-message-mb", "4096"}, {"--linger-seconds", "-1"}};
+        {"--max-message-mb", "4096"}, {"--linger-seconds", "-1"}, {"--wire-dtype", "float16"}};
     String[] expected = {"--stop-measure must be one of episodes, rounds, got 'mean'", "--checkpoint-every must be positive, got 0.0",
-        "--keep-checkpoints must be >= 1, got 0", "--max-message-mb must be in 1..2047, got 4096", "--linger-seconds must be >= 0, got -1.0"};
+        "--keep-checkpoints must be >= 1, got 0", "--max-message-mb must be in 1..2047, got 4096", "--linger-seconds must be >= 0, got -1.0",
+        "--wire-dtype must be float32 or bfloat16, got 'float16'"};
     for (int i = 0; i < cases.length; i++) {
       String[] args = {"--env-name", "CartPole-v1", "--port", "0", cases[i][0], cases[i][1]};
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> serverArgs(args));

@@ -5,7 +5,6 @@ import a3c.proto.DType;
 import a3c.proto.LearnerStats;
 import a3c.proto.PushGradientsRequest;
 import a3c.proto.PushGradientsResponse;
-import a3c.rpc.WireDtypes;
 import a3c.store.Gradients;
 import a3c.store.ParameterStore;
 import a3c.store.Snapshot;
@@ -33,6 +32,7 @@ final class GradientPushes {
   private final StopRule stopRule;
   private final StopNotices stops;
   private final SharedGradientFiles sharedGradients;
+  private final ReplyDtypes replyDtypes;
   private final TrainingScalars scalars;
   private final WriteFailures writeFailures;
   private final Clock clock;
@@ -40,12 +40,14 @@ final class GradientPushes {
 
   /** @param scalars where the TensorBoard scalars go; null for nowhere */
   GradientPushes(GlobalModel model, WorkerRegistry workers, StopRule stopRule, StopNotices stops,
-      SharedGradientFiles sharedGradients, TrainingScalars scalars, WriteFailures writeFailures, Clock clock) {
+      SharedGradientFiles sharedGradients, ReplyDtypes replyDtypes, TrainingScalars scalars, WriteFailures writeFailures,
+      Clock clock) {
     this.model = model;
     this.workers = workers;
     this.stopRule = stopRule;
     this.stops = stops;
     this.sharedGradients = sharedGradients;
+    this.replyDtypes = replyDtypes;
     this.scalars = scalars;
     this.writeFailures = writeFailures;
     this.clock = clock;
@@ -96,11 +98,11 @@ final class GradientPushes {
           + ": pull the weights again");
       return;
     }
+    DType weightsAs = request.getReturnWeights() ? replyDtypes.forRequest(request.getWeightsDtype()) : null;
     Gradients gradients;
     try {
-      // bfloat16 gradients are widened first: the store checks and applies float32 only.
       gradients = request.getGradientsFile().isEmpty()
-          ? current.decode(WireDtypes.as(request.getGradientsList(), DType.DTYPE_FLOAT32))
+          ? current.decode(request.getGradientsList())
           : sharedGradients.decode(request.getGradientsFile(), current);
     } catch (IllegalArgumentException e) {
       Replies.reject(response, Status.INVALID_ARGUMENT, e.getMessage());
@@ -117,9 +119,8 @@ final class GradientPushes {
     // base version: the relay staleness never exceeds the push's whole staleness.
     CompletableFuture<Snapshot> step = request.hasRelayHeldVersion()
         ? current.applyRelayed(gradients, request.getBaseVersion(),
-            arrived - Math.max(request.getRelayHeldVersion(), request.getBaseVersion()), agentSteps, frames,
-            request.getReturnWeights())
-        : current.apply(gradients, request.getBaseVersion(), agentSteps, frames, request.getReturnWeights());
+            arrived - Math.max(request.getRelayHeldVersion(), request.getBaseVersion()), agentSteps, frames, weightsAs)
+        : current.apply(gradients, request.getBaseVersion(), agentSteps, frames, weightsAs);
     step.whenComplete((snapshot, failure) -> applied(request, response, snapshot, failure));
   }
 
@@ -146,7 +147,7 @@ final class GradientPushes {
     PushGradientsResponse.Builder reply = PushGradientsResponse.newBuilder().setVersion(snapshot.version())
         .setGlobalStep(snapshot.globalStep()).setStop(stops.tell(request.getWorkerId()));
     if (request.getReturnWeights()) {
-      reply.addAllWeights(WireDtypes.as(snapshot.weights(), request.getWeightsDtype()));
+      reply.addAllWeights(snapshot.weights());
     }
     Replies.respond(response, reply.build());
   }

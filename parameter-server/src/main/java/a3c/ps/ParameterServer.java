@@ -93,7 +93,7 @@ public final class ParameterServer implements AutoCloseable {
     }
     this.service = new ParameterServerService(config.optimizer(), config.applierThreads(), config.envName(), clock,
         new WorkerRegistry(clock, LIVENESS, Duration.ofSeconds(60), FORGET_AFTER), scores, stopRule,
-        restored, elapsed, config.sharedMemoryDir(), episodeLog, scalars, writeFailures);
+        restored, elapsed, config.sharedMemoryDir(), config.wireDtype(), episodeLog, scalars, writeFailures);
   }
 
   /** Starts a server on the address in the config (Netty, with TLS when configured). */

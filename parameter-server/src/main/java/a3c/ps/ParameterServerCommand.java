@@ -6,6 +6,7 @@ import a3c.lifecycle.ParentWatch;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
 import a3c.proto.Hyperparameters;
+import a3c.rpc.WireDtypes;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -126,6 +127,6 @@ public final class ParameterServerCommand implements Callable<Integer> {
     return new ServerConfig(endpoint.bind(), endpoint.port(), optimizer, env, target, measure, steps, checkpointDir,
         Duration.ofMillis((long) (options.checkpointEvery * 1000)), options.keepCheckpoints, endpoint.authToken(), tlsCert, tlsKey,
         options.maxMessageMb << 20, saved == null ? Map.of() : saved.getExtraMap(), sharedMemoryDir, episodesCsv, tensorboardDir,
-        options.applierThreads);
+        options.applierThreads, WireDtypes.parse(options.wireDtype));
   }
 }

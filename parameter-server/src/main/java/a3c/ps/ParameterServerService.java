@@ -2,6 +2,7 @@ package a3c.ps;
 
 import a3c.files.WriteFailures;
 import a3c.optim.OptimizerConfig;
+import a3c.proto.DType;
 import a3c.proto.GetStatusRequest;
 import a3c.proto.GetStatusResponse;
 import a3c.proto.InitializeWeightsRequest;
@@ -49,16 +50,17 @@ final class ParameterServerService implements ParameterServerGrpc.AsyncService {
 
   ParameterServerService(OptimizerConfig optimizerConfig, int applierThreads, String envName, Clock clock, WorkerRegistry workers,
       ScoreBoard scores, StopRule stopRule, ParameterStore restored, double elapsedSeconds, Path sharedMemoryDir,
-      EpisodeLog episodeLog, TrainingScalars scalars, WriteFailures writeFailures) {
+      DType wireDtype, EpisodeLog episodeLog, TrainingScalars scalars, WriteFailures writeFailures) {
     this.scores = scores;
     this.stopRule = stopRule;
     this.uptime = Uptime.resumedAfter(clock, elapsedSeconds);
     this.model = new GlobalModel(optimizerConfig, applierThreads, sharedMemoryDir, workers, restored);
     this.stops = new StopNotices(stopRule, workers);
     this.registration = new Registration(envName, model, workers, stops);
-    this.pulls = new WeightPulls(model, workers, stops);
-    this.pushes = new GradientPushes(model, workers, stopRule, stops, new SharedGradientFiles(sharedMemoryDir), scalars,
-        writeFailures, clock);
+    ReplyDtypes replyDtypes = new ReplyDtypes(wireDtype);
+    this.pulls = new WeightPulls(model, workers, stops, replyDtypes);
+    this.pushes = new GradientPushes(model, workers, stopRule, stops, new SharedGradientFiles(sharedMemoryDir), replyDtypes,
+        scalars, writeFailures, clock);
     this.episodes = new EpisodeReports(model, workers, scores, stopRule, stops, episodeLog, scalars, writeFailures, clock,
         uptime);
     this.status = new ServerStatus(envName, model, workers, scores, stopRule, pushes::lastStats, uptime);

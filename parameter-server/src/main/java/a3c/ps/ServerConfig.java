@@ -1,6 +1,8 @@
 package a3c.ps;
 
 import a3c.optim.OptimizerConfig;
+import a3c.proto.DType;
+import a3c.rpc.WireDtypes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -21,11 +23,13 @@ import java.util.Objects;
  * @param episodesCsv where to append one line per episode; null for none
  * @param tensorboardDir where to write TensorBoard event files; null for none
  * @param applierThreads threads that apply each update together, each over its own slice of the model
+ * @param wireDtype the least precise dtype the server sends weights in over gRPC: bfloat16 halves
+ *     the bytes for every client, float32 sends each client the dtype it asks for
  */
 public record ServerConfig(String bind, int port, OptimizerConfig optimizer, String envName, double targetScore,
     StopMeasure stopMeasure, long maxSteps, Path checkpointDir, Duration checkpointEvery, int keepCheckpoints, String authToken,
     Path tlsCert, Path tlsKey, int maxMessageBytes, Map<String, String> extra, Path sharedMemoryDir,
-    Path episodesCsv, Path tensorboardDir, int applierThreads) {
+    Path episodesCsv, Path tensorboardDir, int applierThreads, DType wireDtype) {
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 << 20;
   /** How {@link #defaultApplierThreads} chooses, for option help. */
   public static final String APPLIER_THREADS_RULE = "a quarter of the cores, 1 to 8";
@@ -58,6 +62,7 @@ public record ServerConfig(String bind, int port, OptimizerConfig optimizer, Str
       throw new IllegalArgumentException("max message size must be at least 1 MiB, got " + maxMessageBytes);
     }
     requireApplierThreads(applierThreads);
+    WireDtypes.bytesPerValue(Objects.requireNonNull(wireDtype, "wireDtype"));
     extra = Map.copyOf(extra);
   }
 
@@ -82,62 +87,68 @@ public record ServerConfig(String bind, int port, OptimizerConfig optimizer, Str
   public static ServerConfig local(OptimizerConfig optimizer, String envName) {
     return new ServerConfig("127.0.0.1", 0, optimizer, envName, StopRule.targetFor(envName, null), StopMeasure.EPISODES, 0, null,
         Duration.ofMinutes(5), 3, null, null, null, DEFAULT_MAX_MESSAGE_BYTES, Map.of(), null, null, null,
-        defaultApplierThreads(Runtime.getRuntime().availableProcessors()));
+        defaultApplierThreads(Runtime.getRuntime().availableProcessors()), DType.DTYPE_FLOAT32);
   }
 
   public ServerConfig withCheckpoints(Path folder, Duration every) {
     return new ServerConfig(bind, port, optimizer, envName, targetScore, stopMeasure, maxSteps, folder, every, keepCheckpoints,
-        authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir, applierThreads);
+        authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir, applierThreads, wireDtype);
   }
 
   public ServerConfig withStopRule(double target, long steps) {
     return new ServerConfig(bind, port, optimizer, envName, target, stopMeasure, steps, checkpointDir, checkpointEvery,
-        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir, applierThreads);
+        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir, applierThreads, wireDtype);
   }
 
   public ServerConfig withStopMeasure(StopMeasure measure) {
     return new ServerConfig(bind, port, optimizer, envName, targetScore, measure, maxSteps, checkpointDir, checkpointEvery,
-        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir, applierThreads);
+        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir, applierThreads, wireDtype);
   }
 
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(bind, newPort, optimizer, envName, targetScore, stopMeasure, maxSteps, checkpointDir, checkpointEvery,
-        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir, applierThreads);
+        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir, applierThreads, wireDtype);
   }
 
   public ServerConfig withAuthToken(String token) {
     return new ServerConfig(bind, port, optimizer, envName, targetScore, stopMeasure, maxSteps, checkpointDir, checkpointEvery,
-        keepCheckpoints, token, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir, applierThreads);
+        keepCheckpoints, token, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir, applierThreads, wireDtype);
   }
 
   public ServerConfig withTls(Path cert, Path key) {
     return new ServerConfig(bind, port, optimizer, envName, targetScore, stopMeasure, maxSteps, checkpointDir, checkpointEvery,
-        keepCheckpoints, authToken, cert, key, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir, applierThreads);
+        keepCheckpoints, authToken, cert, key, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir, applierThreads, wireDtype);
   }
 
   public ServerConfig withSharedMemory(Path folder) {
     return new ServerConfig(bind, port, optimizer, envName, targetScore, stopMeasure, maxSteps, checkpointDir, checkpointEvery,
-        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, folder, episodesCsv, tensorboardDir, applierThreads);
+        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, folder, episodesCsv, tensorboardDir, applierThreads, wireDtype);
   }
 
   public ServerConfig withEpisodesCsv(Path file) {
     return new ServerConfig(bind, port, optimizer, envName, targetScore, stopMeasure, maxSteps, checkpointDir, checkpointEvery,
-        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, file, tensorboardDir, applierThreads);
+        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, file, tensorboardDir, applierThreads, wireDtype);
   }
 
   public ServerConfig withTensorBoard(Path folder) {
     return new ServerConfig(bind, port, optimizer, envName, targetScore, stopMeasure, maxSteps, checkpointDir, checkpointEvery,
-        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, folder, applierThreads);
+        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, folder, applierThreads, wireDtype);
   }
 
   public ServerConfig withMaxMessageBytes(int bytes) {
     return new ServerConfig(bind, port, optimizer, envName, targetScore, stopMeasure, maxSteps, checkpointDir, checkpointEvery,
-        keepCheckpoints, authToken, tlsCert, tlsKey, bytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir, applierThreads);
+        keepCheckpoints, authToken, tlsCert, tlsKey, bytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir, applierThreads, wireDtype);
   }
 
   public ServerConfig withApplierThreads(int threads) {
     return new ServerConfig(bind, port, optimizer, envName, targetScore, stopMeasure, maxSteps, checkpointDir, checkpointEvery,
         keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir,
-        threads);
+        threads, wireDtype);
+  }
+
+  public ServerConfig withWireDtype(DType dtype) {
+    return new ServerConfig(bind, port, optimizer, envName, targetScore, stopMeasure, maxSteps, checkpointDir, checkpointEvery,
+        keepCheckpoints, authToken, tlsCert, tlsKey, maxMessageBytes, extra, sharedMemoryDir, episodesCsv, tensorboardDir,
+        applierThreads, dtype);
   }
 }

@@ -2,6 +2,7 @@ package a3c.ps;
 
 import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
+import a3c.rpc.WireDtypes;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,6 +65,11 @@ public final class ServerOptions {
   @Option(names = "--max-message-mb", description = "largest gRPC message accepted, MiB (default: ${DEFAULT-VALUE})")
   int maxMessageMb = ServerConfig.DEFAULT_MAX_MESSAGE_BYTES >> 20;
 
+  @Option(names = "--wire-dtype", description = "how the server sends weights over gRPC: float32 (each client gets "
+      + "the dtype it asks for) or bfloat16 (half the bytes to every remote worker and worker host; shared memory and "
+      + "the server's own weights stay float32) (default: ${DEFAULT-VALUE})")
+  String wireDtype = "float32";
+
   @Option(names = "--linger-seconds", description = "after the run stops, keep answering until every worker has heard "
       + "it, at most this long (default: ${DEFAULT-VALUE})")
   double lingerSeconds = 3;
@@ -88,9 +94,15 @@ public final class ServerOptions {
     if (maxMessageMb < 1 || maxMessageMb > 2047) {
       throw new IllegalArgumentException("--max-message-mb must be in 1..2047, got " + maxMessageMb);
     }
+    WireDtypes.parse(wireDtype);
     if (!(lingerSeconds >= 0)) {
       throw new IllegalArgumentException("--linger-seconds must be >= 0, got " + lingerSeconds);
     }
+  }
+
+  /** {@code --wire-dtype} as given: a worker host's relay uses it too. */
+  public String wireDtype() {
+    return wireDtype;
   }
 
   /** The options of this mixin that {@code parsed} matched, as a server's command line gets them. */

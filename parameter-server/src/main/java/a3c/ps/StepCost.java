@@ -65,11 +65,11 @@ final class StepCost {
       store.share(published).join();
       pushed.write(gradients.stream().map(tensor -> (ByteBuffer) tensor.getData().asReadOnlyByteBuffer()).toList());
       for (int i = 0; i < WARMUP_STEPS; i++) {
-        store.apply(store.decodeAll(pushed.values()), i, 20, 80, false).join();
+        store.apply(store.decodeAll(pushed.values()), i, 20, 80, null).join();
       }
       long start = System.nanoTime();
       for (int i = 0; i < MEASURED_STEPS; i++) {
-        store.apply(store.decodeAll(pushed.values()), WARMUP_STEPS + i, 20, 80, false).join();
+        store.apply(store.decodeAll(pushed.values()), WARMUP_STEPS + i, 20, 80, null).join();
       }
       return (System.nanoTime() - start) / 1e6 / MEASURED_STEPS;
     } finally {

@@ -3,7 +3,6 @@ package a3c.ps;
 import a3c.proto.DType;
 import a3c.proto.PullWeightsRequest;
 import a3c.proto.PullWeightsResponse;
-import a3c.rpc.WireDtypes;
 import a3c.store.ParameterStore;
 import a3c.store.Snapshot;
 import io.grpc.Status;
@@ -23,16 +22,19 @@ final class WeightPulls {
   private final GlobalModel model;
   private final WorkerRegistry workers;
   private final StopNotices stops;
+  private final ReplyDtypes replyDtypes;
 
-  WeightPulls(GlobalModel model, WorkerRegistry workers, StopNotices stops) {
+  WeightPulls(GlobalModel model, WorkerRegistry workers, StopNotices stops, ReplyDtypes replyDtypes) {
     this.model = model;
     this.workers = workers;
     this.stops = stops;
+    this.replyDtypes = replyDtypes;
   }
 
   void pull(PullWeightsRequest request, StreamObserver<PullWeightsResponse> response) {
+    DType dtype = replyDtypes.forRequest(request.getWeightsDtype());
     workers.touch(request.getWorkerId(), null);
-    ParameterStore current = model.storeOrPark(request.getWorkerId(), request.getWeightsDtype(), response);
+    ParameterStore current = model.storeOrPark(request.getWorkerId(), dtype, response);
     if (current == null) {
       return;
     }
@@ -43,7 +45,7 @@ final class WeightPulls {
           .setStop(stops.tell(request.getWorkerId())).build());
       return;
     }
-    send(request.getWorkerId(), request.getWeightsDtype(), response, current);
+    send(request.getWorkerId(), dtype, response, current);
   }
 
   /** Answers a pull that waited for the weights to exist. */
@@ -52,7 +54,7 @@ final class WeightPulls {
   }
 
   private void send(String workerId, DType dtype, StreamObserver<PullWeightsResponse> response, ParameterStore current) {
-    current.withWeights().whenComplete((snapshot, failure) -> {
+    current.withWeights(dtype).whenComplete((snapshot, failure) -> {
       if (failure != null) {
         Replies.reject(response, Status.INTERNAL, "cannot copy the weights: " + failure);
         return;
@@ -60,7 +62,7 @@ final class WeightPulls {
       try {
         Replies.respond(response, PullWeightsResponse.newBuilder().setVersion(snapshot.version())
             .setGlobalStep(snapshot.globalStep()).setStop(stops.tell(workerId))
-            .addAllWeights(WireDtypes.as(snapshot.weights(), dtype)).build());
+            .addAllWeights(snapshot.weights()).build());
       } catch (StatusRuntimeException e) {
         log.debug("a waiting pull went away: {}", e.getStatus());
       }

@@ -10,14 +10,15 @@ import a3c.input.Quote;
 public final class FiniteValues {
   /** The largest magnitude accepted: squared, as Adam's and RMSprop's second moments square it, it stays finite in a float. */
   public static final float MAX_ABS_VALUE = 1e18f;
-  static final int MAX_ABS_BITS = Float.floatToRawIntBits(MAX_ABS_VALUE);
+  /** {@link #MAX_ABS_VALUE}'s bits: a float's bits with the sign cleared above these are not accepted. */
+  public static final int MAX_ABS_BITS = Float.floatToRawIntBits(MAX_ABS_VALUE);
 
   /**
    * The largest of {@code bits[0, length)} with the sign bit cleared. For floats' bits that orders
    * as their magnitudes do, with infinities above every finite value and NaNs above those, so
    * comparing it with {@link #MAX_ABS_BITS} is the test {@link #accepted} makes.
    */
-  static int largestMagnitudeBits(int[] bits, int length) {
+  public static int largestMagnitudeBits(int[] bits, int length) {
     int largest = 0;
     for (int i = 0; i < length; i++) {
       largest = Math.max(largest, bits[i] & 0x7fffffff);

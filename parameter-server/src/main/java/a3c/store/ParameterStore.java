@@ -4,8 +4,10 @@ import a3c.input.Quote;
 import a3c.optim.Optimizer;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.ParallelStep;
+import a3c.proto.DType;
 import a3c.proto.Tensor;
 import a3c.rpc.Tensors;
+import a3c.rpc.WireDtypes;
 import a3c.shm.SharedWeights;
 import com.google.protobuf.UnsafeByteOperations;
 import java.nio.ByteBuffer;
@@ -85,7 +87,7 @@ public final class ParameterStore implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     });
-    publish(true);
+    publish(DType.DTYPE_FLOAT32);
   }
 
   /**
@@ -97,7 +99,7 @@ public final class ParameterStore implements AutoCloseable {
     TensorLayout layout = TensorLayout.of(tensors);
     float[] weights = new float[layout.totalSize()];
     for (int t = 0; t < layout.size(); t++) {
-      Tensors.decode(tensors.get(t).getData(), weights, layout.offset(t));
+      WireDtypes.decode(tensors.get(t), weights, layout.offset(t));
     }
     FiniteValues.require(layout, weights, null, "weights");
     Optimizer optimizer = Optimizer.create(config, layout.sizes());
@@ -119,13 +121,18 @@ public final class ParameterStore implements AutoCloseable {
     return snapshot;
   }
 
-  /** The latest snapshot with its weights, copied out on the applier if no push asked for them. */
+  /** The latest snapshot with its weights as float32. */
   public CompletableFuture<Snapshot> withWeights() {
+    return withWeights(DType.DTYPE_FLOAT32);
+  }
+
+  /** The latest snapshot with its weights in {@code dtype}, copied out on the applier if no push asked for them so. */
+  public CompletableFuture<Snapshot> withWeights(DType dtype) {
     Snapshot latest = snapshot;
-    if (latest.weights() != null) {
+    if (latest.hasWeights(dtype)) {
       return CompletableFuture.completedFuture(latest);
     }
-    return CompletableFuture.supplyAsync(() -> snapshot.weights() != null ? snapshot : publish(true), applier);
+    return CompletableFuture.supplyAsync(() -> snapshot.hasWeights(dtype) ? snapshot : publish(dtype), applier);
   }
 
   /** Server time spent on updates so far: decoding and validating, the optimizer step, publishing. */
@@ -134,7 +141,8 @@ public final class ParameterStore implements AutoCloseable {
   }
 
   /**
-   * Validates a push's gradients and decodes them into a pooled buffer, on the caller's thread.
+   * Validates a push's gradients (float32 or bfloat16) and decodes them into a pooled buffer, on
+   * the caller's thread.
    *
    * @throws IllegalArgumentException naming the tensor when a name is unknown or repeated, a shape
    *     or byte length is wrong, or a value is NaN, infinite or beyond {@link FiniteValues#MAX_ABS_VALUE}
@@ -144,7 +152,7 @@ public final class ParameterStore implements AutoCloseable {
     boolean[] present = layout.checkPush(tensors);
     float[] values = pooledBuffer();
     for (Tensor tensor : tensors) {
-      Tensors.decode(tensor.getData(), values, layout.offset(layout.indexOf(tensor.getName())));
+      WireDtypes.decode(tensor, values, layout.offset(layout.indexOf(tensor.getName())));
     }
     return finiteOrRejected(values, present, start);
   }
@@ -217,12 +225,13 @@ public final class ParameterStore implements AutoCloseable {
    * @param baseVersion the version the gradients were computed on, for the staleness statistic
    * @param agentSteps agent steps the push covers, added to the global step
    * @param pushFrames emulator frames the push covers
-   * @param returnWeights whether the snapshot should carry the new weights (workers on this host
-   *     read them from shared memory instead, which saves a copy of the model per update)
+   * @param weightsAs the dtype the snapshot should carry the new weights in, or null for none
+   *     (workers on this host read them from shared memory instead, which saves a copy of the model
+   *     per update)
    */
   public CompletableFuture<Snapshot> apply(Gradients gradients, long baseVersion, long agentSteps, long pushFrames,
-      boolean returnWeights) {
-    return step(gradients, baseVersion, NOT_RELAYED, agentSteps, pushFrames, returnWeights);
+      DType weightsAs) {
+    return step(gradients, baseVersion, NOT_RELAYED, agentSteps, pushFrames, weightsAs);
   }
 
   /**
@@ -231,12 +240,12 @@ public final class ParameterStore implements AutoCloseable {
    * @param relayStaleness the push's relay staleness (see {@link Staleness}), at least 0
    */
   public CompletableFuture<Snapshot> applyRelayed(Gradients gradients, long baseVersion, long relayStaleness,
-      long agentSteps, long pushFrames, boolean returnWeights) {
-    return step(gradients, baseVersion, relayStaleness, agentSteps, pushFrames, returnWeights);
+      long agentSteps, long pushFrames, DType weightsAs) {
+    return step(gradients, baseVersion, relayStaleness, agentSteps, pushFrames, weightsAs);
   }
 
   private CompletableFuture<Snapshot> step(Gradients gradients, long baseVersion, long relayStaleness, long agentSteps,
-      long pushFrames, boolean returnWeights) {
+      long pushFrames, DType weightsAs) {
     return CompletableFuture.supplyAsync(() -> {
       long start = System.nanoTime();
       SharedWeights file = shared;
@@ -262,7 +271,7 @@ public final class ParameterStore implements AutoCloseable {
       if (writing != null) {
         writing.finish();
       }
-      Snapshot published = publish(returnWeights);
+      Snapshot published = publish(weightsAs);
       serverNanos.add(System.nanoTime() - start);
       appliedHere.increment();
       return published;
@@ -292,9 +301,12 @@ public final class ParameterStore implements AutoCloseable {
     step.close();
   }
 
-  /** The latest counters as a snapshot, with a copy of the weights if asked; the shared file is written by {@link #apply}. */
-  private Snapshot publish(boolean withWeights) {
-    List<Tensor> tensors = withWeights ? copyWeights() : null;
+  /**
+   * The latest counters as a snapshot, with a copy of the weights in {@code weightsAs} unless that
+   * is null; the shared file is written by {@link #apply}.
+   */
+  private Snapshot publish(DType weightsAs) {
+    List<Tensor> tensors = weightsAs == null ? null : copyWeights(weightsAs);
     Snapshot published;
     synchronized (this) {
       published = new Snapshot(version, globalStep, updates, frames,
@@ -304,8 +316,15 @@ public final class ParameterStore implements AutoCloseable {
     return published;
   }
 
-  /** The weights as tensors over one new little-endian array. */
-  private List<Tensor> copyWeights() {
+  /** The weights as tensors in {@code dtype}, over one new little-endian array for float32. */
+  private List<Tensor> copyWeights(DType dtype) {
+    if (dtype == DType.DTYPE_BFLOAT16) {
+      List<Tensor> tensors = new ArrayList<>(layout.size());
+      for (int t = 0; t < layout.size(); t++) {
+        tensors.add(WireDtypes.encodeBfloat16(layout.name(t), layout.shape(t), weights, layout.offset(t), layout.numel(t)));
+      }
+      return List.copyOf(tensors);
+    }
     byte[] bytes = new byte[Math.multiplyExact(layout.totalSize(), Float.BYTES)];
     ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(weights);
     List<Tensor> tensors = new ArrayList<>(layout.size());

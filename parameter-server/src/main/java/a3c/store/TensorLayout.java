@@ -4,6 +4,7 @@ import a3c.input.Quote;
 import a3c.proto.Tensor;
 import a3c.proto.TensorSpec;
 import a3c.rpc.Tensors;
+import a3c.rpc.WireDtypes;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +62,7 @@ public final class TensorLayout {
     }
     TensorLayout layout = new TensorLayout(names, shapes);
     for (int t = 0; t < names.length; t++) {
-      layout.requireBytes(t, tensors.get(t).getData().size());
+      layout.requireBytes(t, tensors.get(t));
     }
     return layout;
   }
@@ -133,8 +134,8 @@ public final class TensorLayout {
   }
 
   /**
-   * Checks a push's tensors against this layout (known names, each once, the model's shapes, float32
-   * byte lengths) and returns which of the model's tensors it carries.
+   * Checks a push's tensors against this layout (known names, each once, the model's shapes, byte
+   * lengths for their dtype) and returns which of the model's tensors it carries.
    *
    * @throws IllegalArgumentException naming the first tensor that does not fit
    */
@@ -156,15 +157,17 @@ public final class TensorLayout {
         throw new IllegalArgumentException("tensor " + Quote.of(tensor.getName()) + " has shape " + Quote.shape(tensor.getShapeList())
             + " but the model's is " + Quote.shape(shapes[t]));
       }
-      requireBytes(t, tensor.getData().size());
+      requireBytes(t, tensor);
     }
     return present;
   }
 
-  void requireBytes(int tensor, int bytes) {
-    if ((long) sizes[tensor] * Float.BYTES != bytes) {
-      throw new IllegalArgumentException("tensor " + Quote.of(names[tensor]) + " of shape " + Quote.shape(shapes[tensor])
-          + " needs " + (long) sizes[tensor] * Float.BYTES + " bytes, got " + bytes);
+  /** Checks that {@code tensor}'s bytes are this tensor's values in its dtype (float32 or bfloat16). */
+  void requireBytes(int t, Tensor tensor) {
+    long needed = (long) sizes[t] * WireDtypes.bytesPerValue(tensor.getDtype());
+    if (needed != tensor.getData().size()) {
+      throw new IllegalArgumentException("tensor " + Quote.of(names[t]) + " of shape " + Quote.shape(shapes[t])
+          + " needs " + needed + " bytes, got " + tensor.getData().size());
     }
   }
 

@@ -27,7 +27,7 @@ class CheckpointFileTest {
     try (ParameterStore store = ParameterStore.initialize(
         TestModels.random(TestModels.SMALL_NAMES, TestModels.SMALL_SHAPES, 7, 1f), OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-3), 2)) {
       for (int i = 0; i < 3; i++) {
-        store.apply(store.decode(TestModels.random(TestModels.SMALL_NAMES, TestModels.SMALL_SHAPES, 10 + i, 1f)), i, 20, 80, false).join();
+        store.apply(store.decode(TestModels.random(TestModels.SMALL_NAMES, TestModels.SMALL_SHAPES, 10 + i, 1f)), i, 20, 80, null).join();
       }
       return store.capture().join();
     }

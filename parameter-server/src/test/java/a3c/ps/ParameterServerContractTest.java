@@ -12,6 +12,7 @@ import a3c.net.Channels;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
 import a3c.proto.Checkpoint;
+import a3c.proto.DType;
 import a3c.proto.GetStatusRequest;
 import a3c.proto.GetStatusResponse;
 import a3c.proto.InitializeWeightsRequest;
@@ -27,6 +28,7 @@ import a3c.proto.StopReason;
 import a3c.proto.Tensor;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.rpc.Tensors;
+import a3c.rpc.WireDtypes;
 import a3c.shm.SharedGradients;
 import a3c.shm.SharedWeights;
 import a3c.testing.TestClock;
@@ -187,6 +189,35 @@ abstract class ParameterServerContractTest {
     assertEquals("w0", status.getWorkers(0).getWorkerId());
     assertTrue(status.getWorkers(0).getAlive());
     assertEquals(3, status.getWorkers(0).getUpdates());
+  }
+
+  @Test
+  void wireDtypeBfloat16_sendsEveryClientsWeightsInIt_takesBfloat16Pushes_andRefusesAnUnknownDtype() throws Exception {
+    ParameterServer server = start(config().withWireDtype(DType.DTYPE_BFLOAT16).withCheckpoints(folder, Duration.ofHours(1)),
+        null);
+    ParameterServerGrpc.BlockingStub client = client(server);
+    List<Tensor> initial = initialize(client);
+    PullWeightsResponse pulled = pull(client);
+    assertEquals(List.of(DType.DTYPE_BFLOAT16), pulled.getWeightsList().stream().map(Tensor::getDtype).distinct().toList());
+    assertEquals(WireDtypes.as(initial, DType.DTYPE_BFLOAT16), pulled.getWeightsList());
+    // Gradients in bfloat16 (half the bytes) are widened and applied as float32: Adam's first step
+    // moves every weight by lr, so the float32 weights the server keeps are the initial ones minus lr.
+    PushGradientsResponse reply = client.pushGradients(push("w0", 0,
+        WireDtypes.as(TestModels.constant(NAMES, SHAPES, 1f), DType.DTYPE_BFLOAT16), true));
+    assertEquals(DType.DTYPE_BFLOAT16, reply.getWeights(0).getDtype());
+    float[] before = Tensors.toArray(initial.get(0));
+    server.checkpoint();
+    float[] kept = Tensors.toArray(CheckpointFolder.load(folder).checkpoint().getWeights(0));
+    for (int i = 0; i < before.length; i++) {
+      assertEquals(before[i] - 1e-3f, kept[i], 1e-6f);
+    }
+    assertEquals(WireDtypes.as(List.of(Tensors.encode(NAMES[0], SHAPES[0], kept, 0, kept.length)), DType.DTYPE_BFLOAT16),
+        reply.getWeightsList().subList(0, 1));
+    StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class, () -> client.pullWeights(
+        PullWeightsRequest.newBuilder().setWorkerId("w0").setWeightsDtypeValue(7).build()));
+    assertEquals(Status.Code.INVALID_ARGUMENT, unknown.getStatus().getCode());
+    assertEquals("unknown weights_dtype: this server sends float32 or bfloat16", unknown.getStatus().getDescription());
+    assertEquals(1, client.getStatus(GetStatusRequest.getDefaultInstance()).getUpdates());
   }
 
   @Test

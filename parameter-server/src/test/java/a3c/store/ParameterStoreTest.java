@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import a3c.optim.Optimizer;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
+import a3c.proto.DType;
 import a3c.proto.Tensor;
 import a3c.rpc.Tensors;
 import a3c.testing.TestModels;
@@ -54,7 +55,7 @@ class ParameterStoreTest {
       done.add(pool.submit(() -> {
         start.await();
         for (int i = 0; i < pushesEach; i++) {
-          store.apply(store.decode(gradients), store.snapshot().version(), 20, 80, i % 2 == 0).join();
+          store.apply(store.decode(gradients), store.snapshot().version(), 20, 80, i % 2 == 0 ? DType.DTYPE_FLOAT32 : null).join();
         }
         return null;
       }));
@@ -92,8 +93,8 @@ class ParameterStoreTest {
       threeThreads.share(file).join();
       for (int push = 0; push < 5; push++) {
         List<Tensor> gradients = TestModels.random(names, shapes, 10 + push, 1f);
-        oneThread.apply(oneThread.decode(gradients), push, 20, 80, false).join();
-        threeThreads.apply(threeThreads.decode(gradients), push, 20, 80, false).join();
+        oneThread.apply(oneThread.decode(gradients), push, 20, 80, null).join();
+        threeThreads.apply(threeThreads.decode(gradients), push, 20, 80, null).join();
       }
       float[] expected = flatten(oneThread.withWeights().join().weights());
       assertArrayEquals(expected, flatten(threeThreads.withWeights().join().weights()), 0f);
@@ -119,7 +120,7 @@ class ParameterStoreTest {
     int floats = store.layout().totalSize();
     float limit = FiniteValues.MAX_ABS_VALUE;
     for (float good : new float[] {limit, -limit, -0f, Float.MIN_VALUE}) {
-      store.apply(store.decodeAll(bufferWith(floats, 9000, good)), 0, 1, 1, false).join();
+      store.apply(store.decodeAll(bufferWith(floats, 9000, good)), 0, 1, 1, null).join();
     }
     float negativeNaN = Float.intBitsToFloat(0xffc00000);
     int[] where = {5, 4100, 11999, floats - 1};
@@ -146,7 +147,7 @@ class ParameterStoreTest {
     ParameterStore store = small();
     Snapshot before = store.withWeights().join();
     float[] beforeValues = flatten(before.weights());
-    store.apply(store.decode(TestModels.constant(TestModels.SMALL_NAMES, TestModels.SMALL_SHAPES, 1f)), 0, 1, 1, true).join();
+    store.apply(store.decode(TestModels.constant(TestModels.SMALL_NAMES, TestModels.SMALL_SHAPES, 1f)), 0, 1, 1, DType.DTYPE_FLOAT32).join();
     assertArrayEquals(beforeValues, flatten(before.weights()), 0f);
     assertEquals(1, store.snapshot().version());
   }
@@ -156,7 +157,7 @@ class ParameterStoreTest {
     ParameterStore store = small();
     float[] before = flatten(store.withWeights().join().weights());
     List<Tensor> onlyBias = List.of(TestModels.constant(TestModels.SMALL_NAMES, TestModels.SMALL_SHAPES, 1f).get(1));
-    store.apply(store.decode(onlyBias), 0, 1, 1, false).join();
+    store.apply(store.decode(onlyBias), 0, 1, 1, null).join();
     assertEquals(null, store.snapshot().weights(), "no copy of the weights unless asked");
     float[] after = flatten(store.withWeights().join().weights());
     for (int i = 0; i < 6; i++) {

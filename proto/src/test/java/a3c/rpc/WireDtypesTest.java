@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import a3c.proto.DType;
 import a3c.proto.Tensor;
 import com.google.protobuf.ByteString;
+import java.nio.ByteOrder;
+import java.nio.ShortBuffer;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class WireDtypesTest {
@@ -55,6 +58,40 @@ class WireDtypesTest {
     }
     assertEquals(-3.75f, back[1], 0f);
     assertArrayEquals(back, Tensors.toArray(WireDtypes.as(WireDtypes.as(wide, DType.DTYPE_BFLOAT16), DType.DTYPE_FLOAT32)));
+  }
+
+  /**
+   * The vector conversions against the scalar definitions, over every kind of float (ties, NaNs with
+   * payloads in either half, infinities, subnormals, random bits) and lengths that leave a tail
+   * past the last whole vector and cross the conversions' chunks.
+   */
+  @Test
+  void vectorConversions_matchTheScalarOnes_bitForBit() {
+    int[] special = {0x3F808000, 0x3F818000, 0x3F808001, 0x3F807FFF, 0x7F800000, 0xFF800000, 0x7FC00000, 0x7F800001,
+        0xFFFFFFFF, 0x7FFF8000, 0x7F7FFFFF, 0x00000001, 0x80008000, 0x00018000, 0};
+    SplittableRandom random = new SplittableRandom(5);
+    for (int length : new int[] {1, 15, 17, 4095, 4096, 4097, 9000}) {
+      float[] values = new float[length + 3];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = Float.intBitsToFloat(i % 7 == 0 ? special[i / 7 % special.length] : random.nextInt());
+      }
+      Tensor narrow = WireDtypes.encodeBfloat16("w", new long[] {length}, values, 3, length);
+      ShortBuffer halves = narrow.getData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
+      float[] wide = new float[length + 2];
+      WireDtypes.decode(narrow, wide, 2);
+      float[] viaAs = Tensors.toArray(WireDtypes.as(narrow, DType.DTYPE_FLOAT32));
+      short[] viaFloat32 = new short[length];
+      WireDtypes.as(Tensors.encode("w", new long[] {length}, values, 3, length), DType.DTYPE_BFLOAT16).getData()
+          .asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(viaFloat32);
+      for (int i = 0; i < length; i++) {
+        short expected = bf16(values[3 + i]);
+        assertEquals(expected, halves.get(i), "length " + length + ", value " + i);
+        assertEquals(expected, viaFloat32[i], "length " + length + ", value " + i);
+        int widened = Float.floatToRawIntBits(WireDtypes.fromBfloat16(expected));
+        assertEquals(widened, Float.floatToRawIntBits(wide[2 + i]), "length " + length + ", value " + i);
+        assertEquals(widened, Float.floatToRawIntBits(viaAs[i]), "length " + length + ", value " + i);
+      }
+    }
   }
 
   @Test

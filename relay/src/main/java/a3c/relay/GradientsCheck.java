@@ -1,7 +1,9 @@
 package a3c.relay;
 
+import a3c.proto.DType;
 import a3c.proto.Tensor;
 import a3c.rpc.Tensors;
+import a3c.rpc.WireDtypes;
 import a3c.shm.SharedGradients;
 import a3c.store.FiniteValues;
 import a3c.store.TensorLayout;
@@ -10,6 +12,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.ShortBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * shared-memory file are copied out at once: the worker overwrites the file after the reply.
  */
 final class GradientsCheck {
+  /** Values checked and copied at a time: the chunk's arrays stay in L1. */
+  private static final int CHUNK = 4096;
+
   private final Path sharedMemoryDir;
   private final Map<String, SharedGradients> files = new ConcurrentHashMap<>();
 
@@ -30,18 +37,49 @@ final class GradientsCheck {
     this.sharedMemoryDir = sharedMemoryDir;
   }
 
-  /** The gradients in a worker's shared-memory file, as tensors over one new array. */
-  List<Tensor> fromFile(String name, TensorLayout layout) {
-    ByteBuffer source = file(name, layout).values();
-    byte[] bytes = new byte[source.remaining()];
-    source.get(bytes);
-    requireFinite(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer(), layout, null);
+  /**
+   * The gradients in a worker's shared-memory file, as tensors in {@code wire} over one new array.
+   * One pass, a chunk at a time: the chunk's bits are copied out, checked there, and written in
+   * the wire's dtype from the same copy, so what goes out is what was checked.
+   */
+  List<Tensor> fromFile(String name, TensorLayout layout, DType wire) {
+    IntBuffer source = file(name, layout).values().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+    int bytesPerValue = WireDtypes.bytesPerValue(wire);
+    byte[] bytes = new byte[Math.multiplyExact(layout.totalSize(), bytesPerValue)];
+    ByteBuffer target = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    IntBuffer floats = target.asIntBuffer();
+    ShortBuffer halves = target.asShortBuffer();
+    int[] bits = new int[CHUNK];
+    short[] rounded = new short[CHUNK];
+    for (int from = 0; from < layout.totalSize(); from += CHUNK) {
+      int length = Math.min(CHUNK, layout.totalSize() - from);
+      source.get(from, bits, 0, length);
+      if (FiniteValues.largestMagnitudeBits(bits, length) > FiniteValues.MAX_ABS_BITS) {
+        throw refusal(bits, length, from, layout);
+      }
+      if (wire == DType.DTYPE_BFLOAT16) {
+        WireDtypes.narrow(bits, rounded, length);
+        halves.put(from, rounded, 0, length);
+      } else {
+        floats.put(from, bits, 0, length);
+      }
+    }
     List<Tensor> tensors = new ArrayList<>(layout.size());
     for (int t = 0; t < layout.size(); t++) {
-      tensors.add(Tensors.of(layout.name(t), layout.shape(t),
-          UnsafeByteOperations.unsafeWrap(bytes, layout.offset(t) * Float.BYTES, layout.numel(t) * Float.BYTES)));
+      tensors.add(Tensors.of(layout.name(t), layout.shape(t), UnsafeByteOperations.unsafeWrap(bytes,
+          layout.offset(t) * bytesPerValue, layout.numel(t) * bytesPerValue)).toBuilder().setDtype(wire).build());
     }
     return tensors;
+  }
+
+  /** The refusal of the first value in a chunk of the flat model that is not accepted. */
+  private static IllegalArgumentException refusal(int[] bits, int length, int from, TensorLayout layout) {
+    int i = 0;
+    while (i < length - 1 && FiniteValues.accepted(Float.intBitsToFloat(bits[i]))) {
+      i++;
+    }
+    int t = tensorAt(layout, from + i);
+    return FiniteValues.refused("gradients", layout.name(t), Float.intBitsToFloat(bits[i]), from + i - layout.offset(t));
   }
 
   /** Gradients sent in the request, as they came, once each has passed. */
@@ -54,11 +92,10 @@ final class GradientsCheck {
   }
 
   /**
-   * Checks every value of one tensor ({@code only}) or, for null, of the whole model laid out in
-   * order, by the server's rule ({@link FiniteValues#accepted}); the values are little-endian bytes
-   * here, not the server's decoded floats, hence a loop of its own.
+   * Checks every value of one tensor by the server's rule ({@link FiniteValues#accepted}); the
+   * values are little-endian bytes here, not the server's decoded floats, hence a loop of its own.
    */
-  private static void requireFinite(FloatBuffer values, TensorLayout layout, Integer only) {
+  private static void requireFinite(FloatBuffer values, TensorLayout layout, int tensor) {
     float largest = 0f;
     for (int i = 0; i < values.limit(); i++) {
       // A max reduction, which C2 vectorises; NaN survives Math.max.
@@ -69,8 +106,7 @@ final class GradientsCheck {
     }
     for (int i = 0; i < values.limit(); i++) {
       if (!FiniteValues.accepted(values.get(i))) {
-        int t = only != null ? only : tensorAt(layout, i);
-        throw FiniteValues.refused("gradients", layout.name(t), values.get(i), only != null ? i : i - layout.offset(t));
+        throw FiniteValues.refused("gradients", layout.name(tensor), values.get(i), i);
       }
     }
   }

@@ -1,8 +1,6 @@
 package a3c.relay;
 
-import a3c.proto.DType;
 import a3c.proto.Tensor;
-import a3c.rpc.Tensors;
 import a3c.rpc.WireDtypes;
 import a3c.shm.SharedWeights;
 import a3c.store.TensorLayout;
@@ -23,6 +21,8 @@ final class HeldWeights implements AutoCloseable {
 
   private final Path sharedMemoryDir;
   private SharedWeights shared;
+  /** The weights being published, reused from one version to the next. */
+  private float[] values;
   private volatile Held held;
 
   /** @param sharedMemoryDir where the workers' files are; the weights file goes there too */
@@ -41,17 +41,17 @@ final class HeldWeights implements AutoCloseable {
    * what is held: a server restarted from a checkpoint goes back to an older version.
    */
   synchronized void offer(long version, List<Tensor> received, boolean evenIfOlder) {
-    List<Tensor> weights = received;
     Held now = held;
-    if (weights.isEmpty() || (now != null && !evenIfOlder && Long.compareUnsigned(version, now.version()) <= 0)) {
+    if (received.isEmpty() || (now != null && !evenIfOlder && Long.compareUnsigned(version, now.version()) <= 0)) {
       return;
     }
-    // Held as float32 whatever the link carried: the host's workers load float32.
-    weights = WireDtypes.as(weights, DType.DTYPE_FLOAT32);
-    TensorLayout layout = TensorLayout.of(weights);
-    float[] values = new float[layout.totalSize()];
-    for (int t = 0; t < weights.size(); t++) {
-      Tensors.decode(weights.get(t).getData(), values, layout.offset(t));
+    TensorLayout layout = TensorLayout.of(received);
+    if (values == null || values.length != layout.totalSize()) {
+      values = new float[layout.totalSize()];
+    }
+    // Into the file as float32 whatever the link carried: the host's workers load float32.
+    for (int t = 0; t < received.size(); t++) {
+      WireDtypes.decode(received.get(t), values, layout.offset(t));
     }
     try {
       if (shared == null) {
@@ -61,7 +61,7 @@ final class HeldWeights implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot share the weights in " + sharedMemoryDir, e);
     }
-    held = new Held(version, List.copyOf(weights), layout);
+    held = new Held(version, List.copyOf(received), layout);
   }
 
   @Override
@@ -71,6 +71,6 @@ final class HeldWeights implements AutoCloseable {
     }
   }
 
-  /** One version of the weights and the model's layout. */
+  /** One version of the weights, in the dtype they came in, and the model's layout. */
   record Held(long version, List<Tensor> weights, TensorLayout layout) {}
 }

@@ -109,9 +109,9 @@ final class RelayService implements ParameterServerGrpc.AsyncService {
     }
     List<Tensor> gradients;
     try {
-      gradients = WireDtypes.as(request.getGradientsFile().isEmpty()
-          ? check.listed(WireDtypes.as(request.getGradientsList(), DType.DTYPE_FLOAT32), held.layout())
-          : check.fromFile(request.getGradientsFile(), held.layout()), wire);
+      gradients = request.getGradientsFile().isEmpty()
+          ? WireDtypes.as(check.listed(WireDtypes.as(request.getGradientsList(), DType.DTYPE_FLOAT32), held.layout()), wire)
+          : check.fromFile(request.getGradientsFile(), held.layout(), wire);
     } catch (IllegalArgumentException e) {
       response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
       return;

@@ -11,6 +11,7 @@ import a3c.proto.RegisterRequest;
 import a3c.proto.RegisterResponse;
 import a3c.proto.ReportEpisodeRequest;
 import a3c.proto.ReportEpisodeResponse;
+import a3c.proto.Tensor;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.rpc.WireDtypes;
 import io.grpc.Channel;
@@ -18,6 +19,7 @@ import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -65,19 +67,18 @@ final class PsClient {
     PullWeightsRequest request = PullWeightsRequest.newBuilder().setWorkerId(workerId).setWeightsDtype(wire).build();
     PullWeightsResponse reply = retrying("PullWeights", Retry.PARKS,
         () -> stub.withDeadlineAfter(PULL_DEADLINE_S, TimeUnit.SECONDS).pullWeights(request));
-    return wire == DType.DTYPE_FLOAT32 ? reply : reply.toBuilder().clearWeights()
-        .addAllWeights(WireDtypes.as(reply.getWeightsList(), DType.DTYPE_FLOAT32)).build();
+    List<Tensor> weights = WireDtypes.as(reply.getWeightsList(), DType.DTYPE_FLOAT32);
+    return weights == reply.getWeightsList() ? reply : reply.toBuilder().clearWeights().addAllWeights(weights).build();
   }
 
   /** One attempt only: gradients computed on weights the server may have lost are not worth resending. */
   PushGradientsResponse pushGradients(PushGradientsRequest request) {
-    if (wire == DType.DTYPE_FLOAT32) {
-      return stub.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).pushGradients(request);
-    }
-    PushGradientsRequest narrowed = request.toBuilder().clearGradients()
+    PushGradientsRequest sent = wire == DType.DTYPE_FLOAT32 ? request : request.toBuilder().clearGradients()
         .addAllGradients(WireDtypes.as(request.getGradientsList(), wire)).setWeightsDtype(wire).build();
-    PushGradientsResponse reply = stub.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).pushGradients(narrowed);
-    return reply.toBuilder().clearWeights().addAllWeights(WireDtypes.as(reply.getWeightsList(), DType.DTYPE_FLOAT32)).build();
+    PushGradientsResponse reply = stub.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).pushGradients(sent);
+    // A server whose --wire-dtype is bfloat16 answers in it whatever was asked.
+    List<Tensor> weights = WireDtypes.as(reply.getWeightsList(), DType.DTYPE_FLOAT32);
+    return weights == reply.getWeightsList() ? reply : reply.toBuilder().clearWeights().addAllWeights(weights).build();
   }
 
   ReportEpisodeResponse reportEpisode(ReportEpisodeRequest request) {

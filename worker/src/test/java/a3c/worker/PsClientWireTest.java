@@ -51,6 +51,31 @@ class PsClientWireTest {
   }
 
   @Test
+  void float32Client_ofAServerWhoseWireIsBfloat16_stillHandsTheWorkerFloat32() throws Exception {
+    ServerConfig config = ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.ADAM, 0.01), "")
+        .withWireDtype(DType.DTYPE_BFLOAT16);
+    try (ParameterServer server = ParameterServer.start(config, null)) {
+      ManagedChannel channel = Channels.open("127.0.0.1:" + server.port(), null, null);
+      try {
+        PsClient client = new PsClient(channel, Duration.ofSeconds(5), DType.DTYPE_FLOAT32);
+        client.register(RegisterRequest.newBuilder().setWorkerId("w").build());
+        client.initializeWeights(InitializeWeightsRequest.newBuilder().setWorkerId("w")
+            .addAllWeights(TestModels.constant(TestModels.SMALL_NAMES, TestModels.SMALL_SHAPES, 0.1f)).build());
+        PullWeightsResponse pulled = client.pullWeights("w");
+        assertEquals(DType.DTYPE_FLOAT32, pulled.getWeights(0).getDtype());
+        assertEquals(0.10009765625f, Tensors.toArray(pulled.getWeights(0))[0], 0f);
+        PushGradientsResponse pushed = client.pushGradients(PushGradientsRequest.newBuilder().setWorkerId("w")
+            .addAllGradients(TestModels.constant(TestModels.SMALL_NAMES, TestModels.SMALL_SHAPES, 1f))
+            .setReturnWeights(true).build());
+        assertEquals(DType.DTYPE_FLOAT32, pushed.getWeights(1).getDtype());
+        assertEquals(0.09, Tensors.toArray(pushed.getWeights(1))[0], 0.09 / 128);
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
   void bfloat16Wire_withSharedMemory_isRefusedWithTheFlagsNamed() {
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> new WorkerConfig("127.0.0.1:1", 0, "w", "CartPole-v1", null, null, null, null, 0, 0, Duration.ZERO,

@@ -15,6 +15,7 @@ import a3c.learner.Rollout;
 import a3c.model.AtariActorCritic;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
+import a3c.proto.DType;
 import a3c.proto.GetStatusResponse;
 import a3c.proto.StopReason;
 import a3c.ps.ParameterServer;
@@ -193,7 +194,7 @@ class WorkerTest {
   private static ServerConfig serverOn(int port, long maxSteps) {
     return new ServerConfig("127.0.0.1", port, OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-3), "CartPole-v1",
         Double.POSITIVE_INFINITY, StopMeasure.EPISODES, maxSteps, null, Duration.ofMinutes(5), 3, null, null, null,
-        ServerConfig.DEFAULT_MAX_MESSAGE_BYTES, Map.of(), null, null, null, 1);
+        ServerConfig.DEFAULT_MAX_MESSAGE_BYTES, Map.of(), null, null, null, 1, DType.DTYPE_FLOAT32);
   }
 
   @ParameterizedTest(name = "syncUpdates={0}")
