@@ -22,8 +22,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ParallelStep implements AutoCloseable {
   private static final int LINE_FLOATS = 16;
-  /** 32 KB of each array: the chunk's weights, gradients and moments stay in L2 until it is handed on. */
-  private static final int CHUNK_FLOATS = 8192;
+  /**
+   * 256 KB of each array: the chunk's weights, gradients and moments (1 MB in all) stay in L2 until
+   * it is handed on. Smaller chunks cost more than they save: over the Atari network, one thread's
+   * step and copy-out took 0.67 ms in chunks of 8,192 floats and 0.59 ms in chunks of 65,536.
+   */
+  private static final int CHUNK_FLOATS = 65_536;
 
   /** What a slice's thread does with each chunk of its range once the step is applied there (e.g. copy it out). */
   @FunctionalInterface

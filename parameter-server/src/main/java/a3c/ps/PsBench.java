@@ -49,8 +49,12 @@ public final class PsBench implements Callable<Integer> {
   @Option(names = "--clients", description = "concurrent clients (default: ${DEFAULT-VALUE})")
   int clients = 4;
 
-  @Option(names = "--seconds", description = "measured duration after a 3 s warm-up (default: ${DEFAULT-VALUE})")
+  @Option(names = "--seconds", description = "measured duration after the warm-up (default: ${DEFAULT-VALUE})")
   double seconds = 20;
+
+  @Option(names = "--warmup", description = "seconds of load before the measured window, while the JIT compiles the "
+      + "hot paths (default: ${DEFAULT-VALUE})")
+  double warmup = 10;
 
   @Option(names = "--opt", description = "adam or rmsprop (default: ${DEFAULT-VALUE})")
   String opt = "adam";
@@ -72,8 +76,8 @@ public final class PsBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (clients < 1 || !(seconds > 0)) {
-      throw new CommandLine.ParameterException(new CommandLine(this), "--clients must be >= 1 and --seconds > 0");
+    if (clients < 1 || !(seconds > 0) || !(warmup >= 0)) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--clients must be >= 1, --seconds > 0 and --warmup >= 0");
     }
     DType wire = WireDtypes.parse(wireDtype);
     ServerConfig config = ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.parse(opt), 1e-4), "bench")
@@ -98,7 +102,7 @@ public final class PsBench implements Callable<Integer> {
 
       ExecutorService pool = Executors.newFixedThreadPool(clients);
       CountDownLatch warm = new CountDownLatch(clients);
-      long warmupNanos = 3_000_000_000L;
+      long warmupNanos = (long) (warmup * 1e9);
       long measureNanos = (long) (seconds * 1e9);
       long start = System.nanoTime();
       List<Future<long[]>> results = new ArrayList<>();
@@ -124,7 +128,7 @@ public final class PsBench implements Callable<Integer> {
     return 0;
   }
 
-  /** Updates per second the server applies for K clients pushing through shared memory, after a 3 s warm-up. */
+  /** Updates per second the server applies for K clients pushing through shared memory, after the warm-up. */
   private int capacity(ServerConfig config) throws Exception {
     try (ParameterServer server = ParameterServer.start(config, null)) {
       String target = "127.0.0.1:" + server.port();
@@ -142,7 +146,7 @@ public final class PsBench implements Callable<Integer> {
       long updates;
       double ms;
       try (SharedMemoryLoad load = SharedMemoryLoad.start(target, config.sharedMemoryDir(), clients, floats, gradients)) {
-        TimeUnit.SECONDS.sleep(3);
+        TimeUnit.NANOSECONDS.sleep((long) (warmup * 1e9));
         long updatesBefore = server.status().getUpdates();
         ServerTime before = server.serverTime();
         TimeUnit.NANOSECONDS.sleep((long) (seconds * 1e9));
