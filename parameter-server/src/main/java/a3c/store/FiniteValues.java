@@ -1,15 +1,22 @@
 package a3c.store;
 
 import a3c.input.Quote;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The values the store accepts, in weights and gradients: finite, and no larger in magnitude than
- * {@link #MAX_ABS_VALUE}. Two checks of the same rule, each shaped for what C2 vectorises: a max
- * over floats for decoded tensors, a max over their bits as ints for shared-memory pushes.
+ * {@link #MAX_ABS_VALUE}. One rule, checked in the shape each caller has its values in, each a max
+ * that runs in vectors: over floats for decoded tensors, over floats' bits as ints for values read
+ * as bits (a relay's), over floats' bits read as vectors for shared-memory pushes.
  */
 public final class FiniteValues {
   /** The largest magnitude accepted: squared, as Adam's and RMSprop's second moments square it, it stays finite in a float. */
   public static final float MAX_ABS_VALUE = 1e18f;
+  private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
   /** {@link #MAX_ABS_VALUE}'s bits: a float's bits with the sign cleared above these are not accepted. */
   public static final int MAX_ABS_BITS = Float.floatToRawIntBits(MAX_ABS_VALUE);
 
@@ -22,6 +29,23 @@ public final class FiniteValues {
     int largest = 0;
     for (int i = 0; i < length; i++) {
       largest = Math.max(largest, bits[i] & 0x7fffffff);
+    }
+    return largest;
+  }
+
+  /**
+   * {@link #largestMagnitudeBits(int[], int)} over the bits of {@code values[from, to)}, a vector at
+   * a time (C2 does not vectorise a loop that takes floats' bits).
+   */
+  public static int largestMagnitudeBits(float[] values, int from, int to) {
+    IntVector largestVector = IntVector.zero(INTS);
+    int i = from;
+    for (int upper = from + FLOATS.loopBound(to - from); i < upper; i += FLOATS.length()) {
+      largestVector = largestVector.max(FloatVector.fromArray(FLOATS, values, i).reinterpretAsInts().and(0x7fffffff));
+    }
+    int largest = largestVector.reduceLanes(VectorOperators.MAX);
+    for (; i < to; i++) {
+      largest = Math.max(largest, Float.floatToRawIntBits(values[i]) & 0x7fffffff);
     }
     return largest;
   }

@@ -13,7 +13,6 @@ import com.google.protobuf.UnsafeByteOperations;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -168,20 +167,14 @@ public final class ParameterStore implements AutoCloseable {
           + (long) layout.totalSize() * Float.BYTES);
     }
     float[] values = pooledBuffer();
-    ByteBuffer bytes = littleEndianFloats.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-    FloatBuffer source = bytes.asFloatBuffer();
-    IntBuffer sourceBits = bytes.asIntBuffer();
-    int[] bits = new int[CHUNK];
-    // A cache-sized chunk at a time: its bits into a small array, checked there, then the same
-    // chunk, now in L1, copied as floats. The check compares the bits as ints, whose max reduction
-    // C2 vectorises well: 0.13-0.16 ms over the Atari network against 0.7-1.0 ms for Math.max over
-    // the floats, measured side by side here (that was more than the optimizer step itself).
+    FloatBuffer source = littleEndianFloats.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    // A cache-sized chunk at a time: copied once from the file into the buffer, then checked there
+    // while it is in L1 (the file is read once; reading its bits and its floats apart cost 0.6 ms of
+    // the server's core time per update).
     for (int from = 0; from < values.length; from += CHUNK) {
       int length = Math.min(CHUNK, values.length - from);
-      sourceBits.get(from, bits, 0, length);
-      boolean accepted = FiniteValues.largestMagnitudeBits(bits, length) <= FiniteValues.MAX_ABS_BITS;
       source.get(from, values, from, length);
-      if (!accepted) {
+      if (FiniteValues.largestMagnitudeBits(values, from, from + length) > FiniteValues.MAX_ABS_BITS) {
         source.get(from + length, values, from + length, values.length - from - length);
         boolean[] all = new boolean[layout.size()];
         Arrays.fill(all, true);
