@@ -4,6 +4,7 @@ import a3c.learner.Gradients;
 import a3c.model.ActorCritic;
 import a3c.proto.PushGradientsRequest;
 import a3c.proto.PushGradientsResponse;
+import a3c.proto.StopReason;
 import a3c.shm.SharedGradients;
 import a3c.shm.SharedWeights;
 import java.io.IOException;
@@ -52,6 +53,26 @@ final class SharedMemorySession extends GrpcSession {
       // The weights file may be open already; without the gradients file it is of no use.
       detach();
     }
+  }
+
+  /**
+   * Joins as over gRPC, then loads the weights from this host's file: the pull's may have come in
+   * the server's wire dtype (bfloat16), the file holds them in float32, at least as new.
+   */
+  @Override
+  public StopReason join() {
+    StopReason joined = super.join();
+    if (weightsFile != null) {
+      long read = weightsFile.read(sizes, model::loadWeights);
+      if (read < version) {
+        log.warn("worker {}: shared weights hold {}, behind the pulled version {}; tensors go over gRPC",
+            config.workerId(), read < 0 ? "no settled version" : "version " + read, version);
+        detach();
+      } else {
+        version = read;
+      }
+    }
+    return joined;
   }
 
   @Override

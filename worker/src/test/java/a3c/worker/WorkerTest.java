@@ -12,7 +12,10 @@ import a3c.learner.A3cLearner;
 import a3c.learner.Agent;
 import a3c.learner.LearnerConfig;
 import a3c.learner.Rollout;
+import a3c.model.ActorCritic;
 import a3c.model.AtariActorCritic;
+import a3c.model.ParameterSpec;
+import a3c.net.Channels;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.OptimizerKind;
 import a3c.proto.DType;
@@ -29,7 +32,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.io.TempDir;
+import io.grpc.ManagedChannel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -89,6 +94,45 @@ class WorkerTest {
       assertEquals(10, server.status().getVersion());
       assertTrue(Files.exists(shm.resolve("gradients-worker-0.a3cshm")), "the worker used its shared gradients file");
     }
+  }
+
+  @Test
+  void sharedMemoryWorker_ofAServerWhoseWireIsBfloat16_actsOnTheFilesFloat32Weights() throws Exception {
+    Path shm = folder.resolve("shm");
+    ServerConfig serverConfig = ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-3), "CartPole-v1")
+        .withSharedMemory(shm).withWireDtype(DType.DTYPE_BFLOAT16);
+    try (ParameterServer server = ParameterServer.start(serverConfig, null)) {
+      WorkerConfig config = config(server.port(), 0, "CartPole-v1", LearnerConfig.defaults(), shm);
+      Environment env = Environments.create(config.envName(), null, config.workerSeed(), 0);
+      ActorCritic model = WorkerRunner.modelFor(env, null);
+      ManagedChannel channel = Channels.open(config.psTarget(), null, null);
+      try (SharedMemorySession session = new SharedMemorySession(config, model, new PsClient(channel, Duration.ofSeconds(5),
+          DType.DTYPE_FLOAT32), shm)) {
+        session.join();
+        int[] sizes = model.parameters().stream().mapToInt(ParameterSpec::elementCount).toArray();
+        List<ByteBuffer> published = new ArrayList<>();
+        try (SharedWeights file = SharedWeights.open(shm, Arrays.stream(sizes).sum())) {
+          file.read(sizes, tensors -> tensors.forEach(tensor -> published.add(copy(tensor))));
+        }
+        List<ByteBuffer> acting = model.exportWeights();
+        boolean beyondBfloat16 = false;
+        for (int t = 0; t < sizes.length; t++) {
+          assertEquals(published.get(t), acting.get(t).duplicate().clear(), "tensor " + t);
+          for (int i = 0; i < sizes[t]; i++) {
+            beyondBfloat16 |= (published.get(t).getInt(i * Float.BYTES) & 0xFFFF) != 0;
+          }
+        }
+        assertTrue(beyondBfloat16, "the initial weights have bits that bfloat16 would round away");
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static ByteBuffer copy(ByteBuffer tensor) {
+    ByteBuffer copy = ByteBuffer.allocate(tensor.remaining()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    copy.put(tensor.duplicate()).flip();
+    return copy;
   }
 
   @Test
