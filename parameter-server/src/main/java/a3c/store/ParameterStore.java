@@ -174,7 +174,7 @@ public final class ParameterStore implements AutoCloseable {
     for (int from = 0; from < values.length; from += CHUNK) {
       int length = Math.min(CHUNK, values.length - from);
       source.get(from, values, from, length);
-      if (FiniteValues.largestMagnitudeBits(values, from, from + length) > FiniteValues.MAX_ABS_BITS) {
+      if (!FiniteValues.allFinite(values, from, from + length)) {
         source.get(from + length, values, from + length, values.length - from - length);
         boolean[] all = new boolean[layout.size()];
         Arrays.fill(all, true);

@@ -19,15 +19,21 @@ import io.grpc.ManagedChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** A worker's client with bfloat16 on the wire, against a real server over a socket: the worker sees float32 only. */
 class PsClientWireTest {
-  @Test
-  void bfloat16Wire_handsTheWorkerFloat32_whileTheServerKeepsFloat32() throws Exception {
-    try (ParameterServer server = ParameterServer.start(ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.ADAM, 0.01), ""), null)) {
+  /** bfloat16 on the client's side, the server's, or both: the worker sees float32 only. */
+  @ParameterizedTest(name = "client {0}, server {1}")
+  @CsvSource({"DTYPE_BFLOAT16, DTYPE_FLOAT32", "DTYPE_FLOAT32, DTYPE_BFLOAT16", "DTYPE_BFLOAT16, DTYPE_BFLOAT16"})
+  void bfloat16OnEitherEnd_handsTheWorkerFloat32_whileTheServerKeepsFloat32(DType clientWire, DType serverWire)
+      throws Exception {
+    ServerConfig config = ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.ADAM, 0.01), "").withWireDtype(serverWire);
+    try (ParameterServer server = ParameterServer.start(config, null)) {
       ManagedChannel channel = Channels.open("127.0.0.1:" + server.port(), null, null);
       try {
-        PsClient client = new PsClient(channel, Duration.ofSeconds(5), DType.DTYPE_BFLOAT16);
+        PsClient client = new PsClient(channel, Duration.ofSeconds(5), clientWire);
         client.register(RegisterRequest.newBuilder().setWorkerId("w").build());
         client.initializeWeights(InitializeWeightsRequest.newBuilder().setWorkerId("w")
             .addAllWeights(TestModels.constant(TestModels.SMALL_NAMES, TestModels.SMALL_SHAPES, 0.1f)).build());
@@ -44,31 +50,6 @@ class PsClientWireTest {
         assertEquals(3 * Float.BYTES, pushed.getWeights(1).getData().size());
         assertEquals(0.09, Tensors.toArray(pushed.getWeights(1))[0], 0.09 / 128);
         assertEquals(1, server.status().getUpdates());
-      } finally {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-      }
-    }
-  }
-
-  @Test
-  void float32Client_ofAServerWhoseWireIsBfloat16_stillHandsTheWorkerFloat32() throws Exception {
-    ServerConfig config = ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.ADAM, 0.01), "")
-        .withWireDtype(DType.DTYPE_BFLOAT16);
-    try (ParameterServer server = ParameterServer.start(config, null)) {
-      ManagedChannel channel = Channels.open("127.0.0.1:" + server.port(), null, null);
-      try {
-        PsClient client = new PsClient(channel, Duration.ofSeconds(5), DType.DTYPE_FLOAT32);
-        client.register(RegisterRequest.newBuilder().setWorkerId("w").build());
-        client.initializeWeights(InitializeWeightsRequest.newBuilder().setWorkerId("w")
-            .addAllWeights(TestModels.constant(TestModels.SMALL_NAMES, TestModels.SMALL_SHAPES, 0.1f)).build());
-        PullWeightsResponse pulled = client.pullWeights("w");
-        assertEquals(DType.DTYPE_FLOAT32, pulled.getWeights(0).getDtype());
-        assertEquals(0.10009765625f, Tensors.toArray(pulled.getWeights(0))[0], 0f);
-        PushGradientsResponse pushed = client.pushGradients(PushGradientsRequest.newBuilder().setWorkerId("w")
-            .addAllGradients(TestModels.constant(TestModels.SMALL_NAMES, TestModels.SMALL_SHAPES, 1f))
-            .setReturnWeights(true).build());
-        assertEquals(DType.DTYPE_FLOAT32, pushed.getWeights(1).getDtype());
-        assertEquals(0.09, Tensors.toArray(pushed.getWeights(1))[0], 0.09 / 128);
       } finally {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
