@@ -20,17 +20,20 @@ import java.util.function.Consumer;
  *
  * <p>Over gRPC every rollout moves the whole model twice (gradients in, weights out); on one host
  * that is mostly memory copies and kernel work, and it cost more than acting and learning together.
- * Here the server writes each published version into one of a few slots and workers read the
- * newest one directly. Each slot has a sequence number (odd while being written): a reader copies
+ * Here the server writes each published version into one of a few slots, in turn, and workers
+ * read the newest one directly. Slots go in turn rather than by version because versions may jump
+ * (the server applies queued pushes in one pass): a slot picked by version could be the one
+ * readers are copying the newest version from. Each slot has a sequence number (odd while being written): a reader copies
  * the slot, then checks the number did not move, and otherwise copies again (a seqlock).
  *
- * <p>Layout, little-endian: magic, slot count, floats per slot, latest version, then per slot its
- * sequence number and version, then the slots' floats, 64-byte aligned.
+ * <p>Layout, little-endian: magic, slot count, floats per slot, latest version, the latest version's
+ * slot, then per slot its sequence number and version, then the slots' floats, 64-byte aligned.
  */
 public final class SharedWeights implements AutoCloseable {
   public static final String FILE_NAME = "weights.a3cshm";
-  private static final long MAGIC = 0x31574d4853433341L; // "A3CSHMW1"
+  private static final long MAGIC = 0x32574d4853433341L; // "A3CSHMW2"
   private static final int LATEST = 16;
+  static final int LATEST_SLOT = 24;
   static final int SLOT_HEADERS = 32;
   /** How long a reader waits for a slot being written; a live writer fills one in milliseconds. */
   static final long READ_PATIENCE_NANOS = 1_000_000_000L;
@@ -110,7 +113,7 @@ public final class SharedWeights implements AutoCloseable {
    * at once, each its own range), then calls {@link Writing#finish} once, after all of them.
    */
   public Writing begin(long version) {
-    int slot = (int) (version % slots);
+    int slot = (int) Math.floorMod(map.getLong(LATEST_SLOT) + 1, (long) slots);
     int seq = SLOT_HEADERS + slot * 16;
     // Odd while writing. A server killed mid-write leaves the number odd; "| 1" keeps the parity
     // right for the server that takes the file over, so readers never wait on a finished slot.
@@ -119,19 +122,19 @@ public final class SharedWeights implements AutoCloseable {
     VarHandle.storeStoreFence();
     FloatBuffer floatsOfSlot = map.slice(dataOffset + slot * floats * Float.BYTES, floats * Float.BYTES)
         .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-    return new Writing(version, seq, writing, floatsOfSlot);
+    return new Writing(version, slot, writing, floatsOfSlot);
   }
 
   /** One version being written into its slot. */
   public final class Writing {
     private final long version;
-    private final int seq;
+    private final int slotIndex;
     private final long sequence;
     private final FloatBuffer slot;
 
-    private Writing(long version, int seq, long sequence, FloatBuffer slot) {
+    private Writing(long version, int slotIndex, long sequence, FloatBuffer slot) {
       this.version = version;
-      this.seq = seq;
+      this.slotIndex = slotIndex;
       this.sequence = sequence;
       this.slot = slot;
     }
@@ -143,8 +146,11 @@ public final class SharedWeights implements AutoCloseable {
 
     /** Makes the version visible; the caller must have seen every {@link #put} finish (joined its threads). */
     public void finish() {
+      int seq = SLOT_HEADERS + slotIndex * 16;
       map.putLong(seq + 8, version);
       LONGS.setRelease(map, seq, sequence + 1);
+      // Before the version, released with it: a reader that sees the version sees this slot or a newer one.
+      map.putLong(LATEST_SLOT, slotIndex);
       LONGS.setRelease(map, LATEST, version);
     }
   }
@@ -161,10 +167,12 @@ public final class SharedWeights implements AutoCloseable {
       if (version < 0) {
         return -1;
       }
-      int slot = (int) (version % slots);
+      long latestSlot = map.getLong(LATEST_SLOT);
+      int slot = (int) Math.floorMod(latestSlot, (long) slots);
       int seq = SLOT_HEADERS + slot * 16;
       long before = (long) LONGS.getAcquire(map, seq);
-      if ((before & 1) != 0 || map.getLong(seq + 8) != version) {
+      // A newer version's slot (the writer moved on since the version was read) or one being written: again.
+      if (latestSlot != slot || (before & 1) != 0 || map.getLong(seq + 8) != version) {
         if (System.nanoTime() - giveUp > 0) {
           return -1;
         }

@@ -80,6 +80,23 @@ class SharedMemoryTest {
   }
 
   @Test
+  void aVersionThatJumpsBySlotCount_isWrittenBesideTheNewest_soReadersOfItNeverWait() throws IOException {
+    try (SharedWeights writer = SharedWeights.create(folder, 3, 4); SharedWeights reader = SharedWeights.open(folder, 3)) {
+      writer.publish(0, new float[] {7, 7, 7});
+      // A pass over four queued pushes publishes version 4 next: a slot picked by version would be version 0's.
+      SharedWeights.Writing writing = writer.begin(4);
+      long[] version = new long[1];
+      float[] seen = assertTimeoutPreemptively(Duration.ofMillis(500), () -> read(reader, new int[] {3}, version));
+      assertEquals(0, version[0]);
+      assertArrayEquals(new float[] {7, 7, 7}, seen);
+      writing.put(new float[] {9, 9, 9}, 0, 3);
+      writing.finish();
+      assertArrayEquals(new float[] {9, 9, 9}, read(reader, new int[] {3}, version));
+      assertEquals(4, version[0]);
+    }
+  }
+
+  @Test
   void aRestartedServer_takesOverTheFile_soWorkersMappingsStayLive() throws IOException {
     int[] sizes = {3};
     try (SharedWeights first = SharedWeights.create(folder, 3, 4); SharedWeights reader = SharedWeights.open(folder, 3)) {
@@ -94,14 +111,21 @@ class SharedMemoryTest {
     }
   }
 
-  /** Leaves a slot's sequence number odd, as a server SIGKILLed while writing that slot does. */
-  private void killMidWrite(int slot) throws IOException {
+  /**
+   * Leaves the sequence number of the slot {@code after} slots past the newest version's odd, as a
+   * server SIGKILLed while writing that slot does; returns that slot.
+   */
+  private int killMidWrite(int after) throws IOException {
     try (FileChannel file = FileChannel.open(folder.resolve(SharedWeights.FILE_NAME), StandardOpenOption.READ,
         StandardOpenOption.WRITE)) {
+      ByteBuffer header = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+      file.read(header, SharedWeights.LATEST_SLOT);
+      int slot = (int) ((header.flip().getLong() + after) % 4);
       ByteBuffer sequence = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
       file.read(sequence, SharedWeights.SLOT_HEADERS + slot * 16L);
       long odd = sequence.flip().getLong() | 1;
       file.write(sequence.clear().putLong(odd).flip(), SharedWeights.SLOT_HEADERS + slot * 16L);
+      return slot;
     }
   }
 
@@ -112,13 +136,13 @@ class SharedMemoryTest {
       for (int v = 0; v < 6; v++) {
         killed.publish(v, new float[] {v, v, v});
       }
-      killMidWrite(6 % 4);
+      int killedIn = killMidWrite(1);
       try (SharedWeights restarted = SharedWeights.create(folder, 3, 4)) {
         long[] version = new long[1];
         for (int v = 3; v < 11; v++) {
           restarted.publish(v, new float[] {-v, -v, -v});
           float[] seen = assertTimeoutPreemptively(Duration.ofMillis(500), () -> read(reader, sizes, version),
-              "version " + v + " lies in slot " + v % 4);
+              "version " + v + ", with slot " + killedIn + " left mid-write");
           assertEquals(v, version[0]);
           assertArrayEquals(new float[] {-v, -v, -v}, seen);
         }
@@ -130,7 +154,7 @@ class SharedMemoryTest {
   void read_givesUp_whenTheNewestSlotNeverSettles() throws IOException {
     try (SharedWeights writer = SharedWeights.create(folder, 3, 4); SharedWeights reader = SharedWeights.open(folder, 3)) {
       writer.publish(5, new float[] {5, 5, 5});
-      killMidWrite(5 % 4);
+      killMidWrite(0);
       long start = System.nanoTime();
       long version = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> reader.read(new int[] {3}, tensors -> { }));
       assertEquals(-1, version);

@@ -21,10 +21,6 @@ final class Adam implements Optimizer {
   private final float beta2;
   private final float eps;
   private final OptimizerState state;
-  /** Per tensor, the coefficients of the step {@link #begin} started. */
-  private final float[] stepSizes;
-  private final float[] inverseSqrtBiasCorrections2;
-  private final boolean[] sweeps;
 
   Adam(OptimizerConfig config, OptimizerState state) {
     this.lr = (float) config.lr();
@@ -32,24 +28,20 @@ final class Adam implements Optimizer {
     this.beta2 = (float) config.beta2();
     this.eps = (float) config.eps();
     this.state = state;
-    int tensors = state.steps().length;
-    this.stepSizes = new float[tensors];
-    this.inverseSqrtBiasCorrections2 = new float[tensors];
-    this.sweeps = new boolean[tensors];
   }
 
   @Override
-  public void begin(int tensor) {
+  public TensorStep begin(int tensor) {
     long t = ++state.steps()[tensor];
-    stepSizes[tensor] = (float) (lr / (1 - Math.pow(beta1, t)));
-    inverseSqrtBiasCorrections2[tensor] = (float) (1 / Math.sqrt(1 - Math.pow(beta2, t)));
-    sweeps[tensor] = Subnormals.due(t);
+    float stepSize = (float) (lr / (1 - Math.pow(beta1, t)));
+    float inverseSqrtBiasCorrection2 = (float) (1 / Math.sqrt(1 - Math.pow(beta2, t)));
+    boolean sweep = Subnormals.due(t);
+    return (weights, gradients, from, to) -> update(weights, gradients, from, to, stepSize, inverseSqrtBiasCorrection2,
+        sweep);
   }
 
-  @Override
-  public void update(int tensor, float[] weights, float[] gradients, int from, int to) {
-    float stepSize = stepSizes[tensor];
-    float inverseSqrtBiasCorrection2 = inverseSqrtBiasCorrections2[tensor];
+  private void update(float[] weights, float[] gradients, int from, int to, float stepSize,
+      float inverseSqrtBiasCorrection2, boolean sweep) {
     float[] m = state.firstMoment();
     float[] v = state.secondMoment();
     float oneMinusBeta1 = 1 - beta1;
@@ -62,7 +54,7 @@ final class Adam implements Optimizer {
       v[i] = vi;
       weights[i] -= stepSize * mi / ((float) Math.sqrt(vi) * inverseSqrtBiasCorrection2 + eps);
     }
-    if (sweeps[tensor]) {
+    if (sweep) {
       Subnormals.flush(m, from, to);
       Subnormals.flush(v, from, to);
     }

@@ -9,26 +9,30 @@ package a3c.optim;
  */
 public interface Optimizer {
   /**
-   * Starts one step of tensor {@code tensor}: advances its step count and fixes the coefficients
-   * {@link #update} then uses. Call it once per tensor and step, before any {@code update} of it.
-   */
-  void begin(int tensor);
-
-  /**
-   * Applies the step {@link #begin begun} for {@code tensor} to {@code [from, to)}, a range inside
+   * One step of one tensor, its coefficients fixed: applies it to {@code [from, to)}, a range inside
    * the tensor's part of the flat weights, gradients and moments. Each element depends only on its
    * own index, so disjoint ranges of one step may run on different threads at once, and any split
    * of a tensor gives the same bits as one pass over it.
    */
-  void update(int tensor, float[] weights, float[] gradients, int from, int to);
+  @FunctionalInterface
+  interface TensorStep {
+    void update(float[] weights, float[] gradients, int from, int to);
+  }
+
+  /**
+   * Starts one step of tensor {@code tensor}: advances its step count and fixes the coefficients of
+   * the step it returns. Steps begun one after another apply in that order, element by element, so
+   * several of them may be applied to a range before the next range with the same bits as each
+   * applied whole in turn.
+   */
+  TensorStep begin(int tensor);
 
   /**
    * Applies one whole step to tensor {@code tensor}, which occupies {@code [offset, offset + length)}
    * of the flat weights, the flat gradients and the optimizer's flat moments alike.
    */
   default void step(int tensor, float[] weights, float[] gradients, int offset, int length) {
-    begin(tensor);
-    update(tensor, weights, gradients, offset, offset + length);
+    begin(tensor).update(weights, gradients, offset, offset + length);
   }
 
   /** The optimizer's state, for checkpoints. */

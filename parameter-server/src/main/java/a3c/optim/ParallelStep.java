@@ -78,19 +78,32 @@ public final class ParallelStep implements AutoCloseable {
    * to {@code done} on the thread that updated it, right after; returns when all slices are done.
    */
   public void apply(float[] weights, float[] gradients, boolean[] present, SliceDone done) {
-    for (int t = 0; t < sizes.length; t++) {
-      if (present[t]) {
-        optimizer.begin(t);
+    applyInOrder(weights, List.of(gradients), List.of(present), done);
+  }
+
+  /**
+   * Applies one step per push, in list order, as {@link #apply} would one after another, with the
+   * same bits; but each chunk of the weights and moments is read from memory once for all the
+   * pushes, which take their turns on it while it is in cache, and is handed to {@code done} once,
+   * after the last of them.
+   */
+  public void applyInOrder(float[] weights, List<float[]> gradients, List<boolean[]> present, SliceDone done) {
+    Optimizer.TensorStep[][] steps = new Optimizer.TensorStep[gradients.size()][sizes.length];
+    for (int push = 0; push < steps.length; push++) {
+      for (int t = 0; t < sizes.length; t++) {
+        if (present.get(push)[t]) {
+          steps[push][t] = optimizer.begin(t);
+        }
       }
     }
     List<Future<?>> others = new ArrayList<>(threads() - 1);
     for (int s = 1; s < threads(); s++) {
       int slice = s;
-      others.add(helpers.submit(() -> applySlice(slice, weights, gradients, present, done)));
+      others.add(helpers.submit(() -> applySlice(slice, weights, gradients, steps, done)));
     }
     Throwable failure = null;
     try {
-      applySlice(0, weights, gradients, present, done);
+      applySlice(0, weights, gradients, steps, done);
     } catch (RuntimeException | Error e) {
       failure = e;
     }
@@ -110,7 +123,8 @@ public final class ParallelStep implements AutoCloseable {
     }
   }
 
-  private void applySlice(int slice, float[] weights, float[] gradients, boolean[] present, SliceDone done) {
+  private void applySlice(int slice, float[] weights, List<float[]> gradients, Optimizer.TensorStep[][] steps,
+      SliceDone done) {
     int from = sliceStarts[slice];
     int to = sliceStarts[slice + 1];
     int t = 0;
@@ -119,11 +133,13 @@ public final class ParallelStep implements AutoCloseable {
       while (offsets[t] + sizes[t] <= chunk) {
         t++;
       }
-      for (int tensor = t; tensor < sizes.length && offsets[tensor] < chunkEnd; tensor++) {
-        int start = Math.max(chunk, offsets[tensor]);
-        int end = Math.min(chunkEnd, offsets[tensor] + sizes[tensor]);
-        if (present[tensor] && start < end) {
-          optimizer.update(tensor, weights, gradients, start, end);
+      for (int push = 0; push < steps.length; push++) {
+        for (int tensor = t; tensor < sizes.length && offsets[tensor] < chunkEnd; tensor++) {
+          int start = Math.max(chunk, offsets[tensor]);
+          int end = Math.min(chunkEnd, offsets[tensor] + sizes[tensor]);
+          if (steps[push][tensor] != null && start < end) {
+            steps[push][tensor].update(weights, gradients.get(push), start, end);
+          }
         }
       }
       done.accept(chunk, chunkEnd);

@@ -14,24 +14,21 @@ final class RmsProp implements Optimizer {
   private final float alpha;
   private final float eps;
   private final OptimizerState state;
-  /** Per tensor, whether the step {@link #begin} started sweeps subnormals. */
-  private final boolean[] sweeps;
 
   RmsProp(OptimizerConfig config, OptimizerState state) {
     this.lr = (float) config.lr();
     this.alpha = (float) config.alpha();
     this.eps = (float) config.eps();
     this.state = state;
-    this.sweeps = new boolean[state.steps().length];
   }
 
   @Override
-  public void begin(int tensor) {
-    sweeps[tensor] = Subnormals.due(++state.steps()[tensor]);
+  public TensorStep begin(int tensor) {
+    boolean sweep = Subnormals.due(++state.steps()[tensor]);
+    return (weights, gradients, from, to) -> update(weights, gradients, from, to, sweep);
   }
 
-  @Override
-  public void update(int tensor, float[] weights, float[] gradients, int from, int to) {
+  private void update(float[] weights, float[] gradients, int from, int to, boolean sweep) {
     float[] s = state.secondMoment();
     float oneMinusAlpha = 1 - alpha;
     for (int i = from; i < to; i++) {
@@ -40,7 +37,7 @@ final class RmsProp implements Optimizer {
       s[i] = si;
       weights[i] -= lr * g / ((float) Math.sqrt(si) + eps);
     }
-    if (sweeps[tensor]) {
+    if (sweep) {
       Subnormals.flush(s, from, to);
     }
   }

@@ -1,26 +1,23 @@
 package a3c.store;
 
-import a3c.input.Quote;
 import a3c.optim.Optimizer;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.ParallelStep;
 import a3c.proto.DType;
 import a3c.proto.Tensor;
-import a3c.rpc.Tensors;
 import a3c.rpc.WireDtypes;
 import a3c.shm.SharedWeights;
-import com.google.protobuf.UnsafeByteOperations;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -28,9 +25,12 @@ import java.util.concurrent.atomic.LongAdder;
  * The global network and its optimizer state, updated by one writer thread.
  *
  * <p>Design: many gRPC threads decode and validate pushes in parallel ({@link #decode}); a single
- * applier thread owns the weights and the optimizer state and applies pushes one at a time, in
- * arrival order ({@link #apply}). Every step is therefore applied whole, none is lost, and the hot
- * loops need no locks or atomics. After each step the applier publishes an immutable
+ * applier thread owns the weights and the optimizer state and applies pushes in arrival order
+ * ({@link #apply}). Every step is therefore applied whole, none is lost, and the hot loops need no
+ * locks or atomics. Pushes that queued up while the applier was busy are applied in one pass, a
+ * chunk of the model at a time, each push's step in turn on the chunk while it is in cache: the same
+ * bits as one step after another, for a fraction of the memory traffic that bounds a step (see
+ * {@link ParallelStep#applyInOrder}). After each pass the applier publishes an immutable
  * {@link Snapshot} through a volatile field, with a little-endian copy of all weights when the push
  * asked for them back ({@link #withWeights} makes one on demand otherwise): readers never block
  * the writer, never see a half-applied step, and every reply of one version shares the same bytes.
@@ -38,13 +38,18 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Within a step the applier may call in helpers ({@link ParallelStep}): each updates its own
  * slice of the flat arrays and copies that slice into the shared-memory slot while it is still in
  * cache, and the applier publishes the version only after all of them are done. That keeps the
- * single writer's guarantees (one version at a time, in arrival order, never half applied; no
+ * single writer's guarantees (whole versions, one at a time, in arrival order; no
  * Hogwild, which the reference's racy shared Adam is) while a step over 1.2M parameters, bound by
  * memory bandwidth, takes a fraction of what one core needs: with dozens of workers on one host,
  * one core's steps would be the run's wall.
  */
 public final class ParameterStore implements AutoCloseable {
-  private static final int CHUNK = 4096;
+  /**
+   * Pushes applied in one pass, at most. A pass reads the weights and moments from memory once for
+   * all of them, which is what bounds a step, but answers none of them before the last is applied:
+   * this caps that wait at a few steps' time.
+   */
+  private static final int MAX_PUSHES_PER_PASS = 8;
   /** The relay staleness of a push no relay forwarded. */
   private static final long NOT_RELAYED = -1;
 
@@ -53,12 +58,9 @@ public final class ParameterStore implements AutoCloseable {
   private final Optimizer optimizer;
   private final ParallelStep step;
   private final ExecutorService applier;
-  /**
-   * Decoded pushes' buffers, reused. Unbounded on purpose: it holds at most as many as were ever in
-   * flight at once, about one per worker, whereas a fixed cap below the worker count would allocate
-   * (and collect) a model-sized array per push once more workers wait than it holds.
-   */
-  private final Queue<float[]> pool = new ConcurrentLinkedQueue<>();
+  private final GradientDecoder decoder;
+  /** Pushes decoded and waiting for the applier, in arrival order. */
+  private final Queue<Push> pending = new ConcurrentLinkedQueue<>();
   private long version;
   private long globalStep;
   private long updates;
@@ -77,6 +79,7 @@ public final class ParameterStore implements AutoCloseable {
     this.weights = state.weights();
     this.optimizer = optimizer;
     this.step = new ParallelStep(optimizer, layout.sizes(), applierThreads);
+    this.decoder = new GradientDecoder(layout, serverNanos);
     this.version = state.version();
     this.globalStep = state.globalStep();
     this.updates = state.updates();
@@ -147,13 +150,7 @@ public final class ParameterStore implements AutoCloseable {
    *     or byte length is wrong, or a value is NaN, infinite or beyond {@link FiniteValues#MAX_ABS_VALUE}
    */
   public Gradients decode(List<Tensor> tensors) {
-    long start = System.nanoTime();
-    boolean[] present = layout.checkPush(tensors);
-    float[] values = pooledBuffer();
-    for (Tensor tensor : tensors) {
-      WireDtypes.decode(tensor, values, layout.offset(layout.indexOf(tensor.getName())));
-    }
-    return finiteOrRejected(values, present, start);
+    return decoder.decode(tensors);
   }
 
   /**
@@ -161,47 +158,7 @@ public final class ParameterStore implements AutoCloseable {
    * (a worker's shared-memory file), on the caller's thread.
    */
   public Gradients decodeAll(ByteBuffer littleEndianFloats) {
-    long start = System.nanoTime();
-    if (littleEndianFloats.remaining() != layout.totalSize() * Float.BYTES) {
-      throw new IllegalArgumentException("shared gradients hold " + littleEndianFloats.remaining() + " bytes, the model needs "
-          + (long) layout.totalSize() * Float.BYTES);
-    }
-    float[] values = pooledBuffer();
-    FloatBuffer source = littleEndianFloats.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-    // A cache-sized chunk at a time: copied once from the file into the buffer, then checked there
-    // while it is in L1 (the file is read once; reading its bits and its floats apart cost 0.6 ms of
-    // the server's core time per update).
-    for (int from = 0; from < values.length; from += CHUNK) {
-      int length = Math.min(CHUNK, values.length - from);
-      source.get(from, values, from, length);
-      if (!FiniteValues.allFinite(values, from, from + length)) {
-        source.get(from + length, values, from + length, values.length - from - length);
-        boolean[] all = new boolean[layout.size()];
-        Arrays.fill(all, true);
-        return finiteOrRejected(values, all, start);
-      }
-    }
-    boolean[] present = new boolean[layout.size()];
-    Arrays.fill(present, true);
-    serverNanos.add(System.nanoTime() - start);
-    return new Gradients(values, present);
-  }
-
-  private float[] pooledBuffer() {
-    float[] values = pool.poll();
-    return values != null ? values : new float[layout.totalSize()];
-  }
-
-  /** The decoded push, once every value in it is finite; otherwise the buffer goes back and the push is refused. */
-  private Gradients finiteOrRejected(float[] values, boolean[] present, long start) {
-    try {
-      FiniteValues.require(layout, values, present, "gradients");
-    } catch (IllegalArgumentException e) {
-      pool.offer(values);
-      throw e;
-    }
-    serverNanos.add(System.nanoTime() - start);
-    return new Gradients(values, present);
+    return decoder.decodeAll(littleEndianFloats);
   }
 
   /** Also publishes every version from now on into {@code file}, for workers on this host. */
@@ -213,7 +170,9 @@ public final class ParameterStore implements AutoCloseable {
   }
 
   /**
-   * Queues one optimizer step; the future completes with the snapshot of the weights after it.
+   * Queues one optimizer step; the future completes with the snapshot of the weights after it and
+   * after the pushes that queued behind it and were applied in the same pass: newer weights than
+   * its step alone gives, as a pull right after would have brought.
    *
    * @param baseVersion the version the gradients were computed on, for the staleness statistic
    * @param agentSteps agent steps the push covers, added to the global step
@@ -239,36 +198,83 @@ public final class ParameterStore implements AutoCloseable {
 
   private CompletableFuture<Snapshot> step(Gradients gradients, long baseVersion, long relayStaleness, long agentSteps,
       long pushFrames, DType weightsAs) {
-    return CompletableFuture.supplyAsync(() -> {
-      long start = System.nanoTime();
-      SharedWeights file = shared;
-      SharedWeights.Writing writing = file == null ? null : file.begin(version + 1);
-      try {
-        step.apply(weights, gradients.values, gradients.present, writing == null ? (from, to) -> { }
-            : (from, to) -> writing.put(weights, from, to));
-      } finally {
-        pool.offer(gradients.values);
-      }
-      synchronized (this) {
-        stalenessSum += Math.max(0, version - baseVersion);
+    Push push = new Push(gradients, baseVersion, relayStaleness, agentSteps, pushFrames, weightsAs,
+        new CompletableFuture<>());
+    // Queued before the task that applies it is, so that no task can run while its push is not yet queued.
+    pending.add(push);
+    try {
+      applier.execute(this::applyPending);
+    } catch (RejectedExecutionException e) {
+      pending.remove(push);
+      throw e;
+    }
+    return push.applied;
+  }
+
+  /** One queued push, until the applier has applied it. */
+  private record Push(Gradients gradients, long baseVersion, long relayStaleness, long agentSteps, long frames,
+      DType weightsAs, CompletableFuture<Snapshot> applied) {}
+
+  /**
+   * On the applier: the pushes queued so far (at most {@link #MAX_PUSHES_PER_PASS}), applied in
+   * arrival order in one pass, published as one version, each push's future completed with it.
+   * A task that finds the queue empty (an earlier one took its push) does nothing.
+   */
+  private void applyPending() {
+    List<Push> pushes = new ArrayList<>();
+    for (Push push; pushes.size() < MAX_PUSHES_PER_PASS && (push = pending.poll()) != null; ) {
+      pushes.add(push);
+    }
+    if (pushes.isEmpty()) {
+      return;
+    }
+    long start = System.nanoTime();
+    List<float[]> gradients = new ArrayList<>(pushes.size());
+    List<boolean[]> present = new ArrayList<>(pushes.size());
+    for (Push push : pushes) {
+      gradients.add(push.gradients.values);
+      present.add(push.gradients.present);
+    }
+    SharedWeights file = shared;
+    SharedWeights.Writing writing = file == null ? null : file.begin(version + pushes.size());
+    try {
+      step.applyInOrder(weights, gradients, present, writing == null ? (from, to) -> { }
+          : (from, to) -> writing.put(weights, from, to));
+    } catch (RuntimeException | Error e) {
+      pushes.forEach(push -> push.applied.completeExceptionally(e));
+      return;
+    } finally {
+      gradients.forEach(decoder::release);
+    }
+    synchronized (this) {
+      for (Push push : pushes) {
+        stalenessSum += Math.max(0, version - push.baseVersion);
         stalenessUpdates++;
-        if (relayStaleness != NOT_RELAYED) {
-          relayStalenessSum += relayStaleness;
+        if (push.relayStaleness != NOT_RELAYED) {
+          relayStalenessSum += push.relayStaleness;
           relayedUpdates++;
         }
         version++;
         updates++;
-        globalStep += agentSteps;
-        frames += pushFrames;
+        globalStep += push.agentSteps;
+        frames += push.frames;
       }
-      if (writing != null) {
-        writing.finish();
+    }
+    if (writing != null) {
+      writing.finish();
+    }
+    Snapshot counters = publish(null);
+    Map<DType, Snapshot> withWeights = new EnumMap<>(DType.class);
+    for (Push push : pushes) {
+      if (push.weightsAs != null) {
+        withWeights.computeIfAbsent(push.weightsAs, this::publish);
       }
-      Snapshot published = publish(weightsAs);
-      serverNanos.add(System.nanoTime() - start);
-      appliedHere.increment();
-      return published;
-    }, applier);
+    }
+    serverNanos.add(System.nanoTime() - start);
+    appliedHere.add(pushes.size());
+    for (Push push : pushes) {
+      push.applied.complete(push.weightsAs == null ? counters : withWeights.get(push.weightsAs));
+    }
   }
 
   /** Copies the whole state between two updates, on the applier thread, for a checkpoint. */
@@ -299,7 +305,7 @@ public final class ParameterStore implements AutoCloseable {
    * is null; the shared file is written by {@link #apply}.
    */
   private Snapshot publish(DType weightsAs) {
-    List<Tensor> tensors = weightsAs == null ? null : copyWeights(weightsAs);
+    List<Tensor> tensors = weightsAs == null ? null : layout.tensors(weights, weightsAs);
     Snapshot published;
     synchronized (this) {
       published = new Snapshot(version, globalStep, updates, frames,
@@ -307,24 +313,5 @@ public final class ParameterStore implements AutoCloseable {
     }
     snapshot = published;
     return published;
-  }
-
-  /** The weights as tensors in {@code dtype}, over one new little-endian array for float32. */
-  private List<Tensor> copyWeights(DType dtype) {
-    if (dtype == DType.DTYPE_BFLOAT16) {
-      List<Tensor> tensors = new ArrayList<>(layout.size());
-      for (int t = 0; t < layout.size(); t++) {
-        tensors.add(WireDtypes.encodeBfloat16(layout.name(t), layout.shape(t), weights, layout.offset(t), layout.numel(t)));
-      }
-      return List.copyOf(tensors);
-    }
-    byte[] bytes = new byte[Math.multiplyExact(layout.totalSize(), Float.BYTES)];
-    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(weights);
-    List<Tensor> tensors = new ArrayList<>(layout.size());
-    for (int t = 0; t < layout.size(); t++) {
-      tensors.add(Tensors.of(layout.name(t), layout.shape(t),
-          UnsafeByteOperations.unsafeWrap(bytes, layout.offset(t) * Float.BYTES, layout.numel(t) * Float.BYTES)));
-    }
-    return List.copyOf(tensors);
   }
 }

@@ -1,10 +1,15 @@
 package a3c.store;
 
 import a3c.input.Quote;
+import a3c.proto.DType;
 import a3c.proto.Tensor;
 import a3c.proto.TensorSpec;
 import a3c.rpc.Tensors;
 import a3c.rpc.WireDtypes;
+import com.google.protobuf.UnsafeByteOperations;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -184,5 +189,23 @@ public final class TensorLayout {
       count *= dim;
     }
     return count;
+  }
+
+  /** {@code values}, laid out as this model, as tensors in {@code dtype}: over one new little-endian array for float32. */
+  public List<Tensor> tensors(float[] values, DType dtype) {
+    List<Tensor> tensors = new ArrayList<>(size());
+    if (dtype == DType.DTYPE_BFLOAT16) {
+      for (int t = 0; t < size(); t++) {
+        tensors.add(WireDtypes.encodeBfloat16(name(t), shape(t), values, offset(t), numel(t)));
+      }
+      return List.copyOf(tensors);
+    }
+    byte[] bytes = new byte[Math.multiplyExact(totalSize(), Float.BYTES)];
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values);
+    for (int t = 0; t < size(); t++) {
+      tensors.add(Tensors.of(name(t), shape(t),
+          UnsafeByteOperations.unsafeWrap(bytes, offset(t) * Float.BYTES, numel(t) * Float.BYTES)));
+    }
+    return List.copyOf(tensors);
   }
 }

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
@@ -15,15 +17,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ParallelStepTest {
   /**
    * Uneven on purpose: tensors smaller than a slice, a slice boundary inside most tensors, one-element
-   * tensors, and one that spans several of a thread's chunks (8,192 floats).
+   * tensors, and one that spans several of a thread's chunks (65,536 floats).
    */
-  private static final int[] SIZES = {7, 1, 130, 3, 64, 1000, 17, 1, 2049, 20000, 5};
+  private static final int[] SIZES = {7, 1, 130, 3, 64, 1000, 17, 1, 2049, 150_000, 5};
   /** Past two subnormal sweeps (every 64 steps), which also run per slice. */
   private static final int STEPS = 130;
 
-  @ParameterizedTest(name = "{0}, {1} threads")
-  @CsvSource({"ADAM, 2", "ADAM, 3", "ADAM, 7", "ADAM, 300", "RMSPROP, 2", "RMSPROP, 5", "RMSPROP, 300"})
-  void slicedStep_givesTheOneThreadWeightsAndStateBitForBit(OptimizerKind kind, int threads) {
+  @ParameterizedTest(name = "{0}, {1} threads, {2} pushes a pass")
+  @CsvSource({"ADAM, 2, 1", "ADAM, 3, 1", "ADAM, 7, 1", "ADAM, 300, 1", "RMSPROP, 2, 1", "RMSPROP, 5, 1",
+      "RMSPROP, 300, 1", "ADAM, 1, 4", "ADAM, 3, 5", "ADAM, 300, 8", "RMSPROP, 2, 3"})
+  void slicedStep_givesTheOneThreadWeightsAndStateBitForBit(OptimizerKind kind, int threads, int pushesPerPass) {
     OptimizerConfig config = OptimizerConfig.defaults(kind, 1e-3);
     int total = Arrays.stream(SIZES).sum();
     float[] expected = initialWeights(total);
@@ -31,6 +34,8 @@ class ParallelStepTest {
     Optimizer oneThread = Optimizer.create(config, SIZES);
     Optimizer sliced = Optimizer.create(config, SIZES);
     SplittableRandom random = new SplittableRandom(42);
+    List<float[]> pass = new ArrayList<>();
+    List<boolean[]> passPresent = new ArrayList<>();
     try (ParallelStep parallel = new ParallelStep(sliced, SIZES, threads)) {
       for (int step = 0; step < STEPS; step++) {
         float[] gradients = gradients(random, total, step);
@@ -46,7 +51,17 @@ class ParallelStepTest {
           }
           offset += SIZES[t];
         }
-        parallel.apply(actual, gradients, present, (from, to) -> { });
+        pass.add(gradients);
+        passPresent.add(present);
+        if (pass.size() == pushesPerPass || step == STEPS - 1) {
+          if (pushesPerPass == 1) {
+            parallel.apply(actual, gradients, present, (from, to) -> { });
+          } else {
+            parallel.applyInOrder(actual, pass, passPresent, (from, to) -> { });
+          }
+          pass.clear();
+          passPresent.clear();
+        }
       }
     }
     assertBitsEqual(expected, actual, "weights");

@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -108,6 +109,73 @@ class ParameterStoreTest {
       });
       assertEquals(5, version);
       assertArrayEquals(expected, shared, 0f);
+    }
+  }
+
+  @Test
+  void pushesQueuedWhileTheApplierIsBusy_areAppliedInOnePass_asOneStepAfterAnother(@TempDir Path folder)
+      throws Exception {
+    String[] names = {"conv", "bias", "fc"};
+    long[][] shapes = {{5, 7, 3}, {1}, {33, 17}};
+    List<Tensor> initial = TestModels.random(names, shapes, 3, 0.1f);
+    ParameterStore oneByOne = ParameterStore.initialize(initial, ADAM, 1);
+    ParameterStore queued = ParameterStore.initialize(initial, ADAM, 2);
+    stores.addAll(List.of(oneByOne, queued));
+    DType[] asked = {null, DType.DTYPE_FLOAT32, DType.DTYPE_BFLOAT16, null, DType.DTYPE_FLOAT32};
+    try (SharedWeights file = SharedWeights.create(folder, queued.layout().totalSize(), 4)) {
+      queued.share(file).join();
+      List<CompletableFuture<Snapshot>> applied = new ArrayList<>();
+      // capture() waits on the store's monitor on the applier thread: holding it keeps the applier
+      // busy while all five pushes queue up behind it.
+      synchronized (queued) {
+        queued.capture();
+        for (int push = 0; push < asked.length; push++) {
+          List<Tensor> gradients = pushGradients(names, shapes, push);
+          oneByOne.apply(oneByOne.decode(gradients), 0, 20, 80, null).join();
+          applied.add(queued.apply(queued.decode(gradients), 0, 20, 80, asked[push]));
+        }
+        assertTrue(applied.stream().noneMatch(CompletableFuture::isDone), "the applier is held");
+      }
+      float[] expected = flatten(oneByOne.withWeights().join().weights());
+      for (int push = 0; push < asked.length; push++) {
+        Snapshot snapshot = applied.get(push).get(30, TimeUnit.SECONDS);
+        assertEquals(5, snapshot.version(), "push " + push + " is answered with the pass's version");
+        assertEquals(5 * 20L, snapshot.globalStep());
+        assertEquals(5, snapshot.updates());
+        assertEquals(new Staleness(0 + 1 + 2 + 3 + 4, 5, 0, 0), snapshot.staleness(),
+            "each push is as stale as if applied alone");
+        if (asked[push] == null) {
+          assertEquals(null, snapshot.weights());
+        } else {
+          assertTrue(snapshot.hasWeights(asked[push]), "push " + push + " gets its weights in the dtype it asked");
+        }
+      }
+      assertBitsEqual(expected, flatten(applied.get(1).join().weights()));
+      float[] shared = new float[expected.length];
+      assertEquals(5, file.read(queued.layout().sizes(), tensors -> {
+        int offset = 0;
+        for (ByteBuffer tensor : tensors) {
+          tensor.asFloatBuffer().get(shared, offset, tensor.remaining() / Float.BYTES);
+          offset += tensor.remaining() / Float.BYTES;
+        }
+      }));
+      assertBitsEqual(expected, shared);
+      assertArrayEquals(oneByOne.capture().join().optimizer().steps(), queued.capture().join().optimizer().steps());
+      assertBitsEqual(oneByOne.capture().join().optimizer().secondMoment(),
+          queued.capture().join().optimizer().secondMoment());
+    }
+  }
+
+  /** Push {@code push}'s gradients: its own values, and every other push leaves the bias out. */
+  private static List<Tensor> pushGradients(String[] names, long[][] shapes, int push) {
+    List<Tensor> gradients = TestModels.random(names, shapes, 10 + push, 1f);
+    return push % 2 == 0 ? gradients : List.of(gradients.get(0), gradients.get(2));
+  }
+
+  private static void assertBitsEqual(float[] expected, float[] actual) {
+    assertEquals(expected.length, actual.length);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]), "element " + i);
     }
   }
 
