@@ -6,6 +6,7 @@ import a3c.proto.Tensor;
 import a3c.proto.TensorSpec;
 import a3c.rpc.Tensors;
 import a3c.rpc.WireDtypes;
+import a3c.rpc.ZeroSkipping;
 import com.google.protobuf.UnsafeByteOperations;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -167,8 +168,12 @@ public final class TensorLayout {
     return present;
   }
 
-  /** Checks that {@code tensor}'s bytes are this tensor's values in its dtype (float32 or bfloat16). */
+  /** Checks that {@code tensor}'s bytes are this tensor's values in its dtype (float32 or bfloat16), zeros skipped or not. */
   void requireBytes(int t, Tensor tensor) {
+    if (ZeroSkipping.skipsZeros(tensor)) {
+      ZeroSkipping.requireWhole(tensor, sizes[t], WireDtypes.bytesPerValue(tensor.getDtype()));
+      return;
+    }
     long needed = (long) sizes[t] * WireDtypes.bytesPerValue(tensor.getDtype());
     if (needed != tensor.getData().size()) {
       throw new IllegalArgumentException("tensor " + Quote.of(names[t]) + " of shape " + Quote.shape(shapes[t])

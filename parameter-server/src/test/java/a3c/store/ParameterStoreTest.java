@@ -11,6 +11,8 @@ import a3c.optim.OptimizerKind;
 import a3c.proto.DType;
 import a3c.proto.Tensor;
 import a3c.rpc.Tensors;
+import a3c.rpc.WireDtypes;
+import a3c.rpc.ZeroSkipping;
 import a3c.testing.TestModels;
 import a3c.shm.SharedWeights;
 import com.google.protobuf.ByteString;
@@ -239,6 +241,32 @@ class ParameterStoreTest {
   }
 
   @Test
+  void gradientsWithoutTheirZeros_stepAsTheDenseOnes_inEitherDtype() {
+    String[] names = {"fc", "bias"};
+    long[][] shapes = {{40, 33}, {7}};
+    List<Tensor> initial = TestModels.random(names, shapes, 3, 0.1f);
+    float[] sparse = new float[40 * 33];
+    for (int i = 0; i < sparse.length; i += 3) {
+      sparse[i] = (i % 7) * 1e-3f - 2e-3f;
+    }
+    List<Tensor> dense = List.of(Tensors.encode("fc", shapes[0], sparse, 0, sparse.length),
+        Tensors.encode("bias", shapes[1], new float[] {1, 0, 0, 2, 0, 0, 3}, 0, 7));
+    for (DType wire : DType.values()) {
+      if (wire == DType.UNRECOGNIZED) {
+        continue;
+      }
+      ParameterStore fromDense = ParameterStore.initialize(initial, ADAM, 2);
+      ParameterStore fromSkipped = ParameterStore.initialize(initial, ADAM, 2);
+      stores.addAll(List.of(fromDense, fromSkipped));
+      List<Tensor> skipped = ZeroSkipping.encode(dense, wire);
+      assertTrue(skipped.stream().allMatch(ZeroSkipping::skipsZeros), "most values are zero: both tensors skip them");
+      fromDense.apply(fromDense.decode(WireDtypes.as(dense, wire)), 0, 1, 1, null).join();
+      fromSkipped.apply(fromSkipped.decode(skipped), 0, 1, 1, null).join();
+      assertBitsEqual(flatten(fromDense.withWeights().join().weights()), flatten(fromSkipped.withWeights().join().weights()));
+    }
+  }
+
+  @Test
   void badGradients_areRejectedWithTheTensorNamed_andChangeNothing() {
     ParameterStore store = small();
     StoreState before = store.capture().join();
@@ -255,6 +283,13 @@ class ParameterStoreTest {
         List.of(good.get(0), Tensors.encode("b", new long[] {3}, new float[] {1, 2, Float.NaN}, 0, 3)));
     assertRejected(store, "gradients of tensor 'w' hold Infinity at index 0: only finite values within +-1.0E18 are accepted",
         List.of(Tensors.encode("w", new long[] {2, 3}, new float[] {Float.POSITIVE_INFINITY, 0, 0, 0, 0, 0}, 0, 6)));
+    Tensor skipped = ZeroSkipping.encode(Tensors.encode("w", new long[] {2, 3}, new float[] {0, 0, Float.NaN, 0, 0, 0}, 0, 6),
+        DType.DTYPE_FLOAT32);
+    assertTrue(ZeroSkipping.skipsZeros(skipped));
+    assertRejected(store, "gradients of tensor 'w' hold NaN at index 2: only finite values within +-1.0E18 are accepted",
+        List.of(skipped));
+    assertRejected(store, "tensor 'w' marks 1 nonzero values but holds 0 bytes of DTYPE_FLOAT32",
+        List.of(skipped.toBuilder().setData(ByteString.EMPTY).build()));
     StoreState after = store.capture().join();
     assertArrayEquals(before.weights(), after.weights(), 0f);
     assertArrayEquals(before.optimizer().secondMoment(), after.optimizer().secondMoment(), 0f);

@@ -70,9 +70,9 @@ public final class WireDtypes {
     };
   }
 
-  /** The tensors in {@code dtype}: the same ones when they are in it already. */
+  /** The tensors in {@code dtype}, all values in {@code data}: the same ones when they are so already. */
   public static List<Tensor> as(List<Tensor> tensors, DType dtype) {
-    if (tensors.stream().allMatch(tensor -> tensor.getDtype() == dtype)) {
+    if (tensors.stream().allMatch(tensor -> tensor.getDtype() == dtype && !ZeroSkipping.skipsZeros(tensor))) {
       return tensors;
     }
     List<Tensor> converted = new ArrayList<>(tensors.size());
@@ -83,11 +83,16 @@ public final class WireDtypes {
   }
 
   /**
-   * One tensor in {@code dtype}.
+   * One tensor in {@code dtype}, all its values in {@code data}.
    *
-   * @throws IllegalArgumentException when its bytes are no whole number of values, or its dtype is unknown
+   * @throws IllegalArgumentException when its bytes are no whole number of values, or its dtype is
+   *     unknown, or it skips zeros but is not whole ({@link ZeroSkipping#requireWhole})
    */
   public static Tensor as(Tensor tensor, DType dtype) {
+    if (ZeroSkipping.skipsZeros(tensor)) {
+      ZeroSkipping.requireWhole(tensor, ZeroSkipping.numel(tensor), bytesPerValue(tensor.getDtype()));
+      return as(ZeroSkipping.dense(tensor), dtype);
+    }
     if (tensor.getDtype() == dtype) {
       return tensor;
     }
@@ -104,10 +109,15 @@ public final class WireDtypes {
   }
 
   /**
-   * Copies a tensor's values, float32 or bfloat16, into {@code destination} from {@code offset} as
-   * floats; the caller checked its byte length against its dtype ({@link #bytesPerValue}).
+   * Copies a tensor's values, float32 or bfloat16, zeros skipped or not, into {@code destination}
+   * from {@code offset} as floats; the caller checked its byte length against its dtype
+   * ({@link #bytesPerValue}, {@link ZeroSkipping#requireWhole}).
    */
   public static void decode(Tensor tensor, float[] destination, int offset) {
+    if (ZeroSkipping.skipsZeros(tensor)) {
+      ZeroSkipping.expand(tensor, destination, offset);
+      return;
+    }
     if (tensor.getDtype() != DType.DTYPE_BFLOAT16) {
       Tensors.decode(tensor.getData(), destination, offset);
       return;

@@ -4,16 +4,14 @@ import a3c.proto.DType;
 import a3c.proto.Tensor;
 import a3c.rpc.Tensors;
 import a3c.rpc.WireDtypes;
+import a3c.rpc.ZeroSkipping;
 import a3c.shm.SharedGradients;
 import a3c.store.FiniteValues;
 import a3c.store.TensorLayout;
-import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
-import java.nio.ShortBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,36 +36,25 @@ final class GradientsCheck {
   }
 
   /**
-   * The gradients in a worker's shared-memory file, as tensors in {@code wire} over one new array.
-   * One pass, a chunk at a time: the chunk's bits are copied out, checked there, and written in
-   * the wire's dtype from the same copy, so what goes out is what was checked.
+   * The gradients in a worker's shared-memory file, as tensors in {@code wire} without their zeros
+   * ({@link ZeroSkipping}). One pass, a chunk at a time: the chunk's bits are copied out, checked
+   * there, and written in the wire's dtype from the same copy, so what goes out is what was checked.
    */
   List<Tensor> fromFile(String name, TensorLayout layout, DType wire) {
     IntBuffer source = file(name, layout).values().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
-    int bytesPerValue = WireDtypes.bytesPerValue(wire);
-    byte[] bytes = new byte[Math.multiplyExact(layout.totalSize(), bytesPerValue)];
-    ByteBuffer target = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    IntBuffer floats = target.asIntBuffer();
-    ShortBuffer halves = target.asShortBuffer();
     int[] bits = new int[CHUNK];
-    short[] rounded = new short[CHUNK];
-    for (int from = 0; from < layout.totalSize(); from += CHUNK) {
-      int length = Math.min(CHUNK, layout.totalSize() - from);
-      source.get(from, bits, 0, length);
-      if (FiniteValues.largestMagnitudeBits(bits, length) > FiniteValues.MAX_ABS_BITS) {
-        throw refusal(bits, length, from, layout);
-      }
-      if (wire == DType.DTYPE_BFLOAT16) {
-        WireDtypes.narrow(bits, rounded, length);
-        halves.put(from, rounded, 0, length);
-      } else {
-        floats.put(from, bits, 0, length);
-      }
-    }
     List<Tensor> tensors = new ArrayList<>(layout.size());
     for (int t = 0; t < layout.size(); t++) {
-      tensors.add(Tensors.of(layout.name(t), layout.shape(t), UnsafeByteOperations.unsafeWrap(bytes,
-          layout.offset(t) * bytesPerValue, layout.numel(t) * bytesPerValue)).toBuilder().setDtype(wire).build());
+      ZeroSkipping.Encoder encoder = new ZeroSkipping.Encoder(layout.numel(t), wire);
+      for (int from = layout.offset(t); from < layout.offset(t) + layout.numel(t); from += CHUNK) {
+        int length = Math.min(CHUNK, layout.offset(t) + layout.numel(t) - from);
+        source.get(from, bits, 0, length);
+        if (FiniteValues.largestMagnitudeBits(bits, length) > FiniteValues.MAX_ABS_BITS) {
+          throw refusal(bits, length, from, layout);
+        }
+        encoder.add(bits, length);
+      }
+      tensors.add(encoder.tensor(layout.name(t), layout.shape(t)));
     }
     return tensors;
   }
@@ -82,13 +69,17 @@ final class GradientsCheck {
     return FiniteValues.refused("gradients", layout.name(t), Float.intBitsToFloat(bits[i]), from + i - layout.offset(t));
   }
 
-  /** Gradients sent in the request, as they came, once each has passed. */
-  List<Tensor> listed(List<Tensor> tensors, TensorLayout layout) {
+  /**
+   * Gradients sent in the request, once each has passed, as tensors in {@code wire} without their
+   * zeros ({@link ZeroSkipping}).
+   */
+  List<Tensor> listed(List<Tensor> tensors, TensorLayout layout, DType wire) {
     layout.checkPush(tensors);
-    for (Tensor tensor : tensors) {
+    List<Tensor> float32 = WireDtypes.as(tensors, DType.DTYPE_FLOAT32);
+    for (Tensor tensor : float32) {
       requireFinite(Tensors.asFloats(tensor.getData()), layout, layout.indexOf(tensor.getName()));
     }
-    return tensors;
+    return ZeroSkipping.encode(float32, wire);
   }
 
   /**

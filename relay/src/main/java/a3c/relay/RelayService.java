@@ -110,7 +110,7 @@ final class RelayService implements ParameterServerGrpc.AsyncService {
     List<Tensor> gradients;
     try {
       gradients = request.getGradientsFile().isEmpty()
-          ? WireDtypes.as(check.listed(WireDtypes.as(request.getGradientsList(), DType.DTYPE_FLOAT32), held.layout()), wire)
+          ? check.listed(request.getGradientsList(), held.layout(), wire)
           : check.fromFile(request.getGradientsFile(), held.layout(), wire);
     } catch (IllegalArgumentException e) {
       response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());

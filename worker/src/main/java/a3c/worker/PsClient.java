@@ -14,6 +14,7 @@ import a3c.proto.ReportEpisodeResponse;
 import a3c.proto.Tensor;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.rpc.WireDtypes;
+import a3c.rpc.ZeroSkipping;
 import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.Status;
@@ -73,8 +74,8 @@ final class PsClient {
 
   /** One attempt only: gradients computed on weights the server may have lost are not worth resending. */
   PushGradientsResponse pushGradients(PushGradientsRequest request) {
-    PushGradientsRequest sent = wire == DType.DTYPE_FLOAT32 ? request : request.toBuilder().clearGradients()
-        .addAllGradients(WireDtypes.as(request.getGradientsList(), wire)).setWeightsDtype(wire).build();
+    PushGradientsRequest sent = request.getGradientsCount() == 0 ? request : request.toBuilder().clearGradients()
+        .addAllGradients(ZeroSkipping.encode(request.getGradientsList(), wire)).setWeightsDtype(wire).build();
     PushGradientsResponse reply = stub.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).pushGradients(sent);
     // A server whose --wire-dtype is bfloat16 answers in it whatever was asked.
     List<Tensor> weights = WireDtypes.as(reply.getWeightsList(), DType.DTYPE_FLOAT32);

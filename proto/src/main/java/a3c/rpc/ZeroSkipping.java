@@ -1,0 +1,243 @@
+package a3c.rpc;
+
+import a3c.proto.DType;
+import a3c.proto.Tensor;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.IntBuffer;
+import java.nio.ShortBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Gradients on the wire without their zeros ({@code Tensor.nonzero}): a bit per value says which
+ * values {@code data} holds, and every other one is +0.0. Lossless, so learning is untouched. A
+ * ReLU network's gradients are mostly exact zeros: units that never fired in a rollout give whole
+ * rows of zeros, and inputs that stayed zero whole columns; over Pong, 63% of the reference
+ * network's gradient values early in a run. Each side spends one vector pass (compress on the way
+ * out, expand on the way in); a tensor that would not shrink goes dense.
+ */
+public final class ZeroSkipping {
+  /** Values handled at a time: a multiple of every vector length, so each block's bits fill whole bytes. */
+  private static final int CHUNK = 4096;
+  private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
+  /** Vectors of fewer than 8 lanes would not fill a bitmap byte: those machines take the scalar loops. */
+  private static final boolean VECTORS = INTS.length() >= 8;
+
+  private ZeroSkipping() {}
+
+  /** Whether {@code tensor} travels without its zeros. */
+  public static boolean skipsZeros(Tensor tensor) {
+    return !tensor.getNonzero().isEmpty();
+  }
+
+  /** The float32 tensors in {@code wire}, each without its zeros when that makes it smaller. */
+  public static List<Tensor> encode(List<Tensor> float32, DType wire) {
+    List<Tensor> encoded = new ArrayList<>(float32.size());
+    for (Tensor tensor : float32) {
+      encoded.add(encode(tensor, wire));
+    }
+    return encoded;
+  }
+
+  /** One float32 tensor in {@code wire}, without its zeros when that makes it smaller. */
+  public static Tensor encode(Tensor float32, DType wire) {
+    IntBuffer source = float32.getData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+    Encoder encoder = new Encoder(source.limit(), wire);
+    int[] bits = new int[CHUNK];
+    for (int from = 0; from < source.limit(); from += CHUNK) {
+      int length = Math.min(CHUNK, source.limit() - from);
+      source.get(from, bits, 0, length);
+      encoder.add(bits, length);
+    }
+    return encoder.tensor(float32.getName(), Tensors.shape(float32));
+  }
+
+  /**
+   * Checks that a tensor without its zeros is whole: a bit per value and none beyond, and as many
+   * values as bits set.
+   *
+   * @throws IllegalArgumentException naming the tensor otherwise
+   */
+  public static void requireWhole(Tensor tensor, long numel, int bytesPerValue) {
+    ByteString nonzero = tensor.getNonzero();
+    if (nonzero.size() != (numel + 7) / 8) {
+      throw new IllegalArgumentException("tensor '" + tensor.getName() + "' of " + numel + " values has a nonzero bitmap of "
+          + nonzero.size() + " bytes, not " + (numel + 7) / 8);
+    }
+    if (numel % 8 != 0 && (nonzero.byteAt(nonzero.size() - 1) & 0xff) >>> (numel % 8) != 0) {
+      throw new IllegalArgumentException("tensor '" + tensor.getName() + "' has nonzero bits beyond its " + numel + " values");
+    }
+    long set = 0;
+    ByteBuffer bitmap = nonzero.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    while (bitmap.remaining() >= Long.BYTES) {
+      set += Long.bitCount(bitmap.getLong());
+    }
+    while (bitmap.hasRemaining()) {
+      set += Integer.bitCount(bitmap.get() & 0xff);
+    }
+    if (set * bytesPerValue != tensor.getData().size()) {
+      throw new IllegalArgumentException("tensor '" + tensor.getName() + "' marks " + set + " nonzero values but holds "
+          + tensor.getData().size() + " bytes of " + tensor.getDtype());
+    }
+  }
+
+  /** The same tensor with all its values in {@code data}; the caller checked it ({@link #requireWhole}). */
+  static Tensor dense(Tensor tensor) {
+    float[] values = new float[Math.toIntExact(numel(tensor))];
+    expand(tensor, values, 0);
+    byte[] bytes = new byte[Math.multiplyExact(values.length, Float.BYTES)];
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values);
+    Tensor float32 = Tensors.of(tensor.getName(), Tensors.shape(tensor), UnsafeByteOperations.unsafeWrap(bytes));
+    return WireDtypes.as(float32, tensor.getDtype());
+  }
+
+  /**
+   * Writes a tensor without its zeros into {@code destination} from {@code offset}, every value as
+   * a float, zeros included; the caller checked it ({@link #requireWhole}).
+   */
+  static void expand(Tensor tensor, float[] destination, int offset) {
+    // Sliced: a parsed message's bytes may start inside a larger buffer, and the gets below are absolute.
+    ByteBuffer bitmap = tensor.getNonzero().asReadOnlyByteBuffer().slice();
+    long numel = numel(tensor);
+    ByteBuffer data = tensor.getData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    ShortBuffer halves = tensor.getDtype() == DType.DTYPE_BFLOAT16 ? data.asShortBuffer() : null;
+    IntBuffer floats = halves == null ? data.asIntBuffer() : null;
+    short[] packedHalves = halves == null ? null : new short[CHUNK];
+    // The chunk's kept values as float32 bits, with a vector's slack: an expand loads a whole vector.
+    int[] packed = new int[CHUNK + INTS.length()];
+    int read = 0;
+    for (int from = 0; from < numel; from += CHUNK) {
+      int length = (int) Math.min(CHUNK, numel - from);
+      int count = 0;
+      for (int b = from >>> 3; b < (from + length + 7) >>> 3; b++) {
+        count += Integer.bitCount(bitmap.get(b) & 0xff);
+      }
+      if (halves != null) {
+        halves.get(read, packedHalves, 0, count);
+        for (int k = 0; k < count; k++) {
+          packed[k] = packedHalves[k] << 16;
+        }
+      } else {
+        floats.get(read, packed, 0, count);
+      }
+      read += count;
+      int i = 0;
+      int k = 0;
+      if (VECTORS) {
+        for (int upper = INTS.loopBound(length); i < upper; i += INTS.length()) {
+          long mask = blockBits(bitmap, from + i);
+          IntVector.fromArray(INTS, packed, k).expand(VectorMask.fromLong(INTS, mask)).reinterpretAsFloats()
+              .intoArray(destination, offset + from + i);
+          k += Long.bitCount(mask);
+        }
+      }
+      for (; i < length; i++) {
+        boolean set = (bitmap.get((from + i) >>> 3) >>> ((from + i) & 7) & 1) != 0;
+        destination[offset + from + i] = set ? Float.intBitsToFloat(packed[k++]) : 0f;
+      }
+    }
+  }
+
+  /** The number of values the tensor's shape holds. */
+  static long numel(Tensor tensor) {
+    long numel = 1;
+    for (long dim : tensor.getShapeList()) {
+      numel *= dim;
+    }
+    return numel;
+  }
+
+  /** The bits of the vector-length block of values that starts at {@code value}, a multiple of 8. */
+  private static long blockBits(ByteBuffer bitmap, int value) {
+    long bits = 0;
+    for (int b = 0; b < INTS.length() / 8; b++) {
+      bits |= (long) (bitmap.get((value >>> 3) + b) & 0xff) << (8 * b);
+    }
+    return bits;
+  }
+
+  /**
+   * Builds one tensor in the wire's dtype without its zeros, from its float32 bits a chunk at a
+   * time (for a sender that checks each chunk as it goes, as the relay does).
+   */
+  public static final class Encoder {
+    private final int numel;
+    private final DType wire;
+    private final byte[] bitmap;
+    /** The values kept, in the wire's dtype; sized for all of them. */
+    private final byte[] data;
+    private final int[] packed = new int[CHUNK + INTS.length()];
+    private final short[] rounded = new short[CHUNK];
+    private int at;
+    private int kept;
+
+    /** @param numel the tensor's values, which {@link #add} must be given in order, in chunks of 4,096 but the last */
+    public Encoder(int numel, DType wire) {
+      this.numel = numel;
+      this.wire = wire;
+      this.bitmap = new byte[(numel + 7) / 8];
+      this.data = new byte[Math.multiplyExact(numel, WireDtypes.bytesPerValue(wire))];
+    }
+
+    /** The next {@code length} values' float32 bits; {@code length} is 4,096 for every chunk but the last. */
+    public void add(int[] bits, int length) {
+      if (at % CHUNK != 0 || length > CHUNK || at + length > numel) {
+        throw new IllegalArgumentException("values come in chunks of " + CHUNK + ": got " + length + " at " + at);
+      }
+      int i = 0;
+      int count = 0;
+      if (VECTORS) {
+        for (int upper = INTS.loopBound(length); i < upper; i += INTS.length()) {
+          IntVector values = IntVector.fromArray(INTS, bits, i);
+          VectorMask<Integer> nonzero = values.compare(VectorOperators.NE, 0);
+          values.compress(nonzero).intoArray(packed, count);
+          long mask = nonzero.toLong();
+          for (int b = 0; b < INTS.length() / 8; b++) {
+            bitmap[((at + i) >>> 3) + b] = (byte) (mask >>> (8 * b));
+          }
+          count += Long.bitCount(mask);
+        }
+      }
+      for (; i < length; i++) {
+        if (bits[i] != 0) {
+          bitmap[(at + i) >>> 3] |= (byte) (1 << ((at + i) & 7));
+          packed[count++] = bits[i];
+        }
+      }
+      ByteBuffer target = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+      if (wire == DType.DTYPE_BFLOAT16) {
+        WireDtypes.narrow(packed, rounded, count);
+        ShortBuffer halves = target.asShortBuffer();
+        halves.put(kept, rounded, 0, count);
+      } else {
+        IntBuffer floats = target.asIntBuffer();
+        floats.put(kept, packed, 0, count);
+      }
+      kept += count;
+      at += length;
+    }
+
+    /** The tensor, once every value is in: without its zeros, or dense when that is no larger. */
+    public Tensor tensor(String name, long[] shape) {
+      if (at != numel) {
+        throw new IllegalStateException("the tensor has " + numel + " values, " + at + " were given");
+      }
+      Tensor.Builder tensor = Tensor.newBuilder().setName(name).setDtype(wire)
+          .setData(UnsafeByteOperations.unsafeWrap(data, 0, kept * WireDtypes.bytesPerValue(wire)))
+          .setNonzero(UnsafeByteOperations.unsafeWrap(bitmap));
+      for (long dim : shape) {
+        tensor.addShape(dim);
+      }
+      Tensor skipped = tensor.build();
+      return (long) kept * WireDtypes.bytesPerValue(wire) + bitmap.length < (long) numel * WireDtypes.bytesPerValue(wire)
+          ? skipped : dense(skipped);
+    }
+  }
+}
