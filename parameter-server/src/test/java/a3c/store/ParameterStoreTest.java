@@ -32,6 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ParameterStoreTest {
   private static final OptimizerConfig ADAM = OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-3);
+  /** A model whose tensors do not split evenly between threads. */
+  private static final String[] NAMES = {"conv", "bias", "fc"};
+  private static final long[][] SHAPES = {{5, 7, 3}, {1}, {33, 17}};
   private final List<ParameterStore> stores = new ArrayList<>();
 
   @AfterEach
@@ -86,30 +89,21 @@ class ParameterStoreTest {
 
   @Test
   void severalApplierThreads_publishTheOneThreadWeights_inTheSharedFileToo(@TempDir Path folder) throws Exception {
-    String[] names = {"conv", "bias", "fc"};
-    long[][] shapes = {{5, 7, 3}, {1}, {33, 17}};
-    List<Tensor> initial = TestModels.random(names, shapes, 3, 0.1f);
+    List<Tensor> initial = TestModels.random(NAMES, SHAPES, 3, 0.1f);
     ParameterStore oneThread = ParameterStore.initialize(initial, ADAM, 1);
     ParameterStore threeThreads = ParameterStore.initialize(initial, ADAM, 3);
     stores.addAll(List.of(oneThread, threeThreads));
     try (SharedWeights file = SharedWeights.create(folder, threeThreads.layout().totalSize(), 4)) {
       threeThreads.share(file).join();
       for (int push = 0; push < 5; push++) {
-        List<Tensor> gradients = TestModels.random(names, shapes, 10 + push, 1f);
+        List<Tensor> gradients = TestModels.random(NAMES, SHAPES, 10 + push, 1f);
         oneThread.apply(oneThread.decode(gradients), push, 20, 80, null).join();
         threeThreads.apply(threeThreads.decode(gradients), push, 20, 80, null).join();
       }
       float[] expected = flatten(oneThread.withWeights().join().weights());
       assertArrayEquals(expected, flatten(threeThreads.withWeights().join().weights()), 0f);
       float[] shared = new float[expected.length];
-      long version = file.read(threeThreads.layout().sizes(), tensors -> {
-        int offset = 0;
-        for (ByteBuffer tensor : tensors) {
-          tensor.asFloatBuffer().get(shared, offset, tensor.remaining() / Float.BYTES);
-          offset += tensor.remaining() / Float.BYTES;
-        }
-      });
-      assertEquals(5, version);
+      assertEquals(5, readShared(file, threeThreads, shared));
       assertArrayEquals(expected, shared, 0f);
     }
   }
@@ -117,9 +111,7 @@ class ParameterStoreTest {
   @Test
   void pushesQueuedWhileTheApplierIsBusy_areAppliedInOnePass_asOneStepAfterAnother(@TempDir Path folder)
       throws Exception {
-    String[] names = {"conv", "bias", "fc"};
-    long[][] shapes = {{5, 7, 3}, {1}, {33, 17}};
-    List<Tensor> initial = TestModels.random(names, shapes, 3, 0.1f);
+    List<Tensor> initial = TestModels.random(NAMES, SHAPES, 3, 0.1f);
     ParameterStore oneByOne = ParameterStore.initialize(initial, ADAM, 1);
     ParameterStore queued = ParameterStore.initialize(initial, ADAM, 2);
     stores.addAll(List.of(oneByOne, queued));
@@ -132,7 +124,7 @@ class ParameterStoreTest {
       synchronized (queued) {
         queued.capture();
         for (int push = 0; push < asked.length; push++) {
-          List<Tensor> gradients = pushGradients(names, shapes, push);
+          List<Tensor> gradients = pushGradients(push);
           oneByOne.apply(oneByOne.decode(gradients), 0, 20, 80, null).join();
           applied.add(queued.apply(queued.decode(gradients), 0, 20, 80, asked[push]));
         }
@@ -154,13 +146,7 @@ class ParameterStoreTest {
       }
       assertBitsEqual(expected, flatten(applied.get(1).join().weights()));
       float[] shared = new float[expected.length];
-      assertEquals(5, file.read(queued.layout().sizes(), tensors -> {
-        int offset = 0;
-        for (ByteBuffer tensor : tensors) {
-          tensor.asFloatBuffer().get(shared, offset, tensor.remaining() / Float.BYTES);
-          offset += tensor.remaining() / Float.BYTES;
-        }
-      }));
+      assertEquals(5, readShared(file, queued, shared));
       assertBitsEqual(expected, shared);
       assertArrayEquals(oneByOne.capture().join().optimizer().steps(), queued.capture().join().optimizer().steps());
       assertBitsEqual(oneByOne.capture().join().optimizer().secondMoment(),
@@ -169,8 +155,8 @@ class ParameterStoreTest {
   }
 
   /** Push {@code push}'s gradients: its own values, and every other push leaves the bias out. */
-  private static List<Tensor> pushGradients(String[] names, long[][] shapes, int push) {
-    List<Tensor> gradients = TestModels.random(names, shapes, 10 + push, 1f);
+  private static List<Tensor> pushGradients(int push) {
+    List<Tensor> gradients = TestModels.random(NAMES, SHAPES, 10 + push, 1f);
     return push % 2 == 0 ? gradients : List.of(gradients.get(0), gradients.get(2));
   }
 
@@ -321,6 +307,17 @@ class ParameterStoreTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store.decode(push));
     assertEquals(message, e.getMessage());
     assertTrue(store.snapshot().version() == 0);
+  }
+
+  /** Reads the newest version in {@code file} into {@code into}; returns the version. */
+  private static long readShared(SharedWeights file, ParameterStore store, float[] into) {
+    return file.read(store.layout().sizes(), tensors -> {
+      int offset = 0;
+      for (ByteBuffer tensor : tensors) {
+        tensor.asFloatBuffer().get(into, offset, tensor.remaining() / Float.BYTES);
+        offset += tensor.remaining() / Float.BYTES;
+      }
+    });
   }
 
   static float[] flatten(List<Tensor> tensors) {
