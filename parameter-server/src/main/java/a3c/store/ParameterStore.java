@@ -200,7 +200,7 @@ public final class ParameterStore implements AutoCloseable {
       long pushFrames, DType weightsAs) {
     Push push = new Push(gradients, baseVersion, relayStaleness, agentSteps, pushFrames, weightsAs,
         new CompletableFuture<>());
-    // Queued before the task that applies it is, so that no task can run while its push is not yet queued.
+    // Queued before its task is submitted: the task then finds it queued, or taken by an earlier task.
     pending.add(push);
     try {
       applier.execute(this::applyPending);
