@@ -83,6 +83,17 @@ class LauncherCommandTest {
   }
 
   @Test
+  void wireDtype_isBfloat16ByDefaultForAWorkerHost_andFloat32ForAServer_unlessGiven() {
+    LauncherCommand host = new LauncherCommand();
+    new CommandLine(host).parseArgs("--ps", "10.0.0.5:50051", "--env-name", "CartPole-v1");
+    assertEquals("bfloat16", host.server.workerHostWireDtype());
+    assertEquals("float32", host.server.serverWireDtype());
+    LauncherCommand given = new LauncherCommand();
+    new CommandLine(given).parseArgs("--ps", "10.0.0.5:50051", "--env-name", "CartPole-v1", "--wire-dtype", "float32");
+    assertEquals("float32", given.server.workerHostWireDtype());
+  }
+
+  @Test
   void badServerFlag_stopsTheLaunch_withTheFlagsName() {
     String[][] cases = {{"--stop-measure", "mean"}, {"--checkpoint-every", "0"}, {"--keep-checkpoints", "0"},
         {"--max-message-mb", "4096"}, {"--linger-seconds", "-1"}, {"--wire-dtype", "float16"}};

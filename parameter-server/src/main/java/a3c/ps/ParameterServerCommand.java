@@ -127,6 +127,6 @@ public final class ParameterServerCommand implements Callable<Integer> {
     return new ServerConfig(endpoint.bind(), endpoint.port(), optimizer, env, target, measure, steps, checkpointDir,
         Duration.ofMillis((long) (options.checkpointEvery * 1000)), options.keepCheckpoints, endpoint.authToken(), tlsCert, tlsKey,
         options.maxMessageMb << 20, saved == null ? Map.of() : saved.getExtraMap(), sharedMemoryDir, episodesCsv, tensorboardDir,
-        options.applierThreads, WireDtypes.parse(options.wireDtype));
+        options.applierThreads, WireDtypes.parse(options.serverWireDtype()));
   }
 }

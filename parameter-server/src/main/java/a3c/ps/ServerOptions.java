@@ -65,10 +65,11 @@ public final class ServerOptions {
   @Option(names = "--max-message-mb", description = "largest gRPC message accepted, MiB (default: ${DEFAULT-VALUE})")
   int maxMessageMb = ServerConfig.DEFAULT_MAX_MESSAGE_BYTES >> 20;
 
-  @Option(names = "--wire-dtype", description = "how the server sends weights over gRPC: float32 (each client gets "
-      + "the dtype it asks for) or bfloat16 (half the bytes to every remote worker and worker host; shared memory and "
-      + "the server's own weights stay float32) (default: ${DEFAULT-VALUE})")
-  String wireDtype = "float32";
+  @Option(names = "--wire-dtype", description = "float32 or bfloat16 (half the bytes). A server sends every gRPC "
+      + "client its weights in it (by default each client gets the dtype it asks for); a worker host (--ps) moves its "
+      + "tensors to and from the server in it (default there: bfloat16). Shared memory and the server's own weights "
+      + "stay float32")
+  String wireDtype;
 
   @Option(names = "--linger-seconds", description = "after the run stops, keep answering until every worker has heard "
       + "it, at most this long (default: ${DEFAULT-VALUE})")
@@ -94,15 +95,25 @@ public final class ServerOptions {
     if (maxMessageMb < 1 || maxMessageMb > 2047) {
       throw new IllegalArgumentException("--max-message-mb must be in 1..2047, got " + maxMessageMb);
     }
-    WireDtypes.parse(wireDtype);
+    if (wireDtype != null) {
+      WireDtypes.parse(wireDtype);
+    }
     if (!(lingerSeconds >= 0)) {
       throw new IllegalArgumentException("--linger-seconds must be >= 0, got " + lingerSeconds);
     }
   }
 
-  /** {@code --wire-dtype} as given: a worker host's relay uses it too. */
-  public String wireDtype() {
-    return wireDtype;
+  /** The dtype the server answers every gRPC client in: {@code --wire-dtype} as given, or float32. */
+  public String serverWireDtype() {
+    return wireDtype != null ? wireDtype : "float32";
+  }
+
+  /**
+   * The dtype between a worker host's relay and the server: {@code --wire-dtype} as given, or
+   * bfloat16, which learned as float32 does (docs/results.md) on half the bytes.
+   */
+  public String workerHostWireDtype() {
+    return wireDtype != null ? wireDtype : "bfloat16";
   }
 
   /** The options of this mixin that {@code parsed} matched, as a server's command line gets them. */

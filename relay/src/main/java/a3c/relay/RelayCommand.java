@@ -36,7 +36,7 @@ public final class RelayCommand implements Callable<Integer> {
   Path tlsCa;
 
   @Option(names = "--wire-dtype", description = "how tensors travel to and from the server: float32 or bfloat16 (default: ${DEFAULT-VALUE})")
-  String wireDtype = "float32";
+  String wireDtype = "bfloat16";
 
   @Option(names = "--parent-pid", description = "exit when this process exits; set by the launcher")
   Long parentPid;

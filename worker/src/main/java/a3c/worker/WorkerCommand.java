@@ -57,8 +57,9 @@ public final class WorkerCommand implements Callable<Integer> {
   Path sharedMemoryDir;
 
   @Option(names = "--wire-dtype", description = "how tensors travel over gRPC: float32, or bfloat16 for half the bytes "
-      + "on a network link; never with --shared-memory-dir (default: ${DEFAULT-VALUE})")
-  String wireDtype = "float32";
+      + "on a network link; never with --shared-memory-dir (default: bfloat16 to a server on another host, float32 "
+      + "through shared memory or loopback)")
+  String wireDtype;
 
   @Option(names = "--parent-pid", description = "exit when this process exits; set by the launcher")
   Long parentPid;
@@ -107,6 +108,6 @@ public final class WorkerCommand implements Callable<Integer> {
     String id = workerId != null ? workerId : GrpcSession.hostname() + "-" + workerIndex;
     return new WorkerConfig(ps, workerIndex, id, envName, romDir, authToken, tlsCa, learner.learnerConfig(), learner.seed(),
         learner.maxEpisodeSteps(), Duration.ofMillis((long) (retrySeconds * 1000)), sharedMemoryDir, learner.syncUpdates(),
-        WireDtypes.parse(wireDtype));
+        wireDtype != null ? WireDtypes.parse(wireDtype) : WorkerConfig.defaultWireDtype(ps, sharedMemoryDir));
   }
 }

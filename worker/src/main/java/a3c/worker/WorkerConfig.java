@@ -53,6 +53,20 @@ public record WorkerConfig(String psTarget, int workerIndex, String workerId, St
     }
   }
 
+  /**
+   * The wire dtype when {@code --wire-dtype} is not given: bfloat16 to a server on another host, half
+   * the bytes, with which Pong learned as with float32 (docs/results.md); float32 on this host,
+   * through shared memory or loopback, where bytes cost little.
+   */
+  public static DType defaultWireDtype(String psTarget, Path sharedMemoryDir) {
+    if (sharedMemoryDir != null || psTarget == null || psTarget.lastIndexOf(':') < 0) {
+      return DType.DTYPE_FLOAT32;
+    }
+    String host = psTarget.substring(0, psTarget.lastIndexOf(':'));
+    boolean thisHost = host.equalsIgnoreCase("localhost") || host.startsWith("127.") || host.equals("[::1]");
+    return thisHost ? DType.DTYPE_FLOAT32 : DType.DTYPE_BFLOAT16;
+  }
+
   /** This worker's own seed: the run's seed plus its index, as the reference seeds each process. */
   public long workerSeed() {
     return seed + workerIndex;

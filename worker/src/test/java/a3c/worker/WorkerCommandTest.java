@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import a3c.learner.LearnerConfig;
+import a3c.proto.DType;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -22,6 +24,18 @@ class WorkerCommandTest {
     assertTrue(parse("--ps", "localhost:50051").learner.syncUpdates());
     assertTrue(parse("--ps", "localhost:50051", "--sync-updates").learner.syncUpdates());
     assertFalse(parse("--ps", "localhost:50051", "--no-sync-updates").learner.syncUpdates());
+  }
+
+  @Test
+  void wireDtype_defaultsToBfloat16ForAServerOnAnotherHost_andToFloat32OnThisHost() {
+    for (String remote : new String[] {"10.0.0.5:50051", "server.example:50051", "[2001:db8::1]:50051"}) {
+      assertEquals(DType.DTYPE_BFLOAT16, WorkerConfig.defaultWireDtype(remote, null), remote);
+    }
+    for (String local : new String[] {"localhost:50051", "127.0.0.1:50051", "127.3.2.1:1", "[::1]:50051"}) {
+      assertEquals(DType.DTYPE_FLOAT32, WorkerConfig.defaultWireDtype(local, null), local);
+    }
+    assertEquals(DType.DTYPE_FLOAT32, WorkerConfig.defaultWireDtype("10.0.0.5:50051", Path.of("/dev/shm/run")),
+        "shared memory moves no bytes");
   }
 
   @Test
