@@ -91,7 +91,7 @@ public final class WireDtypes {
   public static Tensor as(Tensor tensor, DType dtype) {
     if (ZeroSkipping.skipsZeros(tensor)) {
       ZeroSkipping.requireWhole(tensor, ZeroSkipping.numel(tensor), bytesPerValue(tensor.getDtype()));
-      return as(ZeroSkipping.dense(tensor), dtype);
+      return ZeroSkipping.dense(tensor, dtype);
     }
     if (tensor.getDtype() == dtype) {
       return tensor;

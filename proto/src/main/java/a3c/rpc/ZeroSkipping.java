@@ -88,14 +88,16 @@ public final class ZeroSkipping {
     }
   }
 
-  /** The same tensor with all its values in {@code data}; the caller checked it ({@link #requireWhole}). */
-  static Tensor dense(Tensor tensor) {
+  /**
+   * The same values with all of them in {@code data}, in {@code dtype}, straight from the expanded
+   * floats; the caller checked the tensor ({@link #requireWhole}).
+   */
+  static Tensor dense(Tensor tensor, DType dtype) {
     float[] values = new float[Math.toIntExact(numel(tensor))];
     expand(tensor, values, 0);
-    byte[] bytes = new byte[Math.multiplyExact(values.length, Float.BYTES)];
-    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values);
-    Tensor float32 = Tensors.of(tensor.getName(), Tensors.shape(tensor), UnsafeByteOperations.unsafeWrap(bytes));
-    return WireDtypes.as(float32, tensor.getDtype());
+    return dtype == DType.DTYPE_BFLOAT16
+        ? WireDtypes.encodeBfloat16(tensor.getName(), Tensors.shape(tensor), values, 0, values.length)
+        : Tensors.encode(tensor.getName(), Tensors.shape(tensor), values, 0, values.length);
   }
 
   /**
@@ -173,6 +175,8 @@ public final class ZeroSkipping {
     private final byte[] bitmap;
     /** The values kept, in the wire's dtype; sized for all of them. */
     private final byte[] data;
+    private final IntBuffer floats;
+    private final ShortBuffer halves;
     private final int[] packed = new int[CHUNK + INTS.length()];
     private final short[] rounded = new short[CHUNK];
     private int at;
@@ -184,6 +188,9 @@ public final class ZeroSkipping {
       this.wire = wire;
       this.bitmap = new byte[(numel + 7) / 8];
       this.data = new byte[Math.multiplyExact(numel, WireDtypes.bytesPerValue(wire))];
+      ByteBuffer target = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+      this.floats = target.asIntBuffer();
+      this.halves = target.asShortBuffer();
     }
 
     /** The next {@code length} values' float32 bits; {@code length} is 4,096 for every chunk but the last. */
@@ -211,13 +218,10 @@ public final class ZeroSkipping {
           packed[count++] = bits[i];
         }
       }
-      ByteBuffer target = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
       if (wire == DType.DTYPE_BFLOAT16) {
         WireDtypes.narrow(packed, rounded, count);
-        ShortBuffer halves = target.asShortBuffer();
         halves.put(kept, rounded, 0, count);
       } else {
-        IntBuffer floats = target.asIntBuffer();
         floats.put(kept, packed, 0, count);
       }
       kept += count;
@@ -237,7 +241,7 @@ public final class ZeroSkipping {
       }
       Tensor skipped = tensor.build();
       return (long) kept * WireDtypes.bytesPerValue(wire) + bitmap.length < (long) numel * WireDtypes.bytesPerValue(wire)
-          ? skipped : dense(skipped);
+          ? skipped : dense(skipped, wire);
     }
   }
 }
