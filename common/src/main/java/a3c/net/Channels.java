@@ -8,6 +8,7 @@ import io.grpc.ForwardingClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
@@ -71,6 +72,17 @@ public final class Channels {
       builder.intercept(bearer(authToken));
     }
     return builder.build();
+  }
+
+  /**
+   * Whether a call failed because its connection to the server failed, not because the server
+   * refused it: UNAVAILABLE, or UNKNOWN caused by an I/O error on this side. grpc-java reports a
+   * connection that closes under a call being started (a server killed at that moment) as UNKNOWN
+   * "channel closed" with the channel's exception as the cause; a server's own UNKNOWN has no cause.
+   */
+  public static boolean connectionFailed(Status status) {
+    return status.getCode() == Status.Code.UNAVAILABLE
+        || status.getCode() == Status.Code.UNKNOWN && status.getCause() instanceof IOException;
   }
 
   /** Adds {@code authorization: Bearer <token>} to every call. */

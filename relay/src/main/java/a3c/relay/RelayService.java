@@ -1,6 +1,7 @@
 package a3c.relay;
 
 import a3c.input.WorkerIds;
+import a3c.net.Channels;
 import a3c.proto.DType;
 import a3c.proto.GetStatusRequest;
 import a3c.proto.GetStatusResponse;
@@ -144,13 +145,19 @@ final class RelayService implements ParameterServerGrpc.AsyncService {
     forward(response, () -> server.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).getStatus(request));
   }
 
-  /** Answers with the call's result, or with the server's own status when it failed. */
-  private static <T> void forward(StreamObserver<T> response, Supplier<T> call) {
+  /**
+   * Answers with the call's result, or with the server's own status when it failed; a failed
+   * connection as UNAVAILABLE, which workers retry (its cause, which tells it apart, stays here).
+   */
+  static <T> void forward(StreamObserver<T> response, Supplier<T> call) {
     T reply;
     try {
       reply = call.get();
     } catch (StatusRuntimeException e) {
-      response.onError(e.getStatus().asRuntimeException());
+      Status status = e.getStatus();
+      response.onError((Channels.connectionFailed(status) && status.getCode() != Status.Code.UNAVAILABLE
+          ? Status.UNAVAILABLE.withDescription("connection to the parameter server failed: " + status.getDescription())
+          : status).asRuntimeException());
       return;
     } catch (IllegalArgumentException e) {
       response.onError(Status.INTERNAL.withDescription("the parameter server sent malformed weights: " + e.getMessage())

@@ -26,9 +26,12 @@ import a3c.testing.TestModels;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -225,6 +228,32 @@ class RelayTest {
     assertEquals(Status.Code.UNAVAILABLE, down.getStatus().getCode());
     server = ParameterServer.start(config(port), null);
     assertTrue(awaitRegistered());
+  }
+
+  @Test
+  void aConnectionToTheServerThatFailed_reachesTheWorkerAsUnavailable_whichItRetries() {
+    List<Throwable> errors = new ArrayList<>();
+    StreamObserver<Object> observer = new StreamObserver<>() {
+      @Override
+      public void onNext(Object value) {}
+
+      @Override
+      public void onError(Throwable t) {
+        errors.add(t);
+      }
+
+      @Override
+      public void onCompleted() {}
+    };
+    RelayService.forward(observer, () -> {
+      throw Status.UNKNOWN.withDescription("channel closed").withCause(new ClosedChannelException()).asRuntimeException();
+    });
+    RelayService.forward(observer, () -> {
+      throw Status.UNKNOWN.withDescription("the server's own error").asRuntimeException();
+    });
+    assertEquals(Status.Code.UNAVAILABLE, Status.fromThrowable(errors.get(0)).getCode());
+    assertTrue(Status.fromThrowable(errors.get(0)).getDescription().contains("channel closed"));
+    assertEquals(Status.Code.UNKNOWN, Status.fromThrowable(errors.get(1)).getCode());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package a3c.worker;
 
+import a3c.net.Channels;
 import a3c.proto.DType;
 import a3c.proto.GetStatusRequest;
 import a3c.proto.InitializeWeightsRequest;
@@ -30,9 +31,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The worker's side of the ParameterServer service: deadlines on every call, and retries with
  * exponential backoff while the server is unreachable, for as long as configured. Unreachable is
- * UNAVAILABLE, and for calls that may be repeated also DEADLINE_EXCEEDED: a call to a host that died
- * can hang until then, when no keepalive (see {@link a3c.net.Channels}) has failed its connection
- * first. Any other error is not retried: it means the request itself is wrong. {@link #stop()} ends
+ * a failed connection ({@link Channels#connectionFailed}), and for calls that may be repeated also
+ * DEADLINE_EXCEEDED: a call to a host that died can hang until then, when no keepalive (see
+ * {@link Channels}) has failed its connection first. Any other error is not retried: it means the request itself is wrong. {@link #stop()} ends
  * the waiting: no call is retried after it.
  */
 final class PsClient {
@@ -109,13 +110,12 @@ final class PsClient {
 
   /** Whether a failed call means the server cannot be reached (now): gone, restarting, or its host silent. */
   static boolean unreachable(StatusRuntimeException e) {
-    Status.Code code = e.getStatus().getCode();
-    return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
+    return Channels.connectionFailed(e.getStatus()) || e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED;
   }
 
   /** How a call is retried. */
   private enum Retry {
-    /** Only while the server is unavailable: after a deadline it may have acted on the call already. */
+    /** Only when the connection failed: after a deadline the server may have acted on the call already. */
     IF_UNAVAILABLE,
     /** Whenever the server is unreachable: asking twice is harmless. */
     IDEMPOTENT,
@@ -123,7 +123,7 @@ final class PsClient {
     PARKS;
 
     boolean retries(StatusRuntimeException e) {
-      return this == IF_UNAVAILABLE ? e.getStatus().getCode() == Status.Code.UNAVAILABLE : unreachable(e);
+      return this == IF_UNAVAILABLE ? Channels.connectionFailed(e.getStatus()) : unreachable(e);
     }
   }
 
