@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * PushGradients: checks a push on the calling gRPC thread (its counts, its base version, and its
  * gradients, from the request or the worker's shared-memory file), hands it to the store's applier,
- * and answers once the step is applied, with the new weights when the worker asked for them.
+ * and answers once the step is applied, with the new weights when the worker asked for them (only
+ * their changes when it holds a recent version, {@link ReplyWeights}).
  */
 final class GradientPushes {
   private static final Logger log = LoggerFactory.getLogger(GradientPushes.class);
@@ -70,7 +71,7 @@ final class GradientPushes {
     if (stopRule.stopped()) {
       workers.touch(request.getWorkerId(), null);
       Snapshot snapshot = current.snapshot();
-      Replies.respond(response, PushGradientsResponse.newBuilder().setVersion(snapshot.version())
+      Replies.respond(response, PushGradientsResponse.newBuilder().setVersion(snapshot.version()).setStore(current.id())
           .setGlobalStep(snapshot.globalStep()).setStop(stops.tell(request.getWorkerId())).build());
       return;
     }
@@ -121,12 +122,12 @@ final class GradientPushes {
         ? current.applyRelayed(gradients, request.getBaseVersion(),
             arrived - Math.max(request.getRelayHeldVersion(), request.getBaseVersion()), agentSteps, frames, weightsAs)
         : current.apply(gradients, request.getBaseVersion(), agentSteps, frames, weightsAs);
-    step.whenComplete((snapshot, failure) -> applied(request, response, snapshot, failure));
+    step.whenComplete((snapshot, failure) -> applied(request, response, current, snapshot, failure));
   }
 
   /** On the applier thread, once the step is applied (or failed): the bookkeeping, then the reply. */
-  private void applied(PushGradientsRequest request, StreamObserver<PushGradientsResponse> response, Snapshot snapshot,
-      Throwable failure) {
+  private void applied(PushGradientsRequest request, StreamObserver<PushGradientsResponse> response,
+      ParameterStore store, Snapshot snapshot, Throwable failure) {
     if (failure != null) {
       log.error("applying an update failed", failure);
       Replies.reject(response, Status.INTERNAL, "applying the update failed: " + failure);
@@ -145,9 +146,12 @@ final class GradientPushes {
       }
     }
     PushGradientsResponse.Builder reply = PushGradientsResponse.newBuilder().setVersion(snapshot.version())
-        .setGlobalStep(snapshot.globalStep()).setStop(stops.tell(request.getWorkerId()));
+        .setStore(store.id()).setGlobalStep(snapshot.globalStep()).setStop(stops.tell(request.getWorkerId()));
     if (request.getReturnWeights()) {
-      reply.addAllWeights(snapshot.weights());
+      ReplyWeights weights = ReplyWeights.of(store, snapshot, request.hasHeldVersion(), request.getHeldVersion(),
+          request.getHeldStore());
+      reply.addAllWeights(weights.weights());
+      weights.changesSince().ifPresent(reply::setChangesSince);
     }
     Replies.respond(response, reply.build());
   }

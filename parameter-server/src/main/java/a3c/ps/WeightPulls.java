@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 /**
  * PullWeights: the newest weights in the dtype the caller names (float32, or bfloat16 for a network
  * link), or only their version when the caller holds them already ({@code held_version}, which a
- * worker host's relay sends). Pulls that came before the weights existed are answered here too.
+ * worker host's relay sends), or only their changes since a recent version it holds ({@link ReplyWeights}). Pulls that came before the weights existed are answered here too.
  */
 final class WeightPulls {
   private static final Logger log = LoggerFactory.getLogger(WeightPulls.class);
@@ -39,30 +39,35 @@ final class WeightPulls {
       return;
     }
     Snapshot held = current.snapshot();
-    if (request.hasHeldVersion() && request.getHeldVersion() == held.version()) {
+    if (request.hasHeldVersion() && request.getHeldVersion() == held.version() && request.getHeldStore() == current.id()) {
       // Nothing to copy or send: the caller has these weights.
-      Replies.respond(response, PullWeightsResponse.newBuilder().setVersion(held.version()).setGlobalStep(held.globalStep())
-          .setStop(stops.tell(request.getWorkerId())).build());
+      Replies.respond(response, PullWeightsResponse.newBuilder().setVersion(held.version()).setStore(current.id())
+          .setGlobalStep(held.globalStep()).setStop(stops.tell(request.getWorkerId())).build());
       return;
     }
-    send(request.getWorkerId(), dtype, response, current);
+    send(request, dtype, response, current);
   }
 
   /** Answers a pull that waited for the weights to exist. */
   void answer(GlobalModel.PendingPull pull) {
-    send(pull.workerId(), pull.dtype(), pull.response(), model.store());
+    send(PullWeightsRequest.newBuilder().setWorkerId(pull.workerId()).build(), pull.dtype(), pull.response(), model.store());
   }
 
-  private void send(String workerId, DType dtype, StreamObserver<PullWeightsResponse> response, ParameterStore current) {
+  private void send(PullWeightsRequest request, DType dtype, StreamObserver<PullWeightsResponse> response,
+      ParameterStore current) {
     current.withWeights(dtype).whenComplete((snapshot, failure) -> {
       if (failure != null) {
         Replies.reject(response, Status.INTERNAL, "cannot copy the weights: " + failure);
         return;
       }
       try {
-        Replies.respond(response, PullWeightsResponse.newBuilder().setVersion(snapshot.version())
-            .setGlobalStep(snapshot.globalStep()).setStop(stops.tell(workerId))
-            .addAllWeights(snapshot.weights()).build());
+        ReplyWeights weights = ReplyWeights.of(current, snapshot, request.hasHeldVersion(), request.getHeldVersion(),
+            request.getHeldStore());
+        PullWeightsResponse.Builder reply = PullWeightsResponse.newBuilder().setVersion(snapshot.version())
+            .setStore(current.id()).setGlobalStep(snapshot.globalStep()).setStop(stops.tell(request.getWorkerId()))
+            .addAllWeights(weights.weights());
+        weights.changesSince().ifPresent(reply::setChangesSince);
+        Replies.respond(response, reply.build());
       } catch (StatusRuntimeException e) {
         log.debug("a waiting pull went away: {}", e.getStatus());
       }

@@ -8,6 +8,7 @@ import a3c.proto.Tensor;
 import a3c.rpc.WireDtypes;
 import a3c.shm.SharedWeights;
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -53,6 +54,8 @@ public final class ParameterStore implements AutoCloseable {
   /** The relay staleness of a push no relay forwarded. */
   private static final long NOT_RELAYED = -1;
 
+  /** Which count of versions this store's are: another store, even over the same checkpoint, counts anew. */
+  private final long id = newId();
   private final TensorLayout layout;
   private final float[] weights;
   private final Optimizer optimizer;
@@ -71,6 +74,7 @@ public final class ParameterStore implements AutoCloseable {
   private long relayedUpdates;
   private volatile Snapshot snapshot;
   private volatile SharedWeights shared;
+  private final RecentWeights recent = new RecentWeights();
   private final LongAdder serverNanos = new LongAdder();
   private final LongAdder appliedHere = new LongAdder();
 
@@ -116,6 +120,19 @@ public final class ParameterStore implements AutoCloseable {
 
   public TensorLayout layout() {
     return layout;
+  }
+
+  /** This store's id, never 0: the same version number in two stores may name two sets of weights. */
+  public long id() {
+    return id;
+  }
+
+  /**
+   * The weights of a recent {@code version} as published in {@code dtype}, for a reply that carries
+   * only their changes since it; null when they are not kept ({@link RecentWeights}).
+   */
+  public List<Tensor> recentWeights(long version, DType dtype) {
+    return recent.of(version, dtype);
   }
 
   /** The latest counters; its weights may be null. */
@@ -312,6 +329,15 @@ public final class ParameterStore implements AutoCloseable {
           new Staleness(stalenessSum, stalenessUpdates, relayStalenessSum, relayedUpdates), tensors);
     }
     snapshot = published;
+    recent.add(published);
     return published;
+  }
+
+  private static long newId() {
+    long id;
+    do {
+      id = new SecureRandom().nextLong();
+    } while (id == 0);
+    return id;
   }
 }

@@ -5,6 +5,7 @@ import a3c.proto.DType;
 import a3c.proto.Tensor;
 import a3c.proto.TensorSpec;
 import a3c.rpc.Tensors;
+import a3c.rpc.WeightChanges;
 import a3c.rpc.WireDtypes;
 import a3c.rpc.ZeroSkipping;
 import com.google.protobuf.UnsafeByteOperations;
@@ -170,6 +171,7 @@ public final class TensorLayout {
 
   /** Checks that {@code tensor}'s bytes are this tensor's values in its dtype (float32 or bfloat16), zeros skipped or not. */
   void requireBytes(int t, Tensor tensor) {
+    WeightChanges.requireNone(tensor);
     if (ZeroSkipping.skipsZeros(tensor)) {
       ZeroSkipping.requireWhole(tensor, sizes[t], WireDtypes.bytesPerValue(tensor.getDtype()));
       return;

@@ -28,6 +28,7 @@ import a3c.proto.StopReason;
 import a3c.proto.Tensor;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.rpc.Tensors;
+import a3c.rpc.WeightChanges;
 import a3c.rpc.WireDtypes;
 import a3c.shm.SharedGradients;
 import a3c.shm.SharedWeights;
@@ -218,6 +219,51 @@ abstract class ParameterServerContractTest {
     assertEquals(Status.Code.INVALID_ARGUMENT, unknown.getStatus().getCode());
     assertEquals("unknown weights_dtype: this server sends float32 or bfloat16", unknown.getStatus().getDescription());
     assertEquals(1, client.getStatus(GetStatusRequest.getDefaultInstance()).getUpdates());
+  }
+
+  @Test
+  void weightsForAHolderOfARecentVersion_travelAsTheirChanges_whichRebuildTheWholeWeightsExactly() throws Exception {
+    ParameterServer server = start(config(), null);
+    ParameterServerGrpc.BlockingStub client = client(server);
+    String[] names = {"big"};
+    long[][] shapes = {{64, 64}};
+    assertTrue(client.register(RegisterRequest.newBuilder().setWorkerId("w0").build()).getInitialize());
+    client.initializeWeights(InitializeWeightsRequest.newBuilder().setWorkerId("w0")
+        .addAllWeights(TestModels.random(names, shapes, 5, 1f)).build());
+    PullWeightsRequest bfloat16 = PullWeightsRequest.newBuilder().setWorkerId("w0").setWeightsDtype(DType.DTYPE_BFLOAT16).build();
+    PullWeightsResponse held = client.pullWeights(bfloat16);
+    assertNotEquals(0, held.getStore());
+    assertFalse(held.hasChangesSince());
+
+    PushGradientsResponse reply = client.pushGradients(push("w0", 0, TestModels.random(names, shapes, 7, 1f), true).toBuilder()
+        .setWeightsDtype(DType.DTYPE_BFLOAT16).setHeldVersion(0).setHeldStore(held.getStore()).build());
+    assertEquals(1, reply.getVersion());
+    assertEquals(held.getStore(), reply.getStore());
+    assertEquals(0, reply.getChangesSince());
+    Tensor changes = reply.getWeights(0);
+    assertTrue(WeightChanges.carriesChanges(changes));
+    assertTrue(changes.getData().size() + changes.getChanged().size() < 64 * 64 * 2, "smaller than the whole tensor");
+    PullWeightsResponse whole = client.pullWeights(bfloat16);
+    assertEquals(1, whole.getVersion());
+    assertEquals(whole.getWeightsList(), WeightChanges.apply(held.getWeightsList(), reply.getWeightsList()));
+
+    PullWeightsResponse pulledChanges = client.pullWeights(bfloat16.toBuilder().setHeldVersion(0).setHeldStore(held.getStore()).build());
+    assertEquals(0, pulledChanges.getChangesSince());
+    assertEquals(whole.getWeightsList(), WeightChanges.apply(held.getWeightsList(), pulledChanges.getWeightsList()));
+    // Whole weights for a holder of another store's version 0, of a version not kept, or of float32 weights.
+    for (PullWeightsRequest other : List.of(bfloat16.toBuilder().setHeldVersion(0).setHeldStore(held.getStore() ^ 1).build(),
+        bfloat16.toBuilder().setHeldVersion(7).setHeldStore(held.getStore()).build(),
+        bfloat16.toBuilder().setWeightsDtype(DType.DTYPE_FLOAT32).setHeldVersion(0).setHeldStore(held.getStore()).build())) {
+      PullWeightsResponse answer = client.pullWeights(other);
+      assertFalse(answer.hasChangesSince());
+      assertEquals(client.pullWeights(bfloat16.toBuilder().setWeightsDtype(other.getWeightsDtype()).build()).getWeightsList(),
+          answer.getWeightsList());
+    }
+    // Changes are for replies only: gradients or initial weights that carry them are refused.
+    StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> client.pushGradients(
+        push("w0", 1, reply.getWeightsList(), false)));
+    assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode());
+    assertTrue(refused.getStatus().getDescription().contains("carries only its changes"));
   }
 
   @Test

@@ -72,7 +72,8 @@ public final class WireDtypes {
 
   /** The tensors in {@code dtype}, all values in {@code data}: the same ones when they are so already. */
   public static List<Tensor> as(List<Tensor> tensors, DType dtype) {
-    if (tensors.stream().allMatch(tensor -> tensor.getDtype() == dtype && !ZeroSkipping.skipsZeros(tensor))) {
+    if (tensors.stream().allMatch(tensor -> tensor.getDtype() == dtype && !ZeroSkipping.skipsZeros(tensor)
+        && !WeightChanges.carriesChanges(tensor))) {
       return tensors;
     }
     List<Tensor> converted = new ArrayList<>(tensors.size());
@@ -86,9 +87,11 @@ public final class WireDtypes {
    * One tensor in {@code dtype}, all its values in {@code data}.
    *
    * @throws IllegalArgumentException when its bytes are no whole number of values, or its dtype is
-   *     unknown, or it skips zeros but is not whole ({@link ZeroSkipping#requireWhole})
+   *     unknown, or it skips zeros but is not whole ({@link ZeroSkipping#requireWhole}), or it
+   *     carries only its changes ({@link WeightChanges#requireNone})
    */
   public static Tensor as(Tensor tensor, DType dtype) {
+    WeightChanges.requireNone(tensor);
     if (ZeroSkipping.skipsZeros(tensor)) {
       ZeroSkipping.requireWhole(tensor, ZeroSkipping.numel(tensor), bytesPerValue(tensor.getDtype()));
       return ZeroSkipping.dense(tensor, dtype);
@@ -112,8 +115,11 @@ public final class WireDtypes {
    * Copies a tensor's values, float32 or bfloat16, zeros skipped or not, into {@code destination}
    * from {@code offset} as floats; the caller checked its byte length against its dtype
    * ({@link #bytesPerValue}, {@link ZeroSkipping#requireWhole}).
+   *
+   * @throws IllegalArgumentException when it carries only its changes ({@link WeightChanges#requireNone})
    */
   public static void decode(Tensor tensor, float[] destination, int offset) {
+    WeightChanges.requireNone(tensor);
     if (ZeroSkipping.skipsZeros(tensor)) {
       ZeroSkipping.expand(tensor, destination, offset);
       return;

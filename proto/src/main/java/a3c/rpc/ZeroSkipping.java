@@ -66,26 +66,7 @@ public final class ZeroSkipping {
    * @throws IllegalArgumentException naming the tensor otherwise
    */
   public static void requireWhole(Tensor tensor, long numel, int bytesPerValue) {
-    ByteString nonzero = tensor.getNonzero();
-    if (nonzero.size() != (numel + 7) / 8) {
-      throw new IllegalArgumentException("tensor '" + tensor.getName() + "' of " + numel + " values has a nonzero bitmap of "
-          + nonzero.size() + " bytes, not " + (numel + 7) / 8);
-    }
-    if (numel % 8 != 0 && (nonzero.byteAt(nonzero.size() - 1) & 0xff) >>> (numel % 8) != 0) {
-      throw new IllegalArgumentException("tensor '" + tensor.getName() + "' has nonzero bits beyond its " + numel + " values");
-    }
-    long set = 0;
-    ByteBuffer bitmap = nonzero.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-    while (bitmap.remaining() >= Long.BYTES) {
-      set += Long.bitCount(bitmap.getLong());
-    }
-    while (bitmap.hasRemaining()) {
-      set += Integer.bitCount(bitmap.get() & 0xff);
-    }
-    if (set * bytesPerValue != tensor.getData().size()) {
-      throw new IllegalArgumentException("tensor '" + tensor.getName() + "' marks " + set + " nonzero values but holds "
-          + tensor.getData().size() + " bytes of " + tensor.getDtype());
-    }
+    ValueBitmaps.requireWhole(tensor, "nonzero", tensor.getNonzero(), numel, bytesPerValue);
   }
 
   /**

@@ -1,25 +1,33 @@
 package a3c.relay;
 
 import a3c.proto.Tensor;
+import a3c.rpc.WeightChanges;
 import a3c.rpc.WireDtypes;
 import a3c.shm.SharedWeights;
 import a3c.store.TensorLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.List;
 
 /**
  * The newest weights this host holds: kept as the tensors a pull is answered with, and published
  * into the shared-memory file the host's workers read, as a local parameter server publishes its own.
  * The file is created with the first weights (their size is known only then); a relay restarted on
- * the same folder takes over the file its workers have mapped.
+ * the same folder takes over the file its workers have mapped. The last few versions the server
+ * sent are kept too, those in a dtype worth it: a reply may carry only its weights' changes since
+ * one of them ({@link WeightChanges}).
  */
 final class HeldWeights implements AutoCloseable {
   /** As many slots as the server's file: a reader copying one slot is not overtaken by the next few versions. */
   private static final int SLOTS = 4;
+  /** Versions kept to count changes from: more than a host has pushes in flight, each sent holding one. */
+  private static final int KEPT = 8;
 
   private final Path sharedMemoryDir;
+  /** The versions the server sent, oldest first, all of one store. */
+  private final ArrayDeque<Held> kept = new ArrayDeque<>(KEPT);
   private SharedWeights shared;
   /** The weights being published, reused from one version to the next. */
   private float[] values;
@@ -35,15 +43,35 @@ final class HeldWeights implements AutoCloseable {
     return held;
   }
 
+  /** The newest version the server sent, which a reply's weights may count their changes from; null for none. */
+  synchronized Held base() {
+    return kept.peekLast();
+  }
+
   /**
-   * Holds and publishes {@code weights} as {@code version}. A push reply is older than what is held
-   * when another worker's reply overtook it; then it is dropped. A pull's weights always replace
-   * what is held: a server restarted from a checkpoint goes back to an older version.
+   * Holds and publishes the weights that came with {@code version}, whole or as their changes since
+   * a version kept. A push reply is older than what is held when another worker's reply overtook it;
+   * then it is dropped. A pull's weights always replace what is held: a server restarted from a
+   * checkpoint goes back to an older version.
+   *
+   * @param store the server's count of versions (see {@code PullWeightsResponse.store}); 0 for unknown
+   * @param changesSince the version the weights are changes since, or null for whole weights
+   * @return whether the weights are held now; not when they were dropped, or are changes since a
+   *     version no longer kept
+   * @throws IllegalArgumentException when the changes do not fit the version they are counted from
    */
-  synchronized void offer(long version, List<Tensor> received, boolean evenIfOlder) {
+  synchronized boolean offer(long version, long store, Long changesSince, List<Tensor> received, boolean evenIfOlder) {
     Held now = held;
-    if (received.isEmpty() || (now != null && !evenIfOlder && Long.compareUnsigned(version, now.version()) <= 0)) {
-      return;
+    if (received.isEmpty() || (now != null && !evenIfOlder && store == now.store()
+        && Long.compareUnsigned(version, now.version()) <= 0)) {
+      return false;
+    }
+    if (changesSince != null) {
+      Held base = kept(store, changesSince);
+      if (base == null) {
+        return false;
+      }
+      received = WeightChanges.apply(base.weights(), received);
     }
     TensorLayout layout = TensorLayout.of(received);
     if (values == null || values.length != layout.totalSize()) {
@@ -61,7 +89,26 @@ final class HeldWeights implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot share the weights in " + sharedMemoryDir, e);
     }
-    held = new Held(version, List.copyOf(received), layout);
+    held = new Held(version, store, List.copyOf(received), layout);
+    if (!kept.isEmpty() && kept.peekLast().store() != store) {
+      kept.clear();
+    }
+    if (store != 0 && WeightChanges.worthwhile(received.getFirst().getDtype())) {
+      if (kept.size() == KEPT) {
+        kept.removeFirst();
+      }
+      kept.addLast(held);
+    }
+    return true;
+  }
+
+  private Held kept(long store, long version) {
+    for (Held candidate : kept) {
+      if (candidate.store() == store && candidate.version() == version) {
+        return candidate;
+      }
+    }
+    return null;
   }
 
   @Override
@@ -71,6 +118,6 @@ final class HeldWeights implements AutoCloseable {
     }
   }
 
-  /** One version of the weights, in the dtype they came in, and the model's layout. */
-  record Held(long version, List<Tensor> weights, TensorLayout layout) {}
+  /** One version of the weights, in the dtype they came in, the server's store it is of, and the model's layout. */
+  record Held(long version, long store, List<Tensor> weights, TensorLayout layout) {}
 }

@@ -32,9 +32,9 @@ import java.util.function.Supplier;
  * worker retries and rejoins exactly as against the server), except the tensors: a push's
  * gradients are read from the worker's shared-memory file, checked, and sent on with the newest
  * version the host holds (the server reports how far that was behind, the relay's share of the
- * staleness); the weights come back once per version and go into the host's shared-memory weights
- * file, which every worker of the host reads. A pull asks the server only for a version the host
- * does not hold.
+ * staleness); the weights come back once per version, as their changes since the newest version
+ * the host holds, and go into the host's shared-memory weights file, which every worker of the
+ * host reads. A pull asks the server only for a version the host does not hold.
  */
 final class RelayService implements ParameterServerGrpc.AsyncService {
   static final long CALL_DEADLINE_S = 60;
@@ -65,8 +65,8 @@ final class RelayService implements ParameterServerGrpc.AsyncService {
     forward(response, () -> {
       InitializeWeightsResponse reply = server.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).initializeWeights(request);
       // A server started afresh begins again at version 0 with these weights: what the host held
-      // under that number came from the server before.
-      weights.offer(reply.getVersion(), request.getWeightsList(), true);
+      // under that number came from the server before. Which store counts them is not said (0).
+      weights.offer(reply.getVersion(), 0, null, request.getWeightsList(), true);
       return reply;
     });
   }
@@ -77,21 +77,25 @@ final class RelayService implements ParameterServerGrpc.AsyncService {
       PullWeightsResponse reply;
       HeldWeights.Held held;
       synchronized (pulling) {
-        held = weights.current();
-        PullWeightsRequest.Builder upstream = request.toBuilder().clearHeldVersion().setWeightsDtype(wire);
-        if (held != null) {
-          upstream.setHeldVersion(held.version());
-        }
+        PullWeightsRequest.Builder upstream = holding(request.toBuilder().clearHeldVersion().clearHeldStore()
+            .setWeightsDtype(wire), weights.base());
         reply = server.withDeadlineAfter(PULL_DEADLINE_S, TimeUnit.SECONDS).pullWeights(upstream.build());
         // The server's answer is the truth, even a version older than held: it restarted from a checkpoint.
-        weights.offer(reply.getVersion(), reply.getWeightsList(), true);
+        if (!weights.offer(reply.getVersion(), reply.getStore(), changesSince(reply.hasChangesSince(), reply.getChangesSince()),
+            reply.getWeightsList(), true) && reply.hasChangesSince()) {
+          // Changes since a version let go meanwhile, as other workers' replies came in: the whole weights, then.
+          reply = server.withDeadlineAfter(PULL_DEADLINE_S, TimeUnit.SECONDS)
+              .pullWeights(upstream.clearHeldVersion().clearHeldStore().build());
+          weights.offer(reply.getVersion(), reply.getStore(), null, reply.getWeightsList(), true);
+        }
         held = weights.current();
       }
       if (held == null || held.version() != reply.getVersion()) {
         throw Status.INTERNAL.withDescription("the parameter server answered version " + reply.getVersion()
             + " without its weights").asRuntimeException();
       }
-      return reply.toBuilder().clearWeights().addAllWeights(WireDtypes.as(held.weights(), request.getWeightsDtype())).build();
+      return reply.toBuilder().clearWeights().clearChangesSince()
+          .addAllWeights(WireDtypes.as(held.weights(), request.getWeightsDtype())).build();
     });
   }
 
@@ -122,11 +126,16 @@ final class RelayService implements ParameterServerGrpc.AsyncService {
     forward(response, () -> {
       // Read as the push leaves, not as it came in: a version another worker's reply brought
       // meanwhile was on this host before the push went, so the relay did not lack it.
-      upstream.setRelayHeldVersion(weights.current().version());
+      upstream.setRelayHeldVersion(weights.current().version()).clearHeldVersion().clearHeldStore();
+      HeldWeights.Held base = weights.base();
+      if (base != null) {
+        upstream.setHeldVersion(base.version()).setHeldStore(base.store());
+      }
       PushGradientsResponse reply = server.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS)
           .pushGradients(upstream.build());
-      weights.offer(reply.getVersion(), reply.getWeightsList(), false);
-      PushGradientsResponse.Builder answer = reply.toBuilder().clearWeights();
+      weights.offer(reply.getVersion(), reply.getStore(), changesSince(reply.hasChangesSince(), reply.getChangesSince()),
+          reply.getWeightsList(), false);
+      PushGradientsResponse.Builder answer = reply.toBuilder().clearWeights().clearChangesSince();
       if (request.getReturnWeights()) {
         HeldWeights.Held newest = weights.current();
         answer.setVersion(newest.version()).addAllWeights(WireDtypes.as(newest.weights(), request.getWeightsDtype()));
@@ -143,6 +152,15 @@ final class RelayService implements ParameterServerGrpc.AsyncService {
   @Override
   public void getStatus(GetStatusRequest request, StreamObserver<GetStatusResponse> response) {
     forward(response, () -> server.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).getStatus(request));
+  }
+
+  /** A pull that names {@code base}, the newest version the server sent, so that the reply may carry only changes since it. */
+  private static PullWeightsRequest.Builder holding(PullWeightsRequest.Builder request, HeldWeights.Held base) {
+    return base == null ? request : request.setHeldVersion(base.version()).setHeldStore(base.store());
+  }
+
+  private static Long changesSince(boolean present, long version) {
+    return present ? version : null;
   }
 
   /**

@@ -1,5 +1,6 @@
 package a3c.relay;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +21,7 @@ import a3c.ps.ParameterServer;
 import a3c.ps.ServerConfig;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.rpc.Tensors;
+import a3c.rpc.WireDtypes;
 import a3c.shm.SharedGradients;
 import a3c.shm.SharedWeights;
 import a3c.testing.TestModels;
@@ -160,13 +162,18 @@ class RelayTest {
   }
 
   @Test
-  void pull_ofTheVersionHeld_carriesNoWeights() {
+  void pull_ofTheVersionHeld_carriesNoWeights_butTheSameNumberFromAnotherStoreDoes() {
     PullWeightsResponse full = direct.pullWeights(PullWeightsRequest.newBuilder().setWorkerId("probe").build());
     PullWeightsResponse same = direct.pullWeights(PullWeightsRequest.newBuilder().setWorkerId("probe")
-        .setHeldVersion(full.getVersion()).build());
+        .setHeldVersion(full.getVersion()).setHeldStore(full.getStore()).build());
     assertEquals(2, full.getWeightsCount());
+    assertTrue(full.getStore() != 0);
     assertEquals(full.getVersion(), same.getVersion());
     assertEquals(0, same.getWeightsCount());
+    // Version numbers of a server restarted from a checkpoint name other weights.
+    PullWeightsResponse otherStore = direct.pullWeights(PullWeightsRequest.newBuilder().setWorkerId("probe")
+        .setHeldVersion(full.getVersion()).setHeldStore(full.getStore() + 1).build());
+    assertEquals(2, otherStore.getWeightsCount());
     // Through the relay, every pull is answered with weights: the relay fills in the ones it holds.
     worker.pullWeights(PullWeightsRequest.newBuilder().setWorkerId("w-0").build());
     assertEquals(2, worker.pullWeights(PullWeightsRequest.newBuilder().setWorkerId("w-0").build()).getWeightsCount());
@@ -298,6 +305,44 @@ class RelayTest {
       }
     }
     assertEquals(1, server.status().getUpdates());
+  }
+
+  @Test
+  void relayOverBfloat16_rebuildsEachVersionFromItsChanges_asTheServerWouldSendItWhole() throws Exception {
+    String[] names = {"big"};
+    long[][] shapes = {{64, 64}};
+    int floats = 64 * 64;
+    try (ParameterServer own = ParameterServer.start(config(0), null);
+        Relay narrow = Relay.start("127.0.0.1:" + own.port(), "secret", null, 0, shm.resolve("big"), DType.DTYPE_BFLOAT16)) {
+      ManagedChannel local = Channels.open("127.0.0.1:" + narrow.port(), "secret", null);
+      ManagedChannel straight = Channels.open("127.0.0.1:" + own.port(), "secret", null);
+      try {
+        ParameterServerGrpc.BlockingStub host = ParameterServerGrpc.newBlockingStub(local).withDeadlineAfter(30, TimeUnit.SECONDS);
+        ParameterServerGrpc.BlockingStub probe = ParameterServerGrpc.newBlockingStub(straight).withDeadlineAfter(30, TimeUnit.SECONDS);
+        assertTrue(host.register(RegisterRequest.newBuilder().setWorkerId("h-0").build()).getInitialize());
+        host.initializeWeights(InitializeWeightsRequest.newBuilder().setWorkerId("h-0")
+            .addAllWeights(TestModels.random(names, shapes, 11, 8f)).build());
+        host.pullWeights(PullWeightsRequest.newBuilder().setWorkerId("h-0").build());
+        try (SharedGradients gradients = SharedGradients.create(shm.resolve("big"), "h-0", floats);
+            SharedWeights shared = SharedWeights.open(shm.resolve("big"), floats)) {
+          for (int push = 1; push <= 6; push++) {
+            gradients.write(List.of(TestModels.random(names, shapes, 100 + push, 1f).getFirst().getData()
+                .asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN)));
+            assertEquals(push, host.pushGradients(PushGradientsRequest.newBuilder().setWorkerId("h-0")
+                .setGradientsFile(gradients.name()).setBaseVersion(push - 1).build()).getVersion());
+            float[] read = new float[floats];
+            assertEquals(push, shared.read(new int[] {floats}, tensors -> tensors.getFirst().asFloatBuffer().get(read)));
+            PullWeightsResponse whole = probe.pullWeights(PullWeightsRequest.newBuilder().setWorkerId("probe")
+                .setWeightsDtype(DType.DTYPE_BFLOAT16).build());
+            assertEquals(push, whole.getVersion());
+            assertArrayEquals(Tensors.toArray(WireDtypes.as(whole.getWeights(0), DType.DTYPE_FLOAT32)), read, "version " + push);
+          }
+        }
+      } finally {
+        local.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        straight.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
   }
 
   private static ServerConfig config(int port) {

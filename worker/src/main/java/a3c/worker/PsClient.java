@@ -14,6 +14,7 @@ import a3c.proto.ReportEpisodeRequest;
 import a3c.proto.ReportEpisodeResponse;
 import a3c.proto.Tensor;
 import a3c.rpc.ParameterServerGrpc;
+import a3c.rpc.WeightChanges;
 import a3c.rpc.WireDtypes;
 import a3c.rpc.ZeroSkipping;
 import io.grpc.Channel;
@@ -46,6 +47,8 @@ final class PsClient {
   /** How tensors travel; the worker itself sees float32 only. */
   private final DType wire;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  /** The newest weights the server sent, in a dtype worth counting changes from; null before. */
+  private volatile Held held;
   /** Where the calls run that may wait on the server for long: retries, and calls it may park ({@link Retry#PARKS}). */
   private final Context.CancellableContext waits = Context.current().withCancellation();
 
@@ -65,23 +68,69 @@ final class PsClient {
         () -> stub.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).initializeWeights(request));
   }
 
+  /** The newest weights, as float32. */
   PullWeightsResponse pullWeights(String workerId) {
-    PullWeightsRequest request = PullWeightsRequest.newBuilder().setWorkerId(workerId).setWeightsDtype(wire).build();
+    Held base = held;
+    PullWeightsRequest.Builder request = PullWeightsRequest.newBuilder().setWorkerId(workerId).setWeightsDtype(wire);
+    if (base != null) {
+      request.setHeldVersion(base.version()).setHeldStore(base.store());
+    }
     PullWeightsResponse reply = retrying("PullWeights", Retry.PARKS,
-        () -> stub.withDeadlineAfter(PULL_DEADLINE_S, TimeUnit.SECONDS).pullWeights(request));
-    List<Tensor> weights = WireDtypes.as(reply.getWeightsList(), DType.DTYPE_FLOAT32);
-    return weights == reply.getWeightsList() ? reply : reply.toBuilder().clearWeights().addAllWeights(weights).build();
+        () -> stub.withDeadlineAfter(PULL_DEADLINE_S, TimeUnit.SECONDS).pullWeights(request.build()));
+    List<Tensor> weights = whole(base, reply.getVersion(), reply.getStore(), reply.hasChangesSince(),
+        reply.getChangesSince(), reply.getWeightsList());
+    return reply.toBuilder().clearWeights().clearChangesSince().addAllWeights(weights).build();
   }
 
-  /** One attempt only: gradients computed on weights the server may have lost are not worth resending. */
+  /**
+   * One attempt only: gradients computed on weights the server may have lost are not worth
+   * resending. The reply's weights, when asked for, are float32.
+   */
   PushGradientsResponse pushGradients(PushGradientsRequest request) {
-    PushGradientsRequest sent = request.getGradientsCount() == 0 ? request : request.toBuilder().clearGradients()
-        .addAllGradients(ZeroSkipping.encode(request.getGradientsList(), wire)).setWeightsDtype(wire).build();
+    Held base = request.getReturnWeights() ? held : null;
+    PushGradientsRequest sent = request;
+    if (request.getGradientsCount() > 0) {
+      PushGradientsRequest.Builder encoded = request.toBuilder().clearGradients()
+          .addAllGradients(ZeroSkipping.encode(request.getGradientsList(), wire)).setWeightsDtype(wire);
+      if (base != null) {
+        encoded.setHeldVersion(base.version()).setHeldStore(base.store());
+      }
+      sent = encoded.build();
+    }
     PushGradientsResponse reply = stub.withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).pushGradients(sent);
-    // A server whose --wire-dtype is bfloat16 answers in it whatever was asked.
-    List<Tensor> weights = WireDtypes.as(reply.getWeightsList(), DType.DTYPE_FLOAT32);
-    return weights == reply.getWeightsList() ? reply : reply.toBuilder().clearWeights().addAllWeights(weights).build();
+    if (reply.getWeightsCount() == 0) {
+      return reply;
+    }
+    List<Tensor> weights = whole(base, reply.getVersion(), reply.getStore(), reply.hasChangesSince(),
+        reply.getChangesSince(), reply.getWeightsList());
+    return reply.toBuilder().clearWeights().clearChangesSince().addAllWeights(weights).build();
   }
+
+  /**
+   * The reply's weights as float32 (a server whose --wire-dtype is bfloat16 answers in it whatever
+   * was asked): as they came, rebuilt from their changes since {@code base}, or those of
+   * {@code base} when the reply says the worker holds its version already. Weights in a dtype worth
+   * counting changes from are kept as the base of the next request.
+   */
+  private List<Tensor> whole(Held base, long version, long store, boolean changes, long changesSince, List<Tensor> weights) {
+    boolean same = base != null && base.store() == store;
+    if (weights.isEmpty() && same && base.version() == version) {
+      weights = base.weights();
+    } else if (changes) {
+      if (!same || base.version() != changesSince) {
+        throw new IllegalStateException("the parameter server sent the weights' changes since version " + changesSince
+            + ", which this worker did not say it held");
+      }
+      weights = WeightChanges.apply(base.weights(), weights);
+    }
+    if (!weights.isEmpty() && store != 0 && WeightChanges.worthwhile(weights.getFirst().getDtype())) {
+      held = new Held(version, store, weights);
+    }
+    return WireDtypes.as(weights, DType.DTYPE_FLOAT32);
+  }
+
+  /** Weights as the server sent them, and the version and store they are of. */
+  private record Held(long version, long store, List<Tensor> weights) {}
 
   ReportEpisodeResponse reportEpisode(ReportEpisodeRequest request) {
     return retrying("ReportEpisode", Retry.IF_UNAVAILABLE,

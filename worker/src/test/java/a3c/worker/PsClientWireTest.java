@@ -1,6 +1,8 @@
 package a3c.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import a3c.net.Channels;
 import a3c.optim.OptimizerConfig;
@@ -14,9 +16,21 @@ import a3c.proto.RegisterRequest;
 import a3c.ps.ParameterServer;
 import a3c.ps.ServerConfig;
 import a3c.rpc.Tensors;
+import a3c.rpc.WeightChanges;
 import a3c.testing.TestModels;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,6 +68,62 @@ class PsClientWireTest {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
     }
+  }
+
+  @Test
+  void bfloat16Weights_comeAsTheirChangesSinceTheLastOnes_andTheWorkerSeesThemWhole() throws Exception {
+    String[] names = {"big"};
+    long[][] shapes = {{64, 64}};
+    ServerConfig config = ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.ADAM, 0.01), "");
+    try (ParameterServer server = ParameterServer.start(config, null)) {
+      ManagedChannel channel = Channels.open("127.0.0.1:" + server.port(), null, null);
+      List<Object> replies = new CopyOnWriteArrayList<>();
+      try {
+        PsClient client = new PsClient(ClientInterceptors.intercept(channel, recording(replies)), Duration.ofSeconds(5),
+            DType.DTYPE_BFLOAT16);
+        PsClient fresh = new PsClient(channel, Duration.ofSeconds(5), DType.DTYPE_BFLOAT16);
+        client.register(RegisterRequest.newBuilder().setWorkerId("w").build());
+        client.initializeWeights(InitializeWeightsRequest.newBuilder().setWorkerId("w")
+            .addAllWeights(TestModels.random(names, shapes, 3, 8f)).build());
+        client.pullWeights("w");
+        for (int push = 1; push <= 4; push++) {
+          PushGradientsResponse pushed = client.pushGradients(PushGradientsRequest.newBuilder().setWorkerId("w")
+              .setBaseVersion(push - 1).addAllGradients(TestModels.random(names, shapes, push, 1f)).setReturnWeights(true).build());
+          assertEquals(push, pushed.getVersion());
+          assertFalse(pushed.hasChangesSince());
+          assertEquals(fresh.pullWeights("w").getWeightsList(), pushed.getWeightsList(), "version " + push);
+          PushGradientsResponse onTheWire = (PushGradientsResponse) replies.getLast();
+          assertEquals(push - 1, onTheWire.getChangesSince());
+          assertTrue(WeightChanges.carriesChanges(onTheWire.getWeights(0)));
+        }
+        // A pull of the version held carries no weights: the worker gets those it holds.
+        assertEquals(fresh.pullWeights("w").getWeightsList(), client.pullWeights("w").getWeightsList());
+        assertEquals(0, ((PullWeightsResponse) replies.getLast()).getWeightsCount());
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** Keeps every reply message as it came off the wire. */
+  private static ClientInterceptor recording(List<Object> replies) {
+    return new ClientInterceptor() {
+      @Override
+      public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+        return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+          @Override
+          public void start(Listener<R> listener, Metadata headers) {
+            super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+              @Override
+              public void onMessage(R message) {
+                replies.add(message);
+                super.onMessage(message);
+              }
+            }, headers);
+          }
+        };
+      }
+    };
   }
 
   @Test
