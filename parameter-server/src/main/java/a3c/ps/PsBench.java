@@ -54,7 +54,7 @@ public final class PsBench implements Callable<Integer> {
 
   @Option(names = "--warmup", description = "seconds of load before the measured window, while the JIT compiles the "
       + "hot paths (default: ${DEFAULT-VALUE})")
-  double warmup = 10;
+  double warmup = 30;
 
   @Option(names = "--opt", description = "adam or rmsprop (default: ${DEFAULT-VALUE})")
   String opt = "adam";

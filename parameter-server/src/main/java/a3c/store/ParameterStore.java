@@ -51,11 +51,9 @@ public final class ParameterStore implements AutoCloseable {
    * this caps that wait at a few steps' time.
    */
   private static final int MAX_PUSHES_PER_PASS = 8;
-  /** The relay staleness of a push no relay forwarded. */
-  private static final long NOT_RELAYED = -1;
 
   /** Which count of versions this store's are: another store, even over the same checkpoint, counts anew. */
-  private final long id = newId();
+  private final long id = new SecureRandom().longs().filter(drawn -> drawn != 0).findFirst().orElseThrow();
   private final TensorLayout layout;
   private final float[] weights;
   private final Optimizer optimizer;
@@ -64,14 +62,8 @@ public final class ParameterStore implements AutoCloseable {
   private final GradientDecoder decoder;
   /** Pushes decoded and waiting for the applier, in arrival order. */
   private final Queue<Push> pending = new ConcurrentLinkedQueue<>();
-  private long version;
-  private long globalStep;
-  private long updates;
-  private long frames;
-  private long stalenessSum;
-  private long stalenessUpdates;
-  private long relayStalenessSum;
-  private long relayedUpdates;
+  /** Not private: a test holds its monitor, which {@link #capture} takes on the applier, to keep the applier busy. */
+  final StoreCounters counters;
   private volatile Snapshot snapshot;
   private volatile SharedWeights shared;
   private final RecentWeights recent = new RecentWeights();
@@ -84,10 +76,7 @@ public final class ParameterStore implements AutoCloseable {
     this.optimizer = optimizer;
     this.step = new ParallelStep(optimizer, layout.sizes(), applierThreads);
     this.decoder = new GradientDecoder(layout, serverNanos);
-    this.version = state.version();
-    this.globalStep = state.globalStep();
-    this.updates = state.updates();
-    this.frames = state.frames();
+    this.counters = new StoreCounters(state);
     this.applier = Executors.newSingleThreadExecutor(runnable -> {
       Thread thread = new Thread(runnable, "ps-applier");
       thread.setDaemon(true);
@@ -182,7 +171,7 @@ public final class ParameterStore implements AutoCloseable {
   public CompletableFuture<Void> share(SharedWeights file) {
     return CompletableFuture.runAsync(() -> {
       shared = file;
-      file.publish(version, weights);
+      file.publish(counters.version(), weights);
     }, applier);
   }
 
@@ -200,7 +189,7 @@ public final class ParameterStore implements AutoCloseable {
    */
   public CompletableFuture<Snapshot> apply(Gradients gradients, long baseVersion, long agentSteps, long pushFrames,
       DType weightsAs) {
-    return step(gradients, baseVersion, NOT_RELAYED, agentSteps, pushFrames, weightsAs);
+    return step(gradients, baseVersion, StoreCounters.NOT_RELAYED, agentSteps, pushFrames, weightsAs);
   }
 
   /**
@@ -253,7 +242,7 @@ public final class ParameterStore implements AutoCloseable {
       present.add(push.gradients.present);
     }
     SharedWeights file = shared;
-    SharedWeights.Writing writing = file == null ? null : file.begin(version + pushes.size());
+    SharedWeights.Writing writing = file == null ? null : file.begin(counters.version() + pushes.size());
     try {
       step.applyInOrder(weights, gradients, present, writing == null ? (from, to) -> { }
           : (from, to) -> writing.put(weights, from, to));
@@ -263,24 +252,13 @@ public final class ParameterStore implements AutoCloseable {
     } finally {
       gradients.forEach(decoder::release);
     }
-    synchronized (this) {
-      for (Push push : pushes) {
-        stalenessSum += Math.max(0, version - push.baseVersion);
-        stalenessUpdates++;
-        if (push.relayStaleness != NOT_RELAYED) {
-          relayStalenessSum += push.relayStaleness;
-          relayedUpdates++;
-        }
-        version++;
-        updates++;
-        globalStep += push.agentSteps;
-        frames += push.frames;
-      }
+    for (Push push : pushes) {
+      counters.count(push.baseVersion, push.relayStaleness, push.agentSteps, push.frames);
     }
     if (writing != null) {
       writing.finish();
     }
-    Snapshot counters = publish(null);
+    Snapshot countsOnly = publish(null);
     Map<DType, Snapshot> withWeights = new EnumMap<>(DType.class);
     for (Push push : pushes) {
       if (push.weightsAs != null) {
@@ -290,17 +268,13 @@ public final class ParameterStore implements AutoCloseable {
     serverNanos.add(System.nanoTime() - start);
     appliedHere.add(pushes.size());
     for (Push push : pushes) {
-      push.applied.complete(push.weightsAs == null ? counters : withWeights.get(push.weightsAs));
+      push.applied.complete(push.weightsAs == null ? countsOnly : withWeights.get(push.weightsAs));
     }
   }
 
   /** Copies the whole state between two updates, on the applier thread, for a checkpoint. */
   public CompletableFuture<StoreState> capture() {
-    return CompletableFuture.supplyAsync(() -> {
-      synchronized (this) {
-        return new StoreState(layout, weights.clone(), optimizer.state().copy(), version, globalStep, updates, frames);
-      }
-    }, applier);
+    return CompletableFuture.supplyAsync(() -> counters.state(layout, weights.clone(), optimizer.state().copy()), applier);
   }
 
   @Override
@@ -323,21 +297,10 @@ public final class ParameterStore implements AutoCloseable {
    */
   private Snapshot publish(DType weightsAs) {
     List<Tensor> tensors = weightsAs == null ? null : layout.tensors(weights, weightsAs);
-    Snapshot published;
-    synchronized (this) {
-      published = new Snapshot(version, globalStep, updates, frames,
-          new Staleness(stalenessSum, stalenessUpdates, relayStalenessSum, relayedUpdates), tensors);
-    }
+    Snapshot published = counters.snapshot(tensors);
     snapshot = published;
     recent.add(published);
     return published;
   }
 
-  private static long newId() {
-    long id;
-    do {
-      id = new SecureRandom().nextLong();
-    } while (id == 0);
-    return id;
-  }
 }

@@ -119,9 +119,9 @@ class ParameterStoreTest {
     try (SharedWeights file = SharedWeights.create(folder, queued.layout().totalSize(), 4)) {
       queued.share(file).join();
       List<CompletableFuture<Snapshot>> applied = new ArrayList<>();
-      // capture() waits on the store's monitor on the applier thread: holding it keeps the applier
+      // capture() waits on the counters' monitor on the applier thread: holding it keeps the applier
       // busy while all five pushes queue up behind it.
-      synchronized (queued) {
+      synchronized (queued.counters) {
         queued.capture();
         for (int push = 0; push < asked.length; push++) {
           List<Tensor> gradients = pushGradients(push);
