@@ -91,6 +91,16 @@ public final class JvmCache {
       if (!Files.isRegularFile(recording.configuration())) {
         continue;
       }
+      try {
+        if (Files.size(recording.configuration()) == 0) {
+          // The JDK opens the recording as the JVM starts and fills it at its exit: this JVM was
+          // killed (a restart, a hang), and the next recorder tries again.
+          Files.deleteIfExists(recording.configuration());
+          continue;
+        }
+      } catch (IOException e) {
+        continue;
+      }
       long start = System.nanoTime();
       Path partial = recording.cache().resolveSibling(recording.cache().getFileName() + ".partial");
       List<String> command = new ArrayList<>(recording.javaCommand());

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,6 +54,31 @@ class JvmCacheTest {
     strict.add("-XX:AOTMode=on");
     assertEquals(0, run(java, strict));
     assertEquals(List.of(), cache.assemble(), "nothing recorded since");
+  }
+
+  @Test
+  void aRecorderKilledBeforeItsExit_leavesNoCacheAndNoComplaint_andTheNextRecorderMakesOne() throws Exception {
+    assumeTrue(Runtime.version().feature() >= JvmCache.FIRST_RELEASE, "AOT caches need JDK 24+");
+    List<String> java = javaCommand(probeJar());
+    JvmCache cache = new JvmCache(temp.resolve("cache"));
+    List<String> command = new ArrayList<>(java);
+    command.addAll(cache.options("probe", java, true));
+    command.addAll(List.of(CacheProbe.class.getName(), "wait"));
+    Process recorder = new ProcessBuilder(command).redirectErrorStream(true).start();
+    BufferedReader output = new BufferedReader(new InputStreamReader(recorder.getInputStream(), StandardCharsets.UTF_8));
+    for (String line = output.readLine(); line == null || !line.contains("probe=PT1S"); line = output.readLine()) {
+      assertTrue(line != null, "the probe started");
+    }
+    // The JDK opens the recording when the JVM starts and fills it at its exit, which SIGKILL skips.
+    recorder.destroyForcibly();
+    assertTrue(recorder.waitFor(30, TimeUnit.SECONDS));
+
+    assertEquals(List.of(), cache.assemble(), "nothing to report of a recording never written");
+    try (var files = Files.list(temp.resolve("cache"))) {
+      assertEquals(0, files.count(), "the empty recording is gone");
+    }
+    assertEquals(0, run(java, cache.options("probe", java, true)));
+    assertTrue(cache.assemble().getFirst().startsWith("JVM cache for the probe made"));
   }
 
   @Test
