@@ -108,18 +108,20 @@ public final class WeightChanges {
   private static int changedShorts(ShortBuffer was, ShortBuffer now, byte[] bitmap, ShortBuffer out) {
     short[] before = new short[CHUNK];
     short[] after = new short[CHUNK];
+    short[] packed = new short[CHUNK];
     int count = 0;
     for (int from = 0; from < now.limit(); from += CHUNK) {
       int length = Math.min(CHUNK, now.limit() - from);
       was.get(from, before, 0, length);
       now.get(from, after, 0, length);
       int i = 0;
+      int k = 0;
       if (VECTORS) {
         for (int upper = SHORTS.loopBound(length); i < upper; i += SHORTS.length()) {
           long mask = ShortVector.fromArray(SHORTS, before, i)
               .compare(VectorOperators.NE, ShortVector.fromArray(SHORTS, after, i)).toLong();
           for (long rest = mask; rest != 0; rest &= rest - 1) {
-            out.put(count++, after[i + Long.numberOfTrailingZeros(rest)]);
+            packed[k++] = after[i + Long.numberOfTrailingZeros(rest)];
           }
           mark(bitmap, from + i, mask, SHORTS.length());
         }
@@ -127,9 +129,11 @@ public final class WeightChanges {
       for (; i < length; i++) {
         if (before[i] != after[i]) {
           bitmap[(from + i) >>> 3] |= (byte) (1 << ((from + i) & 7));
-          out.put(count++, after[i]);
+          packed[k++] = after[i];
         }
       }
+      out.put(count, packed, 0, k);
+      count += k;
     }
     return count;
   }
@@ -138,18 +142,20 @@ public final class WeightChanges {
   private static int changedInts(IntBuffer was, IntBuffer now, byte[] bitmap, IntBuffer out) {
     int[] before = new int[CHUNK];
     int[] after = new int[CHUNK];
+    int[] packed = new int[CHUNK];
     int count = 0;
     for (int from = 0; from < now.limit(); from += CHUNK) {
       int length = Math.min(CHUNK, now.limit() - from);
       was.get(from, before, 0, length);
       now.get(from, after, 0, length);
       int i = 0;
+      int k = 0;
       if (VECTORS) {
         for (int upper = INTS.loopBound(length); i < upper; i += INTS.length()) {
           long mask = IntVector.fromArray(INTS, before, i)
               .compare(VectorOperators.NE, IntVector.fromArray(INTS, after, i)).toLong();
           for (long rest = mask; rest != 0; rest &= rest - 1) {
-            out.put(count++, after[i + Long.numberOfTrailingZeros(rest)]);
+            packed[k++] = after[i + Long.numberOfTrailingZeros(rest)];
           }
           mark(bitmap, from + i, mask, INTS.length());
         }
@@ -157,9 +163,11 @@ public final class WeightChanges {
       for (; i < length; i++) {
         if (before[i] != after[i]) {
           bitmap[(from + i) >>> 3] |= (byte) (1 << ((from + i) & 7));
-          out.put(count++, after[i]);
+          packed[k++] = after[i];
         }
       }
+      out.put(count, packed, 0, k);
+      count += k;
     }
     return count;
   }
@@ -189,19 +197,37 @@ public final class WeightChanges {
     long numel = base.getData().size() / width;
     ValueBitmaps.requireWhole(changes, "changed", changes.getChanged(), numel, width);
     byte[] bytes = base.getData().toByteArray();
+    ByteBuffer target = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     // Sliced: a parsed message's bytes may start inside a larger buffer, and the gets below are absolute.
     ByteBuffer bitmap = changes.getChanged().asReadOnlyByteBuffer().slice().order(ByteOrder.LITTLE_ENDIAN);
-    ByteBuffer values = changes.getData().asReadOnlyByteBuffer().slice();
-    int read = 0;
-    for (int at = 0; at < bitmap.limit(); at += Long.BYTES) {
-      long bits = at + Long.BYTES <= bitmap.limit() ? bitmap.getLong(at) : tail(bitmap, at);
-      for (; bits != 0; bits &= bits - 1) {
-        int value = at * 8 + Long.numberOfTrailingZeros(bits);
-        values.get(read, bytes, value * width, width);
-        read += width;
-      }
+    ByteBuffer values = changes.getData().asReadOnlyByteBuffer().slice().order(ByteOrder.LITTLE_ENDIAN);
+    if (width == Short.BYTES) {
+      short[] kept = new short[changes.getData().size() / width];
+      values.asShortBuffer().get(0, kept);
+      scatter(bitmap, kept.length, (value, k) -> target.putShort(value * Short.BYTES, kept[k]));
+    } else {
+      int[] kept = new int[changes.getData().size() / width];
+      values.asIntBuffer().get(0, kept);
+      scatter(bitmap, kept.length, (value, k) -> target.putInt(value * Integer.BYTES, kept[k]));
     }
     return changes.toBuilder().clearChanged().setData(UnsafeByteOperations.unsafeWrap(bytes)).build();
+  }
+
+  /** Where a changed value goes: the value's index, and its place among the values kept. */
+  @FunctionalInterface
+  private interface Put {
+    void at(int value, int kept);
+  }
+
+  /** Calls {@code put} for each bit set in {@code bitmap}, in order. */
+  private static void scatter(ByteBuffer bitmap, int count, Put put) {
+    int k = 0;
+    for (int at = 0; at < bitmap.limit() && k < count; at += Long.BYTES) {
+      long bits = at + Long.BYTES <= bitmap.limit() ? bitmap.getLong(at) : tail(bitmap, at);
+      for (; bits != 0; bits &= bits - 1) {
+        put.at(at * 8 + Long.numberOfTrailingZeros(bits), k++);
+      }
+    }
   }
 
   /** The bitmap's last bytes, fewer than 8, from {@code at} as one little-endian long. */
