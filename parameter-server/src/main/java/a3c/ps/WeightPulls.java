@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * PullWeights: the newest weights in the dtype the caller names (float32, or bfloat16 for a network
  * link), or only their version when the caller holds them already ({@code held_version}, which a
- * worker host's relay sends), or only their changes since a recent version it holds ({@link ReplyWeights}). Pulls that came before the weights existed are answered here too.
+ * worker host's relay sends), or only their changes since a recent version it holds
+ * ({@link ReplyWeights}). Pulls that came before the weights existed are answered here too.
  */
 final class WeightPulls {
   private static final Logger log = LoggerFactory.getLogger(WeightPulls.class);

@@ -1,6 +1,7 @@
 package a3c.relay;
 
 import a3c.proto.Tensor;
+import a3c.rpc.KeptWeights;
 import a3c.rpc.WeightChanges;
 import a3c.rpc.WireDtypes;
 import a3c.shm.SharedWeights;
@@ -8,7 +9,6 @@ import a3c.store.TensorLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.List;
 
 /**
@@ -26,8 +26,7 @@ final class HeldWeights implements AutoCloseable {
   private static final int KEPT = 8;
 
   private final Path sharedMemoryDir;
-  /** The versions the server sent, oldest first, all of one store. */
-  private final ArrayDeque<Held> kept = new ArrayDeque<>(KEPT);
+  private final KeptWeights kept = new KeptWeights(KEPT);
   private SharedWeights shared;
   /** The weights being published, reused from one version to the next. */
   private float[] values;
@@ -44,8 +43,8 @@ final class HeldWeights implements AutoCloseable {
   }
 
   /** The newest version the server sent, which a reply's weights may count their changes from; null for none. */
-  synchronized Held base() {
-    return kept.peekLast();
+  KeptWeights.Version base() {
+    return kept.newest();
   }
 
   /**
@@ -66,12 +65,9 @@ final class HeldWeights implements AutoCloseable {
         && Long.compareUnsigned(version, now.version()) <= 0)) {
       return false;
     }
-    if (changesSince != null) {
-      Held base = kept(store, changesSince);
-      if (base == null) {
-        return false;
-      }
-      received = WeightChanges.apply(base.weights(), received);
+    received = kept.whole(store, changesSince, received);
+    if (received == null) {
+      return false;
     }
     TensorLayout layout = TensorLayout.of(received);
     if (values == null || values.length != layout.totalSize()) {
@@ -90,25 +86,8 @@ final class HeldWeights implements AutoCloseable {
       throw new UncheckedIOException("cannot share the weights in " + sharedMemoryDir, e);
     }
     held = new Held(version, store, List.copyOf(received), layout);
-    if (!kept.isEmpty() && kept.peekLast().store() != store) {
-      kept.clear();
-    }
-    if (store != 0 && WeightChanges.worthwhile(received.getFirst().getDtype())) {
-      if (kept.size() == KEPT) {
-        kept.removeFirst();
-      }
-      kept.addLast(held);
-    }
+    kept.keep(version, store, received);
     return true;
-  }
-
-  private Held kept(long store, long version) {
-    for (Held candidate : kept) {
-      if (candidate.store() == store && candidate.version() == version) {
-        return candidate;
-      }
-    }
-    return null;
   }
 
   @Override

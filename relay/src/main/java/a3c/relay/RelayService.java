@@ -16,6 +16,7 @@ import a3c.proto.RegisterResponse;
 import a3c.proto.ReportEpisodeRequest;
 import a3c.proto.ReportEpisodeResponse;
 import a3c.proto.Tensor;
+import a3c.rpc.KeptWeights;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.rpc.WireDtypes;
 import io.grpc.Channel;
@@ -127,7 +128,7 @@ final class RelayService implements ParameterServerGrpc.AsyncService {
       // Read as the push leaves, not as it came in: a version another worker's reply brought
       // meanwhile was on this host before the push went, so the relay did not lack it.
       upstream.setRelayHeldVersion(weights.current().version()).clearHeldVersion().clearHeldStore();
-      HeldWeights.Held base = weights.base();
+      KeptWeights.Version base = weights.base();
       if (base != null) {
         upstream.setHeldVersion(base.version()).setHeldStore(base.store());
       }
@@ -155,7 +156,7 @@ final class RelayService implements ParameterServerGrpc.AsyncService {
   }
 
   /** A pull that names {@code base}, the newest version the server sent, so that the reply may carry only changes since it. */
-  private static PullWeightsRequest.Builder holding(PullWeightsRequest.Builder request, HeldWeights.Held base) {
+  private static PullWeightsRequest.Builder holding(PullWeightsRequest.Builder request, KeptWeights.Version base) {
     return base == null ? request : request.setHeldVersion(base.version()).setHeldStore(base.store());
   }
 

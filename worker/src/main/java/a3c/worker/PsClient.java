@@ -14,7 +14,7 @@ import a3c.proto.ReportEpisodeRequest;
 import a3c.proto.ReportEpisodeResponse;
 import a3c.proto.Tensor;
 import a3c.rpc.ParameterServerGrpc;
-import a3c.rpc.WeightChanges;
+import a3c.rpc.KeptWeights;
 import a3c.rpc.WireDtypes;
 import a3c.rpc.ZeroSkipping;
 import io.grpc.Channel;
@@ -47,8 +47,8 @@ final class PsClient {
   /** How tensors travel; the worker itself sees float32 only. */
   private final DType wire;
   private final CountDownLatch stopped = new CountDownLatch(1);
-  /** The newest weights the server sent, in a dtype worth counting changes from; null before. */
-  private volatile Held held;
+  /** The newest weights the server sent, in a dtype worth counting changes from. */
+  private final KeptWeights kept = new KeptWeights(1);
   /** Where the calls run that may wait on the server for long: retries, and calls it may park ({@link Retry#PARKS}). */
   private final Context.CancellableContext waits = Context.current().withCancellation();
 
@@ -70,7 +70,7 @@ final class PsClient {
 
   /** The newest weights, as float32. */
   PullWeightsResponse pullWeights(String workerId) {
-    Held base = held;
+    KeptWeights.Version base = kept.newest();
     PullWeightsRequest.Builder request = PullWeightsRequest.newBuilder().setWorkerId(workerId).setWeightsDtype(wire);
     if (base != null) {
       request.setHeldVersion(base.version()).setHeldStore(base.store());
@@ -87,7 +87,7 @@ final class PsClient {
    * resending. The reply's weights, when asked for, are float32.
    */
   PushGradientsResponse pushGradients(PushGradientsRequest request) {
-    Held base = request.getReturnWeights() ? held : null;
+    KeptWeights.Version base = request.getReturnWeights() ? kept.newest() : null;
     PushGradientsRequest sent = request;
     if (request.getGradientsCount() > 0) {
       PushGradientsRequest.Builder encoded = request.toBuilder().clearGradients()
@@ -108,29 +108,24 @@ final class PsClient {
 
   /**
    * The reply's weights as float32 (a server whose --wire-dtype is bfloat16 answers in it whatever
-   * was asked): as they came, rebuilt from their changes since {@code base}, or those of
+   * was asked): as they came, rebuilt from their changes since the version kept, or those of
    * {@code base} when the reply says the worker holds its version already. Weights in a dtype worth
    * counting changes from are kept as the base of the next request.
    */
-  private List<Tensor> whole(Held base, long version, long store, boolean changes, long changesSince, List<Tensor> weights) {
-    boolean same = base != null && base.store() == store;
-    if (weights.isEmpty() && same && base.version() == version) {
+  private List<Tensor> whole(KeptWeights.Version base, long version, long store, boolean changes, long changesSince,
+      List<Tensor> weights) {
+    if (weights.isEmpty() && base != null && base.store() == store && base.version() == version) {
       weights = base.weights();
-    } else if (changes) {
-      if (!same || base.version() != changesSince) {
+    } else {
+      weights = kept.whole(store, changes ? changesSince : null, weights);
+      if (weights == null) {
         throw new IllegalStateException("the parameter server sent the weights' changes since version " + changesSince
             + ", which this worker did not say it held");
       }
-      weights = WeightChanges.apply(base.weights(), weights);
     }
-    if (!weights.isEmpty() && store != 0 && WeightChanges.worthwhile(weights.getFirst().getDtype())) {
-      held = new Held(version, store, weights);
-    }
+    kept.keep(version, store, weights);
     return WireDtypes.as(weights, DType.DTYPE_FLOAT32);
   }
-
-  /** Weights as the server sent them, and the version and store they are of. */
-  private record Held(long version, long store, List<Tensor> weights) {}
 
   ReportEpisodeResponse reportEpisode(ReportEpisodeRequest request) {
     return retrying("ReportEpisode", Retry.IF_UNAVAILABLE,
