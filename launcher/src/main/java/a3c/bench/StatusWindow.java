@@ -9,6 +9,7 @@ import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +24,9 @@ import picocli.CommandLine.Option;
  * and prints what a window of training cost, once the workers have warmed up. The window starts
  * when {@code --min-updates} updates have been applied and {@code --warmup} seconds have passed
  * since, so that JVM and libtorch start-up stay out of it. Link counters (files such as
- * {@code /sys/class/net/X/statistics/tx_bytes}) are read at both ends of the window.
+ * {@code /sys/class/net/X/statistics/tx_bytes}) and the CPU time of the given processes and their
+ * descendants (every thread: compute, transport, JIT, GC) are read at both ends of the window: on
+ * cores that all the simulated hosts share, CPU per update is what a remote worker's transport costs.
  */
 @Command(name = "status-window", mixinStandardHelpOptions = true,
     description = "Agent steps/s, updates, staleness (and the relays' share) and link bytes over a window of a running training.")
@@ -48,6 +51,9 @@ public final class StatusWindow implements Callable<Integer> {
 
   @Option(names = "--counter", paramLabel = "FILE", description = "a byte counter to difference over the window; repeatable")
   List<Path> counters = new ArrayList<>();
+
+  @Option(names = "--cpu-of", paramLabel = "PID", description = "a process whose CPU time, with its descendants', counts; repeatable")
+  List<Long> cpuOf = new ArrayList<>();
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new StatusWindow()).execute(args));
@@ -85,8 +91,9 @@ public final class StatusWindow implements Callable<Integer> {
       double relayStaleness = relayed == 0 ? 0 : (last.status.getMeanRelayStaleness() * last.status.getRelayedUpdates()
           - first.status.getMeanRelayStaleness() * first.status.getRelayedUpdates()) / relayed;
       System.out.printf(Locale.ROOT, "status-window seconds=%.1f agent_steps_per_s=%.1f updates=%d link_bytes=%d staleness=%.2f "
-          + "relay_staleness=%.2f%n", wall, (last.status.getGlobalStep() - first.status.getGlobalStep()) / wall, updates,
-          last.bytes - first.bytes, staleness, relayStaleness);
+          + "relay_staleness=%.2f cpu_ms_per_update=%.2f%n", wall, (last.status.getGlobalStep() - first.status.getGlobalStep()) / wall,
+          updates, last.bytes - first.bytes, staleness, relayStaleness,
+          updates == 0 ? 0 : (last.cpuNanos - first.cpuNanos) / 1e6 / updates);
       return 0;
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -102,7 +109,25 @@ public final class StatusWindow implements Callable<Integer> {
     for (Path counter : counters) {
       bytes += Long.parseLong(Files.readString(counter).trim());
     }
-    return new Sample(System.nanoTime(), status, bytes);
+    return new Sample(System.nanoTime(), status, bytes, cpuNanos(cpuOf));
+  }
+
+  /** The CPU time so far of the processes and their living descendants; 0 for one that is gone. */
+  static long cpuNanos(List<Long> pids) {
+    long nanos = 0;
+    for (long pid : pids) {
+      ProcessHandle root = ProcessHandle.of(pid).orElse(null);
+      if (root == null) {
+        continue;
+      }
+      nanos += cpuNanos(root);
+      nanos += root.descendants().mapToLong(StatusWindow::cpuNanos).sum();
+    }
+    return nanos;
+  }
+
+  private static long cpuNanos(ProcessHandle process) {
+    return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
   }
 
   private static GetStatusResponse poll(ParameterServerGrpc.BlockingStub stub) {
@@ -113,5 +138,5 @@ public final class StatusWindow implements Callable<Integer> {
     }
   }
 
-  private record Sample(long nanos, GetStatusResponse status, long bytes) {}
+  private record Sample(long nanos, GetStatusResponse status, long bytes, long cpuNanos) {}
 }
