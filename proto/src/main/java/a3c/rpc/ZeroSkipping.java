@@ -9,6 +9,7 @@ import java.nio.ByteOrder;
 import java.nio.IntBuffer;
 import java.nio.ShortBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -49,7 +50,7 @@ public final class ZeroSkipping {
   /** One float32 tensor in {@code wire}, without its zeros when that makes it smaller. */
   public static Tensor encode(Tensor float32, DType wire) {
     IntBuffer source = float32.getData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
-    Encoder encoder = new Encoder(source.limit(), wire);
+    Encoder encoder = new Encoder(source.limit(), wire, null);
     int[] bits = new int[CHUNK];
     for (int from = 0; from < source.limit(); from += CHUNK) {
       int length = Math.min(CHUNK, source.limit() - from);
@@ -154,8 +155,10 @@ public final class ZeroSkipping {
     private final int numel;
     private final DType wire;
     private final byte[] bitmap;
-    /** The values kept, in the wire's dtype; sized for all of them. */
+    /** The values kept, in the wire's dtype; room for all of them. */
     private final byte[] data;
+    /** Whether {@link #data} is a scratch's, which the tensor must not keep. */
+    private final boolean scratched;
     private final IntBuffer floats;
     private final ShortBuffer halves;
     private final int[] packed = new int[CHUNK + INTS.length()];
@@ -163,12 +166,18 @@ public final class ZeroSkipping {
     private int at;
     private int kept;
 
-    /** @param numel the tensor's values, which {@link #add} must be given in order, in chunks of 4,096 but the last */
-    public Encoder(int numel, DType wire) {
+    /**
+     * @param numel the tensor's values, which {@link #add} must be given in order, in chunks of 4,096 but the last
+     * @param scratch room for the values kept, reused from one tensor to the next (the tensor gets
+     *     a copy of the few it keeps instead of a zeroed array the size of all); null for none
+     */
+    public Encoder(int numel, DType wire, Scratch scratch) {
       this.numel = numel;
       this.wire = wire;
       this.bitmap = new byte[(numel + 7) / 8];
-      this.data = new byte[Math.multiplyExact(numel, WireDtypes.bytesPerValue(wire))];
+      int bytes = Math.multiplyExact(numel, WireDtypes.bytesPerValue(wire));
+      this.data = scratch == null ? new byte[bytes] : scratch.atLeast(bytes);
+      this.scratched = scratch != null;
       ByteBuffer target = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
       this.floats = target.asIntBuffer();
       this.halves = target.asShortBuffer();
@@ -214,8 +223,10 @@ public final class ZeroSkipping {
       if (at != numel) {
         throw new IllegalStateException("the tensor has " + numel + " values, " + at + " were given");
       }
+      int bytes = kept * WireDtypes.bytesPerValue(wire);
       Tensor.Builder tensor = Tensor.newBuilder().setName(name).setDtype(wire)
-          .setData(UnsafeByteOperations.unsafeWrap(data, 0, kept * WireDtypes.bytesPerValue(wire)))
+          .setData(scratched ? UnsafeByteOperations.unsafeWrap(Arrays.copyOf(data, bytes))
+              : UnsafeByteOperations.unsafeWrap(data, 0, bytes))
           .setNonzero(UnsafeByteOperations.unsafeWrap(bitmap));
       for (long dim : shape) {
         tensor.addShape(dim);
@@ -223,6 +234,18 @@ public final class ZeroSkipping {
       Tensor skipped = tensor.build();
       return (long) kept * WireDtypes.bytesPerValue(wire) + bitmap.length < (long) numel * WireDtypes.bytesPerValue(wire)
           ? skipped : dense(skipped, wire);
+    }
+  }
+
+  /** Room for an {@link Encoder}'s values, grown to the largest tensor it is given; for one thread at a time. */
+  public static final class Scratch {
+    private byte[] bytes = new byte[0];
+
+    byte[] atLeast(int size) {
+      if (bytes.length < size) {
+        bytes = new byte[size];
+      }
+      return bytes;
     }
   }
 }

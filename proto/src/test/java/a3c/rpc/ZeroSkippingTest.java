@@ -82,11 +82,38 @@ class ZeroSkippingTest {
 
   @Test
   void encoder_takesTheValuesInWholeChunks_andAllOfThem() {
-    ZeroSkipping.Encoder encoder = new ZeroSkipping.Encoder(5000, DType.DTYPE_FLOAT32);
+    ZeroSkipping.Encoder encoder = new ZeroSkipping.Encoder(5000, DType.DTYPE_FLOAT32, null);
     assertThrows(IllegalStateException.class, () -> encoder.tensor("t", new long[] {5000}));
     encoder.add(new int[4096], 100);
     assertEquals("values come in chunks of 4096: got 100 at 100",
         assertThrows(IllegalArgumentException.class, () -> encoder.add(new int[4096], 100)).getMessage());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"DTYPE_FLOAT32", "DTYPE_BFLOAT16"})
+  void encodersSharingAScratch_giveTheTensorsOfEncodersWithout_andLeaveEarlierOnesIntact(DType wire) {
+    ZeroSkipping.Scratch scratch = new ZeroSkipping.Scratch();
+    float[][] tensors = {values(10001, 0.63, 1), values(663552, 0.85, 2), values(5000, 0.0, 3), values(4097, 0.95, 4)};
+    Tensor[] shared = new Tensor[tensors.length];
+    for (int t = 0; t < tensors.length; t++) {
+      shared[t] = encoded(tensors[t], wire, scratch);
+    }
+    for (int t = 0; t < tensors.length; t++) {
+      assertEquals(encoded(tensors[t], wire, null), shared[t], "tensor " + t);
+    }
+  }
+
+  private static Tensor encoded(float[] values, DType wire, ZeroSkipping.Scratch scratch) {
+    ZeroSkipping.Encoder encoder = new ZeroSkipping.Encoder(values.length, wire, scratch);
+    int[] bits = new int[4096];
+    for (int from = 0; from < values.length; from += bits.length) {
+      int length = Math.min(bits.length, values.length - from);
+      for (int i = 0; i < length; i++) {
+        bits[i] = Float.floatToRawIntBits(values[from + i]);
+      }
+      encoder.add(bits, length);
+    }
+    return encoder.tensor("t", new long[] {values.length});
   }
 
   @Test

@@ -30,6 +30,8 @@ final class GradientsCheck {
 
   private final Path sharedMemoryDir;
   private final Map<String, SharedGradients> files = new ConcurrentHashMap<>();
+  /** Each forwarding thread's room for the values it keeps: a model-sized zeroed array a push costs more than the copy. */
+  private final ThreadLocal<ZeroSkipping.Scratch> scratch = ThreadLocal.withInitial(ZeroSkipping.Scratch::new);
 
   GradientsCheck(Path sharedMemoryDir) {
     this.sharedMemoryDir = sharedMemoryDir;
@@ -43,9 +45,10 @@ final class GradientsCheck {
   List<Tensor> fromFile(String name, TensorLayout layout, DType wire) {
     IntBuffer source = file(name, layout).values().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
     int[] bits = new int[CHUNK];
+    ZeroSkipping.Scratch room = scratch.get();
     List<Tensor> tensors = new ArrayList<>(layout.size());
     for (int t = 0; t < layout.size(); t++) {
-      ZeroSkipping.Encoder encoder = new ZeroSkipping.Encoder(layout.numel(t), wire);
+      ZeroSkipping.Encoder encoder = new ZeroSkipping.Encoder(layout.numel(t), wire, room);
       for (int from = layout.offset(t); from < layout.offset(t) + layout.numel(t); from += CHUNK) {
         int length = Math.min(CHUNK, layout.offset(t) + layout.numel(t) - from);
         source.get(from, bits, 0, length);
