@@ -16,9 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What {@link AtariKernel}'s hand-blocked loops take for granted, each named and checked once
- * before a kernel is built, so that a JVM or CPU that breaks one fails at start-up with a message
- * rather than computing garbage or crawling:
+ * What the hand-blocked loops of {@link AtariKernel} (and of the classes it runs) take for granted,
+ * each named and checked once before a kernel is built, so that a JVM or CPU that breaks one fails
+ * at start-up with a message rather than computing garbage or crawling:
  *
  * <ol>
  *   <li>the Vector API module is present ({@code --add-modules jdk.incubator.vector});
