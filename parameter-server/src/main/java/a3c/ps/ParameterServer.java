@@ -1,14 +1,11 @@
 package a3c.ps;
 
 import a3c.checkpoint.CheckpointFolder;
-import a3c.checkpoint.Checkpoints;
 import a3c.files.WriteFailures;
 import a3c.net.AuthInterceptor;
 import a3c.net.Channels;
-import a3c.optim.OptimizerConfig;
 import a3c.proto.Checkpoint;
 import a3c.proto.GetStatusResponse;
-import a3c.proto.Hyperparameters;
 import a3c.proto.StopReason;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.store.ParameterStore;
@@ -32,15 +29,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A running parameter server: the gRPC server (ParameterServer service, health checking, server
- * reflection), the periodic checkpoints, and the final checkpoint when the run stops.
+ * reflection), its checkpoints ({@link ServerCheckpoints}), and what ends with it: the episode log,
+ * TensorBoard's events and the shared-memory files.
  *
  * <p>The server builder comes in through {@link #start(ServerConfig, CheckpointFolder.Loaded, ServerBuilder)}
  * so tests can run the same server in-process or over a real socket.
@@ -51,28 +47,19 @@ public final class ParameterServer implements AutoCloseable {
   static final Duration LIVENESS = Duration.ofSeconds(30);
   /** A worker silent this long is dropped from the round size and the status list. */
   static final Duration FORGET_AFTER = Duration.ofMinutes(10);
-  private static final String CHECKPOINTS = "checkpoints";
 
   private final ServerConfig config;
   private final ParameterServerService service;
   private final HealthStatusManager health = new HealthStatusManager();
-  private final CheckpointFolder checkpoints;
-  private final ScheduledExecutorService scheduler;
+  private final ServerCheckpoints checkpoints;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private Server server;
-  private volatile Path lastCheckpoint;
   private final EpisodeLog episodeLog;
   private final TrainingScalars scalars;
   private final WriteFailures writeFailures = new WriteFailures(log::warn);
 
   private ParameterServer(ServerConfig config, CheckpointFolder.Loaded resume, Clock clock) {
     this.config = config;
-    this.checkpoints = config.checkpointDir() == null ? null : new CheckpointFolder(config.checkpointDir(), config.keepCheckpoints());
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "ps-checkpoints");
-      thread.setDaemon(true);
-      return thread;
-    });
     ParameterStore restored = null;
     ScoreBoard scores = new ScoreBoard(List.of());
     double elapsed = 0;
@@ -94,6 +81,7 @@ public final class ParameterServer implements AutoCloseable {
     this.service = new ParameterServerService(config.optimizer(), config.applierThreads(), config.envName(), clock,
         new WorkerRegistry(clock, LIVENESS, Duration.ofSeconds(60), FORGET_AFTER), scores, stopRule,
         restored, elapsed, config.sharedMemoryDir(), config.wireDtype(), episodeLog, scalars, writeFailures);
+    this.checkpoints = new ServerCheckpoints(config, service, writeFailures);
   }
 
   /** Starts a server on the address in the config (Netty, with TLS when configured). */
@@ -129,10 +117,7 @@ public final class ParameterServer implements AutoCloseable {
     ps.server = builder.build().start();
     ps.health.setStatus("", ServingStatus.SERVING);
     ps.health.setStatus(ParameterServerGrpc.SERVICE_NAME, ServingStatus.SERVING);
-    if (ps.checkpoints != null) {
-      long every = config.checkpointEvery().toMillis();
-      ps.scheduler.scheduleWithFixedDelay(ps::periodicCheckpoint, every, every, TimeUnit.MILLISECONDS);
-    }
+    ps.checkpoints.writeEvery(config.checkpointEvery());
     if (ps.service.stopRule().stopped()) {
       ps.stopped.countDown();
     }
@@ -160,7 +145,7 @@ public final class ParameterServer implements AutoCloseable {
 
   /** The newest checkpoint this server wrote, or null. */
   public Path lastCheckpoint() {
-    return lastCheckpoint;
+    return checkpoints.last();
   }
 
   /** Stops the run as if asked by the user: every reply from now on tells workers to stop. */
@@ -211,23 +196,8 @@ public final class ParameterServer implements AutoCloseable {
   }
 
   /** Writes a checkpoint now; returns the file, or null when checkpoints are off or there are no weights yet. */
-  public synchronized Path checkpoint() throws IOException {
-    ParameterStore store = service.store();
-    if (checkpoints == null || store == null) {
-      return null;
-    }
-    StoreState state = store.capture().join();
-    Checkpoint checkpoint = Checkpoints.fromStore(state)
-        .setHyperparameters(hyperparameters())
-        .addAllEpisodes(service.scores().history())
-        .setStop(service.stopRule().reason())
-        .setElapsedSeconds(service.elapsedSeconds())
-        .build();
-    Path file = checkpoints.save(checkpoint);
-    lastCheckpoint = file;
-    log.info("checkpoint {} written: version {}, global step {}, {} episodes", file, state.version(), state.globalStep(),
-        checkpoint.getEpisodesCount());
-    return file;
+  public Path checkpoint() throws IOException {
+    return checkpoints.write();
   }
 
   @Override
@@ -237,7 +207,7 @@ public final class ParameterServer implements AutoCloseable {
     if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
       server.shutdownNow();
     }
-    scheduler.shutdownNow();
+    checkpoints.close();
     if (episodeLog != null) {
       try {
         episodeLog.close();
@@ -279,40 +249,8 @@ public final class ParameterServer implements AutoCloseable {
     }
   }
 
-  private Hyperparameters hyperparameters() {
-    OptimizerConfig optimizer = config.optimizer();
-    return Hyperparameters.newBuilder().setEnvName(config.envName()).setOptimizer(optimizer.kind().flag())
-        .setLr(optimizer.lr()).setBeta1(optimizer.beta1()).setBeta2(optimizer.beta2()).setEps(optimizer.eps())
-        .setAlpha(optimizer.alpha()).setTargetScore(config.targetScore()).setStopMeasure(config.stopMeasure().flag())
-        .setMaxSteps(config.maxSteps())
-        .putAllExtra(config.extra()).build();
-  }
-
-  private void periodicCheckpoint() {
-    if (service.stopRule().stopped()) {
-      // The final checkpoint is written (or being written) with the stop reason; another would repeat it.
-      return;
-    }
-    try {
-      checkpoint();
-      writeFailures.succeeded(CHECKPOINTS);
-    } catch (IOException | RuntimeException e) {
-      // The newest complete checkpoint stays as it was: each is written beside it, then renamed.
-      writeFailures.failed(CHECKPOINTS, e);
-    }
-  }
-
   private void onStop(StopReason reason) {
     log.info("run stops: {}", reason);
-    // Off the calling gRPC thread: the final checkpoint waits for the applier.
-    scheduler.execute(() -> {
-      try {
-        checkpoint();
-      } catch (IOException | RuntimeException e) {
-        log.error("final checkpoint failed", e);
-      } finally {
-        stopped.countDown();
-      }
-    });
+    checkpoints.writeFinal(stopped::countDown);
   }
 }
