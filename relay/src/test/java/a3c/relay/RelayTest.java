@@ -130,6 +130,7 @@ class RelayTest {
         PushGradientsRequest.newBuilder().setWorkerId("w-0")
             .addAllGradients(TestModels.constant(NAMES, SHAPES, Float.POSITIVE_INFINITY)).build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, infinite.getStatus().getCode());
+    assertTrue(infinite.getStatus().getDescription().contains("tensor 'w' hold Infinity at index 0"), infinite.getMessage());
     assertEquals(0, server.status().getUpdates());
   }
 
