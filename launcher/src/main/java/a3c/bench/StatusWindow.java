@@ -1,9 +1,13 @@
 package a3c.bench;
 
+import a3c.launcher.LauncherCommand;
 import a3c.net.Channels;
 import a3c.proto.GetStatusRequest;
 import a3c.proto.GetStatusResponse;
+import a3c.ps.ParameterServerCommand;
+import a3c.relay.RelayCommand;
 import a3c.rpc.ParameterServerGrpc;
+import a3c.worker.WorkerCommand;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -13,8 +17,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,6 +34,8 @@ import picocli.CommandLine.Option;
  * {@code /sys/class/net/X/statistics/tx_bytes}) and the CPU time of the given processes and their
  * descendants (every thread: compute, transport, JIT, GC) are read at both ends of the window: on
  * cores that all the simulated hosts share, CPU per update is what a remote worker's transport costs.
+ * It is also split by program (server, relays, workers, launchers), told apart by the main class on
+ * each process's command line.
  */
 @Command(name = "status-window", mixinStandardHelpOptions = true,
     description = "Agent steps/s, updates, staleness (and the relays' share) and link bytes over a window of a running training.")
@@ -54,6 +63,11 @@ public final class StatusWindow implements Callable<Integer> {
 
   @Option(names = "--cpu-of", paramLabel = "PID", description = "a process whose CPU time, with its descendants', counts; repeatable")
   List<Long> cpuOf = new ArrayList<>();
+
+  /** The programs a phase runs, by main class. */
+  private static final Map<String, String> PROGRAMS = Map.of(ParameterServerCommand.class.getName(), "server",
+      RelayCommand.class.getName(), "relay", WorkerCommand.class.getName(), "workers",
+      LauncherCommand.class.getName(), "launchers");
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new StatusWindow()).execute(args));
@@ -91,9 +105,10 @@ public final class StatusWindow implements Callable<Integer> {
       double relayStaleness = relayed == 0 ? 0 : (last.status.getMeanRelayStaleness() * last.status.getRelayedUpdates()
           - first.status.getMeanRelayStaleness() * first.status.getRelayedUpdates()) / relayed;
       System.out.printf(Locale.ROOT, "status-window seconds=%.1f agent_steps_per_s=%.1f updates=%d link_bytes=%d staleness=%.2f "
-          + "relay_staleness=%.2f cpu_ms_per_update=%.2f%n", wall, (last.status.getGlobalStep() - first.status.getGlobalStep()) / wall,
-          updates, last.bytes - first.bytes, staleness, relayStaleness,
-          updates == 0 ? 0 : (last.cpuNanos - first.cpuNanos) / 1e6 / updates);
+          + "relay_staleness=%.2f cpu_ms_per_update=%.2f cpu_split=%s%n", wall,
+          (last.status.getGlobalStep() - first.status.getGlobalStep()) / wall, updates, last.bytes - first.bytes, staleness,
+          relayStaleness, perUpdate(total(last.cpuNanos) - total(first.cpuNanos), updates),
+          split(first.cpuNanos, last.cpuNanos, updates));
       return 0;
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -112,18 +127,50 @@ public final class StatusWindow implements Callable<Integer> {
     return new Sample(System.nanoTime(), status, bytes, cpuNanos(cpuOf));
   }
 
-  /** The CPU time so far of the processes and their living descendants; 0 for one that is gone. */
-  static long cpuNanos(List<Long> pids) {
-    long nanos = 0;
+  /**
+   * The CPU time so far of the processes and their living descendants, by program ({@link #program});
+   * none for one that is gone.
+   */
+  static Map<String, Long> cpuNanos(List<Long> pids) {
+    Map<String, Long> nanos = new TreeMap<>();
     for (long pid : pids) {
       ProcessHandle root = ProcessHandle.of(pid).orElse(null);
       if (root == null) {
         continue;
       }
-      nanos += cpuNanos(root);
-      nanos += root.descendants().mapToLong(StatusWindow::cpuNanos).sum();
+      Stream.concat(Stream.of(root), root.descendants())
+          .forEach(process -> nanos.merge(program(process), cpuNanos(process), Long::sum));
     }
     return nanos;
+  }
+
+  /** What a process runs, by the main class on its command line; "other" for the scripts around them. */
+  static String program(ProcessHandle process) {
+    String command = process.info().commandLine().orElse("");
+    for (Map.Entry<String, String> program : PROGRAMS.entrySet()) {
+      if (command.contains(program.getKey())) {
+        return program.getValue();
+      }
+    }
+    return "other";
+  }
+
+  static long total(Map<String, Long> nanos) {
+    return nanos.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  private static double perUpdate(long nanos, long updates) {
+    return updates == 0 ? 0 : nanos / 1e6 / updates;
+  }
+
+  /** Each program's CPU per update over the window, as {@code relay:3.10,server:3.95,...}. */
+  private static String split(Map<String, Long> first, Map<String, Long> last, long updates) {
+    StringBuilder split = new StringBuilder();
+    for (Map.Entry<String, Long> program : last.entrySet()) {
+      split.append(split.isEmpty() ? "" : ",").append(program.getKey()).append(':').append(String.format(Locale.ROOT, "%.2f",
+          perUpdate(program.getValue() - first.getOrDefault(program.getKey(), 0L), updates)));
+    }
+    return split.isEmpty() ? "none" : split.toString();
   }
 
   private static long cpuNanos(ProcessHandle process) {
@@ -138,5 +185,5 @@ public final class StatusWindow implements Callable<Integer> {
     }
   }
 
-  private record Sample(long nanos, GetStatusResponse status, long bytes, long cpuNanos) {}
+  private record Sample(long nanos, GetStatusResponse status, long bytes, Map<String, Long> cpuNanos) {}
 }
