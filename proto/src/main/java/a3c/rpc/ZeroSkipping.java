@@ -226,14 +226,16 @@ public final class ZeroSkipping {
       int bytes = kept * WireDtypes.bytesPerValue(wire);
       Tensor.Builder tensor = Tensor.newBuilder().setName(name).setDtype(wire)
           .setData(scratched ? UnsafeByteOperations.unsafeWrap(Arrays.copyOf(data, bytes))
-              : UnsafeByteOperations.unsafeWrap(data, 0, bytes))
-          .setNonzero(UnsafeByteOperations.unsafeWrap(bitmap));
+              : UnsafeByteOperations.unsafeWrap(data, 0, bytes));
       for (long dim : shape) {
         tensor.addShape(dim);
       }
-      Tensor skipped = tensor.build();
-      return (long) kept * WireDtypes.bytesPerValue(wire) + bitmap.length < (long) numel * WireDtypes.bytesPerValue(wire)
-          ? skipped : dense(skipped, wire);
+      if (kept == numel) {
+        // Not one zero (an LSTM's recurrent weights): the values kept are the dense tensor already.
+        return tensor.build();
+      }
+      Tensor skipped = tensor.setNonzero(UnsafeByteOperations.unsafeWrap(bitmap)).build();
+      return (long) bytes + bitmap.length < (long) numel * WireDtypes.bytesPerValue(wire) ? skipped : dense(skipped, wire);
     }
   }
 

@@ -40,7 +40,8 @@ class ZeroSkippingTest {
   @CsvSource({"1, 0.9, DTYPE_FLOAT32", "7, 0.5, DTYPE_BFLOAT16", "15, 0.63, DTYPE_FLOAT32", "16, 1.0, DTYPE_FLOAT32",
       "17, 0.63, DTYPE_BFLOAT16", "4095, 0.63, DTYPE_FLOAT32", "4096, 0.63, DTYPE_BFLOAT16",
       "4097, 0.95, DTYPE_FLOAT32", "10001, 0.63, DTYPE_BFLOAT16", "663552, 0.85, DTYPE_FLOAT32",
-      "663552, 0.85, DTYPE_BFLOAT16", "5000, 0.0, DTYPE_FLOAT32", "5000, 0.02, DTYPE_BFLOAT16"})
+      "663552, 0.85, DTYPE_BFLOAT16", "5000, 0.0, DTYPE_FLOAT32", "5000, 0.02, DTYPE_BFLOAT16",
+      "262144, 0.0, DTYPE_BFLOAT16", "4097, 0.0, DTYPE_FLOAT32"})
   void encoded_decodesToTheDenseTensorsValues_bitForBit(int numel, double zeros, DType wire) {
     float[] original = values(numel, zeros, numel * 31L + (long) (zeros * 100));
     Tensor dense = WireDtypes.as(float32(original), wire);
