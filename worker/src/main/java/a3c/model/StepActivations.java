@@ -23,5 +23,6 @@ final class StepActivations {
   final float[] nextCell = new float[HIDDEN];
   final float[] cellTanh = new float[HIDDEN];
   final float[] nextHidden = new float[HIDDEN];
+  /** The weights' generation these activations are of ({@link AtariKernel#load} bumps it); -1 for none yet. */
   long generation = -1;
 }
