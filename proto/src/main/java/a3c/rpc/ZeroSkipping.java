@@ -50,14 +50,34 @@ public final class ZeroSkipping {
   /** One float32 tensor in {@code wire}, without its zeros when that makes it smaller. */
   public static Tensor encode(Tensor float32, DType wire) {
     IntBuffer source = float32.getData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
-    Encoder encoder = new Encoder(source.limit(), wire, null);
+    return encode(source, float32.getName(), Tensors.shape(float32), wire, null, (bits, length, from) -> { });
+  }
+
+  /** What a sender checks in each chunk of a tensor's float32 bits before it is encoded; it throws to refuse the tensor. */
+  @FunctionalInterface
+  public interface ChunkCheck {
+    /** @param from the index in the tensor of {@code bits[0]} */
+    void check(int[] bits, int length, int from);
+  }
+
+  /**
+   * A tensor's float32 bits ({@code values}, one int a value) in {@code wire}, without their zeros
+   * when that makes it smaller. One pass, a chunk at a time: each chunk is copied out, given to
+   * {@code check}, and encoded from the same copy, so what goes out is what was checked even when
+   * {@code values} (a worker's shared-memory file) is written meanwhile.
+   *
+   * @param scratch room for the values kept, reused from one tensor to the next ({@link Scratch}); null for none
+   */
+  public static Tensor encode(IntBuffer values, String name, long[] shape, DType wire, Scratch scratch, ChunkCheck check) {
+    Encoder encoder = new Encoder(values.limit(), wire, scratch);
     int[] bits = new int[CHUNK];
-    for (int from = 0; from < source.limit(); from += CHUNK) {
-      int length = Math.min(CHUNK, source.limit() - from);
-      source.get(from, bits, 0, length);
+    for (int from = 0; from < values.limit(); from += CHUNK) {
+      int length = Math.min(CHUNK, values.limit() - from);
+      values.get(from, bits, 0, length);
+      check.check(bits, length, from);
       encoder.add(bits, length);
     }
-    return encoder.tensor(float32.getName(), Tensors.shape(float32));
+    return encoder.tensor(name, shape);
   }
 
   /**
@@ -147,11 +167,8 @@ public final class ZeroSkipping {
     return bits;
   }
 
-  /**
-   * Builds one tensor in the wire's dtype without its zeros, from its float32 bits a chunk at a
-   * time (for a sender that checks each chunk as it goes, as the relay does).
-   */
-  public static final class Encoder {
+  /** Builds one tensor in the wire's dtype without its zeros, from its float32 bits a chunk at a time. */
+  static final class Encoder {
     private final int numel;
     private final DType wire;
     private final byte[] bitmap;
@@ -171,7 +188,7 @@ public final class ZeroSkipping {
      * @param scratch room for the values kept, reused from one tensor to the next (the tensor gets
      *     a copy of the few it keeps instead of a zeroed array the size of all); null for none
      */
-    public Encoder(int numel, DType wire, Scratch scratch) {
+    Encoder(int numel, DType wire, Scratch scratch) {
       this.numel = numel;
       this.wire = wire;
       this.bitmap = new byte[(numel + 7) / 8];
@@ -184,7 +201,7 @@ public final class ZeroSkipping {
     }
 
     /** The next {@code length} values' float32 bits; {@code length} is 4,096 for every chunk but the last. */
-    public void add(int[] bits, int length) {
+    void add(int[] bits, int length) {
       if (at % CHUNK != 0 || length > CHUNK || at + length > numel) {
         throw new IllegalArgumentException("values come in chunks of " + CHUNK + ": got " + length + " at " + at);
       }
@@ -219,7 +236,7 @@ public final class ZeroSkipping {
     }
 
     /** The tensor, once every value is in: without its zeros, or dense when that is no larger. */
-    public Tensor tensor(String name, long[] shape) {
+    Tensor tensor(String name, long[] shape) {
       if (at != numel) {
         throw new IllegalStateException("the tensor has " + numel + " values, " + at + " were given");
       }

@@ -24,9 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * after the reply.
  */
 final class GradientsCheck {
-  /** Values checked and copied at a time: the chunk's arrays stay in L1. */
-  private static final int CHUNK = 4096;
-
   private final Path sharedMemoryDir;
   private final Map<String, SharedGradients> files = new ConcurrentHashMap<>();
   /** Each forwarding thread's room for the values it keeps: a model-sized zeroed array a push costs more than the copy. */
@@ -42,10 +39,9 @@ final class GradientsCheck {
    */
   List<Tensor> fromFile(String name, TensorLayout layout, DType wire) {
     IntBuffer source = file(name, layout).values().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
-    int[] bits = new int[CHUNK];
     List<Tensor> tensors = new ArrayList<>(layout.size());
     for (int t = 0; t < layout.size(); t++) {
-      tensors.add(encoded(source.slice(layout.offset(t), layout.numel(t)), layout, t, wire, bits));
+      tensors.add(encoded(source.slice(layout.offset(t), layout.numel(t)), layout, t, wire));
     }
     return tensors;
   }
@@ -56,25 +52,17 @@ final class GradientsCheck {
    */
   List<Tensor> listed(List<Tensor> tensors, TensorLayout layout, DType wire) {
     layout.checkPush(tensors);
-    int[] bits = new int[CHUNK];
     List<Tensor> encoded = new ArrayList<>(tensors.size());
     for (Tensor tensor : WireDtypes.as(tensors, DType.DTYPE_FLOAT32)) {
       IntBuffer values = tensor.getData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
-      encoded.add(encoded(values, layout, layout.indexOf(tensor.getName()), wire, bits));
+      encoded.add(encoded(values, layout, layout.indexOf(tensor.getName()), wire));
     }
     return encoded;
   }
 
-  /**
-   * Tensor {@code t}'s float32 bits in one pass, a chunk at a time: the chunk is copied out,
-   * checked there, and written in the wire's dtype from the same copy, so what goes out is what was
-   * checked (a worker may write its file again meanwhile).
-   */
-  private Tensor encoded(IntBuffer values, TensorLayout layout, int t, DType wire, int[] bits) {
-    ZeroSkipping.Encoder encoder = new ZeroSkipping.Encoder(layout.numel(t), wire, scratch.get());
-    for (int from = 0; from < layout.numel(t); from += CHUNK) {
-      int length = Math.min(CHUNK, layout.numel(t) - from);
-      values.get(from, bits, 0, length);
+  /** Tensor {@code t}'s float32 bits, each chunk checked as the server checks it and encoded from the copy checked. */
+  private Tensor encoded(IntBuffer values, TensorLayout layout, int t, DType wire) {
+    return ZeroSkipping.encode(values, layout.name(t), layout.shape(t), wire, scratch.get(), (bits, length, from) -> {
       if (FiniteValues.largestMagnitudeBits(bits, length) > FiniteValues.MAX_ABS_BITS) {
         int i = 0;
         while (i < length - 1 && FiniteValues.accepted(Float.intBitsToFloat(bits[i]))) {
@@ -82,9 +70,7 @@ final class GradientsCheck {
         }
         throw FiniteValues.refused("gradients", layout.name(t), Float.intBitsToFloat(bits[i]), from + i);
       }
-      encoder.add(bits, length);
-    }
-    return encoder.tensor(layout.name(t), layout.shape(t));
+    });
   }
 
   private SharedGradients file(String name, TensorLayout layout) {
