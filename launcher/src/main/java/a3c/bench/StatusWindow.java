@@ -40,6 +40,11 @@ import picocli.CommandLine.Option;
 @Command(name = "status-window", mixinStandardHelpOptions = true,
     description = "Agent steps/s, updates, staleness (and the relays' share) and link bytes over a window of a running training.")
 public final class StatusWindow implements Callable<Integer> {
+  /** The programs a phase runs, by main class. */
+  private static final Map<String, String> PROGRAMS = Map.of(ParameterServerCommand.class.getName(), "server",
+      RelayCommand.class.getName(), "relay", WorkerCommand.class.getName(), "workers",
+      LauncherCommand.class.getName(), "launchers");
+
   @Option(names = "--ps", required = true, paramLabel = "HOST:PORT", description = "the parameter server")
   String ps;
 
@@ -63,11 +68,6 @@ public final class StatusWindow implements Callable<Integer> {
 
   @Option(names = "--cpu-of", paramLabel = "PID", description = "a process whose CPU time, with its descendants', counts; repeatable")
   List<Long> cpuOf = new ArrayList<>();
-
-  /** The programs a phase runs, by main class. */
-  private static final Map<String, String> PROGRAMS = Map.of(ParameterServerCommand.class.getName(), "server",
-      RelayCommand.class.getName(), "relay", WorkerCommand.class.getName(), "workers",
-      LauncherCommand.class.getName(), "launchers");
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new StatusWindow()).execute(args));
