@@ -94,7 +94,10 @@ final class RunSupervisor {
   Ended run(long startNanos) throws IOException, InterruptedException {
     RunOutcome outcome;
     ManagedChannel channel = Channels.open(config.psTarget(), config.authToken(), null);
-    sharedMemory = config.sharedMemory() ? SharedMemoryDirs.create(config.runDir().getFileName().toString()) : null;
+    // Without local workers (a server for worker hosts) nobody would read the copy of the model the
+    // server writes into shared memory at every update.
+    sharedMemory = config.sharedMemory() && config.workers() > 0
+        ? SharedMemoryDirs.create(config.runDir().getFileName().toString()) : null;
     ChildCommands commands = new ChildCommands(config, sharedMemory, jvmCache);
     hangs = new HangCheck(new HangWatchdog(Clock.systemUTC(), config.hangTimeout(),
         READY_TIMEOUT.compareTo(config.hangTimeout()) > 0 ? READY_TIMEOUT : config.hangTimeout()), HealthGrpc.newBlockingStub(channel),

@@ -11,6 +11,7 @@ import a3c.net.Channels;
 import a3c.proto.GetStatusRequest;
 import a3c.proto.GetStatusResponse;
 import a3c.proto.WorkerStatus;
+import a3c.ps.ParameterServerCommand;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.testing.ChildJvm;
 import a3c.env.atari.TestRoms;
@@ -210,8 +211,12 @@ class LauncherTest {
 
   @Test
   void workerStartedByHand_joinsARunningLaunchersServer() throws Exception {
-    try (ChildJvm launcher = launch("--n-workers", "1")) {
+    // A launcher of no workers, as the server of worker hosts runs.
+    try (ChildJvm launcher = launch("--n-workers", "0")) {
       int port = Integer.parseInt(launcher.awaitLine(READY, START).group(1));
+      List<String> server = launcher.process().descendants().map(LauncherTest::commandLine)
+          .filter(command -> command.contains(ParameterServerCommand.class.getName())).findFirst().orElseThrow();
+      assertFalse(server.contains("--shared-memory-dir"), "no local worker would read the weights there: " + server);
       try (ChildJvm worker = ChildJvm.start(folder, WorkerCommand.class.getName(), List.of("--ps", "127.0.0.1:" + port,
           "--env-name", "CartPole-v1", "--worker-index", "7", "--worker-id", "by-hand"))) {
         ManagedChannel channel = Channels.open("127.0.0.1:" + port, null, null);
