@@ -242,10 +242,10 @@ public final class ParameterStore implements AutoCloseable {
       present.add(push.gradients.present);
     }
     SharedWeights file = shared;
-    SharedWeights.Writing writing = file == null ? null : file.begin(counters.version() + pushes.size());
+    ChunkCopies copies = new ChunkCopies(weights, file == null ? null : file.begin(counters.version() + pushes.size()),
+        pushes.stream().anyMatch(push -> push.weightsAs == DType.DTYPE_BFLOAT16));
     try {
-      step.applyInOrder(weights, gradients, present, writing == null ? (from, to) -> { }
-          : (from, to) -> writing.put(weights, from, to));
+      step.applyInOrder(weights, gradients, present, copies);
     } catch (RuntimeException | Error e) {
       pushes.forEach(push -> push.applied.completeExceptionally(e));
       return;
@@ -255,14 +255,13 @@ public final class ParameterStore implements AutoCloseable {
     for (Push push : pushes) {
       counters.count(push.baseVersion, push.relayStaleness, push.agentSteps, push.frames);
     }
-    if (writing != null) {
-      writing.finish();
-    }
+    copies.finish();
     Snapshot countsOnly = publish(null);
     Map<DType, Snapshot> withWeights = new EnumMap<>(DType.class);
     for (Push push : pushes) {
       if (push.weightsAs != null) {
-        withWeights.computeIfAbsent(push.weightsAs, this::publish);
+        withWeights.computeIfAbsent(push.weightsAs, dtype -> dtype == DType.DTYPE_BFLOAT16
+            ? publishWeights(copies.bfloat16(layout)) : publish(dtype));
       }
     }
     serverNanos.add(System.nanoTime() - start);
@@ -296,7 +295,11 @@ public final class ParameterStore implements AutoCloseable {
    * is null; the shared file is written by {@link #apply}.
    */
   private Snapshot publish(DType weightsAs) {
-    List<Tensor> tensors = weightsAs == null ? null : layout.tensors(weights, weightsAs);
+    return publishWeights(weightsAs == null ? null : layout.tensors(weights, weightsAs));
+  }
+
+  /** The latest counters as a snapshot with {@code tensors}, the weights as they are now, or null. */
+  private Snapshot publishWeights(List<Tensor> tensors) {
     Snapshot published = counters.snapshot(tensors);
     snapshot = published;
     recent.add(published);

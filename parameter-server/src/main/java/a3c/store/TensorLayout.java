@@ -199,6 +199,16 @@ public final class TensorLayout {
   }
 
   /** {@code values}, laid out as this model, as tensors in {@code dtype}: over one new little-endian array for float32. */
+  /** The model's tensors in bfloat16 over {@code bytes}, all values one after another as little-endian shorts, not copied. */
+  public List<Tensor> bfloat16Tensors(byte[] bytes) {
+    List<Tensor> tensors = new ArrayList<>(size());
+    for (int t = 0; t < size(); t++) {
+      tensors.add(Tensors.of(name(t), shape(t), UnsafeByteOperations.unsafeWrap(bytes, offset(t) * Short.BYTES,
+          numel(t) * Short.BYTES)).toBuilder().setDtype(DType.DTYPE_BFLOAT16).build());
+    }
+    return List.copyOf(tensors);
+  }
+
   public List<Tensor> tensors(float[] values, DType dtype) {
     List<Tensor> tensors = new ArrayList<>(size());
     if (dtype == DType.DTYPE_BFLOAT16) {

@@ -145,6 +145,8 @@ class ParameterStoreTest {
         }
       }
       assertBitsEqual(expected, flatten(applied.get(1).join().weights()));
+      assertEquals(WireDtypes.as(applied.get(1).join().weights(), DType.DTYPE_BFLOAT16), applied.get(2).join().weights(),
+          "the bfloat16 weights rounded chunk by chunk in the step are those of the float32 weights");
       float[] shared = new float[expected.length];
       assertEquals(5, readShared(file, queued, shared));
       assertBitsEqual(expected, shared);

@@ -140,27 +140,34 @@ public final class WireDtypes {
   /** A bfloat16 tensor of {@code values[offset, offset + length)}. */
   public static Tensor encodeBfloat16(String name, long[] shape, float[] values, int offset, int length) {
     byte[] bytes = new byte[Math.multiplyExact(length, Short.BYTES)];
-    ShortBuffer target = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
-    int[] bits = new int[CHUNK];
-    short[] halves = new short[CHUNK];
-    for (int from = 0; from < length; from += CHUNK) {
-      int chunk = Math.min(CHUNK, length - from);
-      int i = 0;
-      for (int upper = INTS.loopBound(chunk); i < upper; i += INTS.length()) {
-        FloatVector.fromArray(FLOATS, values, offset + from + i).reinterpretAsInts().intoArray(bits, i);
-      }
-      for (; i < chunk; i++) {
-        bits[i] = Float.floatToRawIntBits(values[offset + from + i]);
-      }
-      narrow(bits, halves, chunk);
-      target.put(from, halves, 0, chunk);
-    }
+    toBfloat16(values, offset, offset + length, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer(), 0);
     Tensor.Builder tensor = Tensor.newBuilder().setName(name).setDtype(DType.DTYPE_BFLOAT16)
         .setData(UnsafeByteOperations.unsafeWrap(bytes));
     for (long dim : shape) {
       tensor.addShape(dim);
     }
     return tensor.build();
+  }
+
+  /**
+   * Rounds {@code values[from, to)} to bfloat16, as {@link #toBfloat16(float)} does, into
+   * {@code target} from index {@code at}: a range of a model's weights, while it is still in cache.
+   */
+  public static void toBfloat16(float[] values, int from, int to, ShortBuffer target, int at) {
+    int[] bits = new int[CHUNK];
+    short[] halves = new short[CHUNK];
+    for (int start = from; start < to; start += CHUNK) {
+      int chunk = Math.min(CHUNK, to - start);
+      int i = 0;
+      for (int upper = INTS.loopBound(chunk); i < upper; i += INTS.length()) {
+        FloatVector.fromArray(FLOATS, values, start + i).reinterpretAsInts().intoArray(bits, i);
+      }
+      for (; i < chunk; i++) {
+        bits[i] = Float.floatToRawIntBits(values[start + i]);
+      }
+      narrow(bits, halves, chunk);
+      target.put(at + start - from, halves, 0, chunk);
+    }
   }
 
   /**
