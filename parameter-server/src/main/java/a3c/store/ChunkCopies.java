@@ -12,9 +12,9 @@ import java.util.List;
 /**
  * What one pass copies out of each chunk of the new weights right after the step, while the chunk
  * is still in cache: into the shared-memory slot of the workers on this host, and rounded to
- * bfloat16 when a push of the pass asked for its weights so (a second pass over the model, after
- * the step, read them back from memory). Chunks of one pass are disjoint and may come from several
- * threads at once.
+ * bfloat16 when a push of the pass asked for its weights so (rounding them after the step would
+ * read the whole model back from memory). Chunks of one pass are disjoint and may come from
+ * several threads at once.
  */
 final class ChunkCopies implements ParallelStep.SliceDone {
   private final float[] weights;

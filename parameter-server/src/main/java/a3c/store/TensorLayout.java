@@ -198,7 +198,6 @@ public final class TensorLayout {
     return count;
   }
 
-  /** {@code values}, laid out as this model, as tensors in {@code dtype}: over one new little-endian array for float32. */
   /** The model's tensors in bfloat16 over {@code bytes}, all values one after another as little-endian shorts, not copied. */
   public List<Tensor> bfloat16Tensors(byte[] bytes) {
     List<Tensor> tensors = new ArrayList<>(size());
@@ -209,6 +208,7 @@ public final class TensorLayout {
     return List.copyOf(tensors);
   }
 
+  /** {@code values}, laid out as this model, as tensors in {@code dtype}: over one new little-endian array for float32. */
   public List<Tensor> tensors(float[] values, DType dtype) {
     List<Tensor> tensors = new ArrayList<>(size());
     if (dtype == DType.DTYPE_BFLOAT16) {
