@@ -62,11 +62,8 @@ public final class ParallelStep implements AutoCloseable {
       long even = total * s / threads;
       sliceStarts[s] = s == threads ? (int) total : (int) Math.min(total, (even + LINE_FLOATS - 1) / LINE_FLOATS * LINE_FLOATS);
     }
-    this.helpers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, runnable -> {
-      Thread thread = new Thread(runnable, "ps-applier-helper");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.helpers = threads == 1 ? null
+        : Executors.newFixedThreadPool(threads - 1, Thread.ofPlatform().name("ps-applier-helper").daemon().factory());
   }
 
   public int threads() {

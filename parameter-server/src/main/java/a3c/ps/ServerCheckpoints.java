@@ -39,11 +39,7 @@ final class ServerCheckpoints {
     this.service = service;
     this.folder = config.checkpointDir() == null ? null : new CheckpointFolder(config.checkpointDir(), config.keepCheckpoints());
     this.writeFailures = writeFailures;
-    this.thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread checkpoints = new Thread(runnable, "ps-checkpoints");
-      checkpoints.setDaemon(true);
-      return checkpoints;
-    });
+    this.thread = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ps-checkpoints").daemon().factory());
   }
 
   /** Writes one every {@code every} from now on, until the run stops; none when checkpoints are off. */

@@ -34,11 +34,7 @@ final class SharedMemoryLoad implements AutoCloseable {
   private final AtomicBoolean stop = new AtomicBoolean();
 
   private SharedMemoryLoad(int clients) {
-    this.pool = Executors.newFixedThreadPool(clients, runnable -> {
-      Thread thread = new Thread(runnable, "bench-client");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.pool = Executors.newFixedThreadPool(clients, Thread.ofPlatform().name("bench-client").daemon().factory());
   }
 
   /** A folder in RAM (/dev/shm) where there is one, for the server's and the clients' files. */

@@ -77,11 +77,7 @@ public final class ParameterStore implements AutoCloseable {
     this.step = new ParallelStep(optimizer, layout.sizes(), applierThreads);
     this.decoder = new GradientDecoder(layout, serverNanos);
     this.counters = new StoreCounters(state);
-    this.applier = Executors.newSingleThreadExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "ps-applier");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.applier = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("ps-applier").daemon().factory());
     publish(DType.DTYPE_FLOAT32);
   }
 

@@ -30,11 +30,8 @@ final class Pushes implements AutoCloseable {
   Pushes(PsClient client, String workerId, boolean syncUpdates) {
     this.client = client;
     this.workerId = workerId;
-    this.thread = syncUpdates ? null : Executors.newSingleThreadExecutor(runnable -> {
-      Thread pusher = new Thread(runnable, "push-" + workerId);
-      pusher.setDaemon(true);
-      return pusher;
-    });
+    this.thread = syncUpdates ? null
+        : Executors.newSingleThreadExecutor(Thread.ofPlatform().name("push-" + workerId).daemon().factory());
   }
 
   /** Sends one push: returns its reply when synchronous; else null, and the push flies until {@link #awaitInFlight}. */
