@@ -17,14 +17,14 @@ public final class FiniteValues {
   private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
   private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
   /** {@link #MAX_ABS_VALUE}'s bits: a float's bits with the sign cleared above these are not accepted. */
-  public static final int MAX_ABS_BITS = Float.floatToRawIntBits(MAX_ABS_VALUE);
+  private static final int MAX_ABS_BITS = Float.floatToRawIntBits(MAX_ABS_VALUE);
 
   /**
    * The largest of {@code bits[0, length)} with the sign bit cleared. For floats' bits that orders
    * as their magnitudes do, with infinities above every finite value and NaNs above those, so
    * comparing it with {@link #MAX_ABS_BITS} is the test {@link #accepted} makes.
    */
-  public static int largestMagnitudeBits(int[] bits, int length) {
+  private static int largestMagnitudeBits(int[] bits, int length) {
     int largest = 0;
     for (int i = 0; i < length; i++) {
       largest = Math.max(largest, bits[i] & 0x7fffffff);
@@ -47,6 +47,22 @@ public final class FiniteValues {
       largest = Math.max(largest, Float.floatToRawIntBits(values[i]) & 0x7fffffff);
     }
     return largest;
+  }
+
+  /**
+   * Refuses the first of {@code bits[0, length)}, floats' bits (a chunk of a tensor's values from
+   * index {@code from}, as a sender checks them before it encodes them), that is not
+   * {@link #accepted}, in {@link #refused}'s words.
+   */
+  public static void requireBits(int[] bits, int length, String what, String tensor, int from) {
+    if (largestMagnitudeBits(bits, length) <= MAX_ABS_BITS) {
+      return;
+    }
+    int i = 0;
+    while (i < length - 1 && accepted(Float.intBitsToFloat(bits[i]))) {
+      i++;
+    }
+    throw refused(what, tensor, Float.intBitsToFloat(bits[i]), from + i);
   }
 
   /** Whether every value in {@code [from, to)} is {@link #accepted}. */
@@ -78,7 +94,7 @@ public final class FiniteValues {
   }
 
   /** The refusal of a value that is not {@link #accepted}, in the words the server and the relay both use. */
-  public static IllegalArgumentException refused(String what, String tensor, float value, int index) {
+  private static IllegalArgumentException refused(String what, String tensor, float value, int index) {
     return new IllegalArgumentException(what + " of tensor " + Quote.of(tensor) + " hold " + value + " at index " + index
         + ": only finite values within +-" + MAX_ABS_VALUE + " are accepted");
   }

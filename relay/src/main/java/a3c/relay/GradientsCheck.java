@@ -62,15 +62,8 @@ final class GradientsCheck {
 
   /** Tensor {@code t}'s float32 bits, each chunk checked as the server checks it and encoded from the copy checked. */
   private Tensor encoded(IntBuffer values, TensorLayout layout, int t, DType wire) {
-    return ZeroSkipping.encode(values, layout.name(t), layout.shape(t), wire, scratch.get(), (bits, length, from) -> {
-      if (FiniteValues.largestMagnitudeBits(bits, length) > FiniteValues.MAX_ABS_BITS) {
-        int i = 0;
-        while (i < length - 1 && FiniteValues.accepted(Float.intBitsToFloat(bits[i]))) {
-          i++;
-        }
-        throw FiniteValues.refused("gradients", layout.name(t), Float.intBitsToFloat(bits[i]), from + i);
-      }
-    });
+    return ZeroSkipping.encode(values, layout.name(t), layout.shape(t), wire, scratch.get(),
+        (bits, length, from) -> FiniteValues.requireBits(bits, length, "gradients", layout.name(t), from));
   }
 
   private SharedGradients file(String name, TensorLayout layout) {
