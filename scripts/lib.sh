@@ -5,10 +5,11 @@ java_major() {
   "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}'
 }
 
-# JAVA_HOME if it is >= 21, else `java` on the PATH if it is, else the newest JDK under /usr/lib/jvm.
+# JAVA_HOME if it is >= 21, else a bundle's own runtime (scripts/bundle), else `java` on the PATH if
+# it is >= 21, else the newest JDK under /usr/lib/jvm.
 find_java_home() {
   local candidate major
-  for candidate in "${JAVA_HOME:-}" "$(dirname "$(dirname "$(readlink -f "$(command -v java 2>/dev/null || echo /nonexistent)")")")" \
+  for candidate in "${JAVA_HOME:-}" "$A3C_HOME/runtime" "$(dirname "$(dirname "$(readlink -f "$(command -v java 2>/dev/null || echo /nonexistent)")")")" \
       $(ls -d /usr/lib/jvm/*/ /Library/Java/JavaVirtualMachines/*/Contents/Home/ 2>/dev/null | sort -rV); do
     candidate=${candidate%/}
     [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] || continue

@@ -6,6 +6,10 @@ run_dir=${A3C_RUN_DIR:-$HOME/a3c-run}
 
 case "${1:-}" in
   setup)
+    if [ -x "$here/runtime/bin/java" ] && [ ! -f "$here/pom.xml" ]; then
+      echo "a bundle (scripts/bundle) with its own Java runtime: nothing to install or build; copy your ROMs (pong.bin, ...) to ~/roms"
+      exit 0
+    fi
     # A JDK >= 21 and Maven from the distribution, then the build.
     if ! command -v mvn >/dev/null || ! ls -d /usr/lib/jvm/*2[1-9]* /usr/lib/jvm/*-2[1-9]-* >/dev/null 2>&1; then
       sudo apt-get update -q

@@ -31,7 +31,19 @@ public final class Torch {
 
   private static Engine engine;
 
+  /** The resource DJL's libtorch jar carries; an installation without that jar has no libtorch to load. */
+  static final String PACKAGED_LIBTORCH = "native/lib/pytorch.properties";
+
   private Torch() {}
+
+  /**
+   * Whether libtorch can be loaded here: its jar is on {@code loader}'s class path, or
+   * {@code PYTORCH_LIBRARY_PATH} names a libtorch of the user's. A bundle made without
+   * {@code --with-libtorch} has neither, and the engine would fail only in each worker, offline.
+   */
+  public static boolean available(ClassLoader loader, String libraryPath) {
+    return loader.getResource(PACKAGED_LIBTORCH) != null || (libraryPath != null && !libraryPath.isBlank());
+  }
 
   /** A new root manager on the CPU; the caller closes it. */
   public static NDManager newManager() {

@@ -2,6 +2,7 @@ package a3c.worker;
 
 import a3c.learner.LearnerConfig;
 import a3c.model.Engine;
+import a3c.model.Torch;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -46,8 +47,12 @@ public final class LearnerOptions {
 
   /** The validated hyper-parameters; a bad value throws with the flag's name. */
   public LearnerConfig learnerConfig() {
-    return new LearnerConfig(gamma, entropyCoef, valueLossCoef, maxGradNorm, rolloutLength,
-        engine == null ? null : Engine.parse(engine));
+    Engine chosen = engine == null ? null : Engine.parse(engine);
+    if (chosen == Engine.DJL && !Torch.available(LearnerOptions.class.getClassLoader(), System.getenv("PYTORCH_LIBRARY_PATH"))) {
+      throw new IllegalArgumentException("--engine djl needs libtorch, which this installation lacks (a bundle made "
+          + "without scripts/bundle --with-libtorch): use --engine java, or set PYTORCH_LIBRARY_PATH to a libtorch");
+    }
+    return new LearnerConfig(gamma, entropyCoef, valueLossCoef, maxGradNorm, rolloutLength, chosen);
   }
 
   /** {@code --ep-length} as a step count; 0 for none. */

@@ -1,8 +1,11 @@
 package a3c.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -18,6 +21,16 @@ class EngineLoadingTest {
   @Test
   void djlEngine_mapsLibtorch() throws Exception {
     assertTrue(probe("djl").contains("engine=djl learned=true libtorch_mapped=true"));
+  }
+
+  @Test
+  void libtorch_isAvailable_whereItsJarIsOnTheClassPath_orALibraryPathIsGiven() throws Exception {
+    assertTrue(Torch.available(Torch.class.getClassLoader(), null), "the build's class path holds DJL's libtorch jar");
+    try (URLClassLoader withoutIt = new URLClassLoader(new URL[0], null)) {
+      assertFalse(Torch.available(withoutIt, null), "a bundle made without --with-libtorch");
+      assertFalse(Torch.available(withoutIt, " "));
+      assertTrue(Torch.available(withoutIt, "/opt/libtorch/lib"));
+    }
   }
 
   private static String probe(String engine) throws Exception {
