@@ -26,6 +26,8 @@ export JAVA_HOME
 A3C_LIB="$A3C_HOME/launcher/target/lib"
 
 ensure_built() {
+  # A bundle (scripts/bundle) has no sources: its jars are what it runs.
+  [ -f "$A3C_HOME/pom.xml" ] || return 0
   # jvm.options is packaged in the jars too (a3c.jvm.JvmOptions reads that copy).
   if [ ! -f "$A3C_LIB/a3c-launcher.marker" ] || [ -n "$(find "$A3C_HOME" \( -path '*/src/main/*' -o -path "$A3C_HOME/scripts/jvm.options" \) -newer "$A3C_LIB/a3c-launcher.marker" -print -quit 2>/dev/null)" ]; then
     echo "building a3c-java (mvn package) ..." >&2
