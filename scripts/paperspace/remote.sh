@@ -2,8 +2,13 @@
 # the parameter server on its private address with a fresh auth token and TLS (a CA made here with
 # openssl, its key never leaving this machine); every host runs a worker host.
 
-# Run once as root at a machine's first boot: a JDK >= 21 and Maven (Ubuntu 22.04 has both).
+# Run once as root at a machine's first boot: a JDK >= 21 and Maven (Ubuntu 22.04 has both), or
+# nothing for a bundle, which brings its own Java runtime and needs no build.
 startup_script() {
+  if $ship_bundle; then
+    printf '#!/bin/bash\n# a3c-java (scripts/paperspace/up --ship-bundle): the bundle brings its own Java runtime.\ntrue\n'
+    return
+  fi
   cat <<'EOF'
 #!/bin/bash
 # a3c-java (scripts/paperspace/up): a JDK >= 21 and Maven.
@@ -14,12 +19,16 @@ EOF
 }
 
 # What every host needs before the copy: SSH answers and the startup script has installed its tools.
-HOST_READY='command -v mvn >/dev/null && ls -d /usr/lib/jvm/*-2[1-9]* >/dev/null 2>&1'
+host_ready() {
+  if $ship_bundle; then echo true; else echo 'command -v mvn >/dev/null && ls -d /usr/lib/jvm/*-2[1-9]* >/dev/null 2>&1'; fi
+}
 
-# The checkout as git sees it (tracked and new files, uncommitted edits included; ignored ones
-# such as target/ left out), plus the built jars when shipped.
+# The code the hosts run: the checkout as git sees it (tracked and new files, uncommitted edits
+# included; ignored ones such as target/ left out), plus the built jars when shipped; with
+# --ship-bundle, the bundle up made before any machine.
 pack_checkout() {
   local out=$1
+  $ship_bundle && return 0
   (cd "$PS_CHECKOUT" && {
     git ls-files -co --exclude-standard
     if $ship_build; then find launcher/target/lib -type f; fi
@@ -42,8 +51,8 @@ make_tls() {
 # wait_host IP: until SSH answers and the startup script is done.
 wait_host() {
   local ip=$1 deadline=$((SECONDS + ${A3C_PS_SETUP_SECONDS:-900}))
-  $dry_run && { on_host "$ip" "$HOST_READY"; return 0; }
-  until on_host "$ip" "$HOST_READY" 2>/dev/null; do
+  $dry_run && { on_host "$ip" "$(host_ready)"; return 0; }
+  until on_host "$ip" "$(host_ready)" 2>/dev/null; do
     [ "$SECONDS" -lt "$deadline" ] || { echo "paperspace: $ip: no SSH, or no JDK and Maven, after ${A3C_PS_SETUP_SECONDS:-900} s" >&2; return 1; }
     sleep "$PS_POLL"
   done
@@ -55,7 +64,7 @@ wait_host() {
 prepare_host() {
   local ip=$1 work=$2 secrets=$3
   wait_host "$ip" \
-    && on_host "$ip" "rm -rf ~/$PS_REMOTE_CHECKOUT && mkdir -p ~/$PS_REMOTE_CHECKOUT ~/roms ~/$PS_REMOTE_RUN && tar -xf - -C ~/$PS_REMOTE_CHECKOUT" < "$work/checkout.tar" \
+    && on_host "$ip" "rm -rf ~/$PS_REMOTE_CHECKOUT && mkdir -p ~/$PS_REMOTE_CHECKOUT ~/roms ~/$PS_REMOTE_RUN && tar -x$($ship_bundle && echo z)f - $($ship_bundle && echo --strip-components=1) -C ~/$PS_REMOTE_CHECKOUT" < "$work/code" \
     && on_host "$ip" "tar -xf - -C ~/roms" < "$work/roms.tar" \
     && on_host "$ip" "umask 077 && tar -xf - -C ~/$PS_REMOTE_RUN" < "$secrets" \
     && on_host "$ip" "cd ~/$PS_REMOTE_CHECKOUT && $($ship_build && echo 'touch launcher/target/lib/a3c-launcher.marker && ')bash -c 'source scripts/lib.sh && ensure_built' >&2 && nproc"
@@ -101,7 +110,7 @@ documented_vcpus() {
 start_run() {
   local work=$ps_work i ip private0 secrets pids=() vcpus workers first=0 name
   if ! $dry_run; then
-    pack_checkout "$work/checkout.tar"
+    pack_checkout "$work/code"
     if [ -n "$rom_dir" ]; then (cd "$rom_dir" && find . -maxdepth 1 -name '*.bin' | tar -cf "$work/roms.tar" -T -); else tar -cf "$work/roms.tar" -T /dev/null; fi
     private0=$(state '.machines[0].privateIp')
     make_tls "$work/tls" "$private0" || return
@@ -112,8 +121,8 @@ start_run() {
     tar -cf "$work/secrets.tar" -C "$work" auth-token tls/ca.pem
   else
     private0="<private IP of host 0>"
-    touch "$work/checkout.tar" "$work/roms.tar" "$work/secrets.tar" "$work/secrets-0.tar"
-    echo "dry-run: tar this checkout, the ROMs in ${rom_dir:-<none>}, an auth token and TLS certificates for $private0 (openssl), then on every host:"
+    touch "$work/code" "$work/roms.tar" "$work/secrets.tar" "$work/secrets-0.tar"
+    echo "dry-run: $($ship_bundle && echo 'a bundle of this build (scripts/bundle)' || echo 'tar this checkout'), the ROMs in ${rom_dir:-<none>}, an auth token and TLS certificates for $private0 (openssl), then on every host:"
   fi
   for ((i = 0; i < hosts; i++)); do
     ip=$(if $dry_run; then echo "<public IP of host $i>"; else state ".machines[$i].publicIp"; fi)
@@ -134,7 +143,7 @@ start_run() {
       return 1
     fi
   done
-  $dry_run || echo "hosts prepared: checkout, ROMs and build on each"
+  $dry_run || echo "hosts prepared: $($ship_bundle && echo 'bundle' || echo 'checkout, build'), ROMs and secrets on each"
 
   ip=$(if $dry_run; then echo "<public IP of host 0>"; else state ".machines[0].publicIp"; fi)
   on_host "$ip" "$(server_command "$private0")" || return 1

@@ -80,6 +80,8 @@ run up --hosts 0
 [ "$rc" -eq 2 ] && grep -q -- "--hosts must be 1..99, got '0'" "$work/err" || fail "up --hosts 0: exit $rc, not 2 with the reason"
 run up --hosts 1 --env-name PongNoFrameskip-v4
 [ "$rc" -eq 2 ] && grep -q -- "--rom-dir is needed for PongNoFrameskip-v4" "$work/err" || fail "up for Pong without ROMs: exit $rc, not 2"
+run up --hosts 1 --env-name CartPole-v1 --ship-build --ship-bundle
+[ "$rc" -eq 2 ] && grep -q -- "--ship-build and --ship-bundle exclude each other" "$work/err" || fail "up with both --ship-build and --ship-bundle: exit $rc, not 2"
 run up --hosts 1 --rom-dir "$work"
 [ "$rc" -eq 2 ] && grep -q -- "--rom-dir $work holds no \*.bin ROM" "$work/err" || fail "up with an empty --rom-dir: exit $rc, not 2"
 [ ! -s "$work/requests" ] && [ ! -f "$A3C_PS_STATE" ] || fail "up with bad flags called the API or wrote state"
@@ -182,7 +184,7 @@ case "\${1#*@}" in
   $net.102) ns=$ns1 ;;
   *) echo "ssh: connect to host \${1#*@} port 22: No route to host" >&2; exit 255 ;;
 esac
-mkdir -p "$work/home-\$ns" && cd "$work/home-\$ns" && exec ip netns exec "\$ns" env HOME="$work/home-\$ns" bash -c "\$2"
+mkdir -p "$work/home-\$ns" && cd "$work/home-\$ns" && exec ip netns exec "\$ns" env -u JAVA_HOME HOME="$work/home-\$ns" bash -c "\$2"
 EOF
 chmod +x "$work/ssh"
 export A3C_PS_SSH=$work/ssh
@@ -249,4 +251,20 @@ done
 [ -z "$(machine_names)" ] && [ ! -f "$A3C_PS_STATE" ] || fail "after down the fake holds: $(machine_names)"
 run down
 [ "$rc" -eq 0 ] && grep -q "nothing to take down" "$work/out" || fail "a second down: exit $rc"
-echo "paperspace test passed: up on two simulated hosts, a CartPole run over TLS to its step limit, status, logs, fetch, down twice"
+
+# --- A run from a bundle on one simulated host: its startup script installs nothing, and the server
+# runs on the bundle's Java runtime, from a folder with no sources to build. ---
+rm -rf "$work/home-$ns0" "$work/home-$ns1"
+start_fake "{\"addresses\": [[\"$net.101\", \"$net.1\"]]}"
+run up --hosts 1 --machine-type C5 --env-name CartPole-v1 --ship-bundle --workers-per-host 2 -- --max-steps 100000000 --lr 0.001
+[ "$rc" -eq 0 ] || fail "up --ship-bundle on a simulated host: exit $rc"
+jq -se '[.[] | select(.method == "POST" and .path == "/startup-scripts")] | length == 1 and (.[0].body.script | test("apt-get") | not)' \
+  "$work/requests" > /dev/null || fail "up --ship-bundle made no startup script, or one that installs packages"
+exe=$(readlink "/proc/$(cat "$run0/server.pid")/exe" || true)
+[ "$exe" = "$work/home-$ns0/a3c-java/runtime/bin/java" ] && [ ! -e "$work/home-$ns0/a3c-java/pom.xml" ] \
+  || fail "the server on the host runs '$exe', not the bundle's runtime, or the host holds the sources"
+grep -q "hosts prepared: bundle, ROMs and secrets on each" "$work/out" || fail "up --ship-bundle did not say it sent the bundle"
+for pid in $(ip netns pids "$ns0"); do kill -TERM "$pid" 2>/dev/null || true; done
+run down
+[ "$rc" -eq 0 ] && [ ! -f "$A3C_PS_STATE" ] || fail "down after the bundle's run: exit $rc"
+echo "paperspace test passed: up on two simulated hosts, a CartPole run over TLS to its step limit, status, logs, fetch, down twice; a run from a bundle"
