@@ -64,7 +64,7 @@ wait_host() {
 prepare_host() {
   local ip=$1 work=$2 secrets=$3
   wait_host "$ip" \
-    && on_host "$ip" "rm -rf ~/$PS_REMOTE_CHECKOUT && mkdir -p ~/$PS_REMOTE_CHECKOUT ~/roms ~/$PS_REMOTE_RUN && tar -x$($ship_bundle && echo z)f - $($ship_bundle && echo --strip-components=1) -C ~/$PS_REMOTE_CHECKOUT" < "$work/code" \
+    && on_host "$ip" "rm -rf ~/$PS_REMOTE_CHECKOUT && mkdir -p ~/$PS_REMOTE_CHECKOUT ~/roms ~/$PS_REMOTE_RUN && tar -x$($ship_bundle && echo J)f - $($ship_bundle && echo --strip-components=1) -C ~/$PS_REMOTE_CHECKOUT" < "$work/code" \
     && on_host "$ip" "tar -xf - -C ~/roms" < "$work/roms.tar" \
     && on_host "$ip" "umask 077 && tar -xf - -C ~/$PS_REMOTE_RUN" < "$secrets" \
     && on_host "$ip" "cd ~/$PS_REMOTE_CHECKOUT && $($ship_build && echo 'touch launcher/target/lib/a3c-launcher.marker && ')bash -c 'source scripts/lib.sh && ensure_built' >&2 && nproc"
