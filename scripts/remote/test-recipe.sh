@@ -2,8 +2,8 @@
 # Tests vm.sh's recipe on this host, as two VMs would use it: `vm.sh server` runs the parameter
 # server with no local workers, `vm.sh workers` starts a worker host of two workers against it over
 # TCP with the shared secret, a host with a wrong secret is turned away, the run ends on its step
-# limit, and the worker host exits with it. `setup` (apt-get)
-# and `fetch` (scp to another host) are left out: they need root and a second host.
+# limit, and the worker host exits with it, having made its relay's and workers' JVM caches (JDK 24+).
+# `setup` (apt-get) and `fetch` (scp to another host) are left out: they need root and a second host.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
@@ -33,7 +33,8 @@ await_exit() {
 port=$((20000 + RANDOM % 20000))
 while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 
-export A3C_RUN_DIR="$work/run" A3C_PORT="$port" A3C_AUTH_TOKEN="recipe-$RANDOM$RANDOM"
+# JVM caches of their own: a worker host's first run makes them.
+export A3C_RUN_DIR="$work/run" A3C_PORT="$port" A3C_AUTH_TOKEN="recipe-$RANDOM$RANDOM" XDG_CACHE_HOME="$work/cache"
 server=$("$here/scripts/remote/vm.sh" server --env-name CartPole-v1 --n-workers 0 --lr 0.001 \
   --port "$port" --max-steps 20000)
 launcher_pid=$(echo "$server" | awk '/^launcher pid/ {print $3}')
@@ -62,5 +63,12 @@ for index in 100 101; do
   grep -q "worker $(hostname)-$index stops" "$host_log" || fail "worker $index did not stop cleanly"
 done
 grep -q "host-summary workers=2" "$host_log" || fail "the worker host printed no summary"
+major=$(source "$here/scripts/lib.sh" && java_major "$JAVA_HOME/bin/java")
+if [ "$major" -ge 24 ]; then
+  for kind in relay worker; do
+    grep -q "JVM cache for the $kind made" "$host_log" && ls "$work/cache/a3c-java/jvm/$kind-"*.aot > /dev/null 2>&1 \
+      || fail "the worker host made no JVM cache for its $kind"
+  done
+fi
 grep -q "$(hostname)-100" "$run/episodes.csv" || fail "the server recorded no episode of worker 100"
 echo "test-recipe passed: vm.sh server + a vm.sh workers host on port $port, the run ended at its step limit"

@@ -77,10 +77,20 @@ final class ChildCommands {
   }
 
   private ChildSpec childJvm(String name, JvmOptions.Kind kind, boolean record, String mainClass, List<String> args) {
+    return childJvm(jvmCache, config.runDir(), config.authToken(), name, kind, record, mainClass, args);
+  }
+
+  /**
+   * A child JVM of {@code kind}, started from its ahead-of-time cache in {@code jvmCache} (null for
+   * none), or recording one when there is none and {@code record} is set; the auth token in its
+   * environment.
+   */
+  static ChildSpec childJvm(JvmCache jvmCache, Path runDir, String authToken, String name, JvmOptions.Kind kind,
+      boolean record, String mainClass, List<String> args) {
     List<String> command = new ArrayList<>(ChildSpec.javaCommand(kind));
     if (jvmCache != null) {
       command.addAll(jvmCache.options(kind.label(), List.copyOf(command), record));
     }
-    return ChildSpec.jvm(name, config.runDir(), secrets(config.authToken()), command, mainClass, args);
+    return ChildSpec.jvm(name, runDir, secrets(authToken), command, mainClass, args);
   }
 }

@@ -101,11 +101,11 @@ public final class LauncherCommand implements Callable<Integer> {
           + "--no-shared-memory sends them over gRPC as remote workers do (default: ${DEFAULT-VALUE})")
   boolean sharedMemory;
 
-  @Option(names = "--jvm-cache", paramLabel = "DIR", description = "where the server's and workers' ahead-of-time "
-      + "caches live, made after the first run of each build; JDK 24+ (default: ~/.cache/a3c-java/jvm)")
+  @Option(names = "--jvm-cache", paramLabel = "DIR", description = "where the ahead-of-time caches of the server, the "
+      + "workers and a worker host's relay live, made after the first run of each build; JDK 24+ (default: ~/.cache/a3c-java/jvm)")
   Path jvmCache;
 
-  @Option(names = "--no-jvm-cache", description = "start the server and workers without ahead-of-time caches")
+  @Option(names = "--no-jvm-cache", description = "start the server, the workers and the relay without ahead-of-time caches")
   boolean noJvmCache;
 
   @Option(names = "--use-trained", arity = "0..1", fallbackValue = "true",
@@ -190,7 +190,7 @@ public final class LauncherCommand implements Callable<Integer> {
       Path dir = runDir != null ? runDir : Path.of("runs", "host-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
       host = new WorkerHost(WorkerHostConfig.of(ps, nWorkers == null ? Runtime.getRuntime().availableProcessors() : nWorkers,
           firstWorkerIndex, dir, endpoint.authToken(), tlsCa, envName, romDir, learner.args(), workerRestarts, progressEvery,
-          retrySeconds, server.workerHostWireDtype()), out);
+          retrySeconds, server.workerHostWireDtype(), jvmCacheDir()), out);
     } catch (IllegalArgumentException | RomNotFoundException e) {
       spec.commandLine().getErr().println("launcher: " + e.getMessage());
       return 2;
@@ -279,8 +279,13 @@ public final class LauncherCommand implements Callable<Integer> {
         psArgs, workerArgs, maxSeconds == null ? null : Duration.ofMillis((long) (maxSeconds * 1000)),
         resume == null ? null : resume.toAbsolutePath(), resumedFrom, workerRestarts, psRestarts,
         Duration.ofMillis((long) (progressEvery * 1000)), sharedMemory, romDir == null ? null : romDir.toAbsolutePath(), testGames,
-        noJvmCache ? null : (jvmCache != null ? jvmCache : JvmCache.defaultDirectory()).toAbsolutePath(),
+        jvmCacheDir(),
         cpuAffinity ? CpuAffinity.find(System.getenv("PATH"), host.cpus()) : CpuAffinity.NONE,
         Duration.ofMillis((long) (hangSeconds * 1000)), learner.learnerConfig().engine(), policy);
+  }
+
+  /** Where the children's ahead-of-time caches live, or null with {@code --no-jvm-cache}. */
+  private Path jvmCacheDir() {
+    return noJvmCache ? null : (jvmCache != null ? jvmCache : JvmCache.defaultDirectory()).toAbsolutePath();
   }
 }

@@ -8,6 +8,7 @@ import a3c.ps.ServerExit;
 import a3c.relay.RelayCommand;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.supervise.ChildSpec;
+import a3c.supervise.JvmCache;
 import a3c.supervise.RestartPolicy;
 import a3c.supervise.SharedMemoryDirs;
 import a3c.supervise.SupervisedChild;
@@ -34,8 +35,8 @@ import java.util.concurrent.TimeUnit;
  * relay (the host's only connection to the server) and N workers that reach the relay as workers
  * reach a local server, through its loopback port and shared memory. The relay and the workers are
  * supervised as a local run's workers are: restarted with backoff when they die, stopped in order,
- * never left behind. The run ends when the server ends it, when every worker has stopped for good,
- * or on request.
+ * never left behind, started from ahead-of-time JVM caches ({@link JvmCache}). The run ends when the
+ * server ends it, when every worker has stopped for good, or on request.
  */
 final class WorkerHost {
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
@@ -44,6 +45,8 @@ final class WorkerHost {
 
   private final WorkerHostConfig config;
   private final Console console;
+  /** The relay's and the workers' JVM caches, or null for none. */
+  private final JvmCache jvmCache;
   private final List<SupervisedChild> workers = new CopyOnWriteArrayList<>();
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private volatile SupervisedChild relay;
@@ -53,6 +56,7 @@ final class WorkerHost {
   WorkerHost(WorkerHostConfig config, PrintWriter console) {
     this.config = config;
     this.console = new Console(console, false);
+    this.jvmCache = config.jvmCache() == null ? null : new JvmCache(config.jvmCache());
   }
 
   /** Graceful stop: nothing is restarted from now on, every child is asked to stop. */
@@ -105,6 +109,10 @@ final class WorkerHost {
       SharedMemoryDirs.delete(sharedMemory);
       console.say(String.format(Locale.ROOT, "host-summary workers=%d seconds=%.1f relay_restarts=%d",
           config.workers(), (System.nanoTime() - startNanos) / 1e9, relay == null ? 0 : relay.restarts()));
+      if (jvmCache != null) {
+        // After the summary, as a local run does: the first run of a build pays these seconds once.
+        jvmCache.assemble().forEach(console::say);
+      }
     }
   }
 
@@ -147,7 +155,7 @@ final class WorkerHost {
     if (config.tlsCa() != null) {
       withTls.addAll(List.of("--tls-ca", config.tlsCa().toString()));
     }
-    return ChildSpec.jvm("relay", config.runDir(), ChildCommands.secrets(config.authToken()), ChildSpec.javaCommand(JvmOptions.Kind.RELAY), RelayCommand.class.getName(), withTls);
+    return childJvm("relay", JvmOptions.Kind.RELAY, true, RelayCommand.class.getName(), withTls);
   }
 
   private ChildSpec workerSpec(int index) {
@@ -155,8 +163,12 @@ final class WorkerHost {
         "--worker-id", hostname() + "-" + index, "--shared-memory-dir", sharedMemory.toString(),
         "--parent-pid", Long.toString(ProcessHandle.current().pid())));
     args.addAll(config.workerArgs());
-    return ChildSpec.jvm("worker-" + index, config.runDir(), ChildCommands.secrets(config.authToken()), ChildSpec.javaCommand(JvmOptions.Kind.WORKER),
-        WorkerCommand.class.getName(), args);
+    // One worker records for all: they would all write the same recording.
+    return childJvm("worker-" + index, JvmOptions.Kind.WORKER, index == config.firstWorkerIndex(), WorkerCommand.class.getName(), args);
+  }
+
+  private ChildSpec childJvm(String name, JvmOptions.Kind kind, boolean record, String mainClass, List<String> args) {
+    return ChildCommands.childJvm(jvmCache, config.runDir(), config.authToken(), name, kind, record, mainClass, args);
   }
 
   private static int freeLoopbackPort() throws IOException {

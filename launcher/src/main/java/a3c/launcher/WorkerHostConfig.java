@@ -17,9 +17,10 @@ import java.util.List;
  * @param workerArgs the workers' game and learner flags (without server address, index or parent)
  * @param retryFor how long to wait for a server that does not answer (yet)
  * @param wireDtype how the relay's tensors travel to and from the server: {@code float32} or {@code bfloat16}
+ * @param jvmCache where the relay's and the workers' ahead-of-time caches live, or null for none
  */
 record WorkerHostConfig(String psTarget, int workers, int firstWorkerIndex, Path runDir, String authToken, Path tlsCa,
-    List<String> workerArgs, int workerRestarts, Duration progressEvery, Duration retryFor, String wireDtype) {
+    List<String> workerArgs, int workerRestarts, Duration progressEvery, Duration retryFor, String wireDtype, Path jvmCache) {
   WorkerHostConfig {
     WireDtypes.parse(wireDtype);
     if (!psTarget.matches("[^\\s:]+:\\d{1,5}|\\[[0-9a-fA-F:]+\\]:\\d{1,5}")) {
@@ -42,7 +43,8 @@ record WorkerHostConfig(String psTarget, int workers, int firstWorkerIndex, Path
 
   /** The config of {@code scripts/launcher --ps}'s flags; the ROM is looked for now, so that a missing one costs nothing. */
   static WorkerHostConfig of(String psTarget, int workers, int firstWorkerIndex, Path runDir, String authToken, Path tlsCa, String envName,
-      Path romDir, List<String> learnerArgs, int workerRestarts, double progressSeconds, double retrySeconds, String wireDtype) {
+      Path romDir, List<String> learnerArgs, int workerRestarts, double progressSeconds, double retrySeconds, String wireDtype,
+      Path jvmCache) {
     if (!(retrySeconds >= 0) || !(progressSeconds > 0)) {
       throw new IllegalArgumentException("--retry-seconds must be >= 0 and --progress-every positive, got " + retrySeconds
           + " and " + progressSeconds);
@@ -61,6 +63,6 @@ record WorkerHostConfig(String psTarget, int workers, int firstWorkerIndex, Path
     return new WorkerHostConfig(psTarget, workers, firstWorkerIndex, runDir.toAbsolutePath(), authToken,
         tlsCa == null ? null : tlsCa.toAbsolutePath(), workerArgs,
         workerRestarts, Duration.ofMillis((long) (progressSeconds * 1000)), Duration.ofMillis((long) (retrySeconds * 1000)),
-        wireDtype);
+        wireDtype, jvmCache);
   }
 }
