@@ -32,7 +32,7 @@ public final class Torch {
   private static Engine engine;
 
   /** The resource DJL's libtorch jar carries; an installation without that jar has no libtorch to load. */
-  static final String PACKAGED_LIBTORCH = "native/lib/pytorch.properties";
+  private static final String PACKAGED_LIBTORCH = "native/lib/pytorch.properties";
 
   private Torch() {}
 
