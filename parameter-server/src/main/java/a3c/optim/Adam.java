@@ -1,5 +1,8 @@
 package a3c.optim;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Adam (Kingma and Ba 2015) exactly as PyTorch's {@code torch.optim.Adam} applies it, which is what
  * the reference's shared Adam runs: per tensor, {@code m = b1 m + (1 - b1) g},
@@ -11,11 +14,15 @@ package a3c.optim;
  * <p>The reference's {@code shared_optim.py} leaves this update to PyTorch's Adam (its own step is
  * commented out), over moments it shares between processes; here the parameter server owns them.
  *
- * <p>The loop runs over plain float arrays, all indexed alike, with no calls or branches, so that C2
- * vectorises it (about 9x faster here than the scalar loop). Moments that decay into subnormal
- * floats would make it 10x slower: see {@link Subnormals}.
+ * <p>The loop is written in the Vector API: its gradients come from a chunk's scratch copy, indexed
+ * apart from the weights, and C2 does not vectorise such a loop on its own (1.5 ms a step instead of
+ * 0.3 here). Each lane does what the scalar tail does, in the same order and with no fused
+ * multiply-add, so both give the same bits. Moments that decay into subnormal floats would make it
+ * 10x slower: see {@link Subnormals}.
  */
 final class Adam implements Optimizer {
+  private static final VectorSpecies<Float> LANES = FloatVector.SPECIES_PREFERRED;
+
   private final float lr;
   private final float beta1;
   private final float beta2;
@@ -36,18 +43,30 @@ final class Adam implements Optimizer {
     float stepSize = (float) (lr / (1 - Math.pow(beta1, t)));
     float inverseSqrtBiasCorrection2 = (float) (1 / Math.sqrt(1 - Math.pow(beta2, t)));
     boolean sweep = Subnormals.due(t);
-    return (weights, gradients, from, to) -> update(weights, gradients, from, to, stepSize, inverseSqrtBiasCorrection2,
-        sweep);
+    return (weights, from, to, gradients, gradientsFrom) -> update(weights, from, to, gradients, gradientsFrom - from,
+        stepSize, inverseSqrtBiasCorrection2, sweep);
   }
 
-  private void update(float[] weights, float[] gradients, int from, int to, float stepSize,
+  /** @param shift where element {@code i}'s gradient is: {@code gradients[i + shift]} */
+  private void update(float[] weights, int from, int to, float[] gradients, int shift, float stepSize,
       float inverseSqrtBiasCorrection2, boolean sweep) {
     float[] m = state.firstMoment();
     float[] v = state.secondMoment();
     float oneMinusBeta1 = 1 - beta1;
     float oneMinusBeta2 = 1 - beta2;
-    for (int i = from; i < to; i++) {
-      float g = gradients[i];
+    int i = from;
+    for (int upper = from + LANES.loopBound(to - from); i < upper; i += LANES.length()) {
+      FloatVector g = FloatVector.fromArray(LANES, gradients, i + shift);
+      FloatVector mi = FloatVector.fromArray(LANES, m, i).mul(beta1).add(g.mul(oneMinusBeta1));
+      FloatVector vi = FloatVector.fromArray(LANES, v, i).mul(beta2).add(g.mul(oneMinusBeta2).mul(g));
+      mi.intoArray(m, i);
+      vi.intoArray(v, i);
+      FloatVector.fromArray(LANES, weights, i)
+          .sub(mi.mul(stepSize).div(vi.sqrt().mul(inverseSqrtBiasCorrection2).add(eps)))
+          .intoArray(weights, i);
+    }
+    for (; i < to; i++) {
+      float g = gradients[i + shift];
       float mi = beta1 * m[i] + oneMinusBeta1 * g;
       float vi = beta2 * v[i] + oneMinusBeta2 * g * g;
       m[i] = mi;

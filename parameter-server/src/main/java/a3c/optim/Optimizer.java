@@ -10,13 +10,15 @@ package a3c.optim;
 public interface Optimizer {
   /**
    * One step of one tensor, its coefficients fixed: applies it to {@code [from, to)}, a range inside
-   * the tensor's part of the flat weights, gradients and moments. Each element depends only on its
-   * own index, so disjoint ranges of one step may run on different threads at once, and any split
-   * of a tensor gives the same bits as one pass over it.
+   * the tensor's part of the flat weights and moments, whose gradients are
+   * {@code gradients[gradientsFrom, gradientsFrom + to - from)} (a chunk's scratch copy, or the flat
+   * gradients at the same offsets). Each element depends only on its own index, so disjoint ranges of
+   * one step may run on different threads at once, and any split of a tensor gives the same bits as
+   * one pass over it.
    */
   @FunctionalInterface
   interface TensorStep {
-    void update(float[] weights, float[] gradients, int from, int to);
+    void update(float[] weights, int from, int to, float[] gradients, int gradientsFrom);
   }
 
   /**
@@ -32,7 +34,7 @@ public interface Optimizer {
    * of the flat weights, the flat gradients and the optimizer's flat moments alike.
    */
   default void step(int tensor, float[] weights, float[] gradients, int offset, int length) {
-    begin(tensor).update(weights, gradients, offset, offset + length);
+    begin(tensor).update(weights, offset, offset + length, gradients, offset);
   }
 
   /** The optimizer's state, for checkpoints. */

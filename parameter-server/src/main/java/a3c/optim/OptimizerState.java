@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * The state a shared optimizer keeps: per tensor a step count, and moment buffers laid out flat
- * like the weights (tensor {@code t} at the same offsets), so one loop index serves every array and
- * the update loop vectorises.
+ * like the weights (tensor {@code t} at the same offsets), so one loop index serves the weights and
+ * both moments.
  *
  * @param steps per tensor, the number of steps applied to it
  * @param firstMoment Adam's {@code exp_avg}; empty for RMSprop

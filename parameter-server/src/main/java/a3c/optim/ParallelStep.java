@@ -17,8 +17,18 @@ import java.util.concurrent.TimeUnit;
  * element and the result is bit for bit that of one thread. The step stays one step: {@link #apply}
  * returns only once every slice is done, and its caller (the store's single applier) publishes the
  * version after that. Slices start on 64-byte boundaries so that two threads never write one cache
- * line. Each thread goes through its slice a chunk at a time and hands every chunk on at once
- * ({@link SliceDone}), so that copying the new weights out reads them from L2, not from memory.
+ * line. Each thread goes through its slice a chunk at a time: it copies each push's gradients for
+ * the chunk into its scratch array, where a source that was not checked beforehand checks them
+ * (gradients already checked are read where they are), applies the pushes' steps to the chunk, and
+ * hands the chunk on at once ({@link SliceDone}), so that the gradients are read from memory once
+ * and copying the new weights out reads them from L2.
+ *
+ * <p>A push refused halfway through a pass must leave no trace: before a chunk is stepped, its
+ * weights and moments are copied aside, and a refusal puts back every chunk the pass has stepped.
+ * That costs a pass a copy of the state, which is made only when some push of the pass was not
+ * {@linkplain GradientChunks.Checked checked} beforehand; checking a shared-memory push before the
+ * pass instead would read its 4.8 MB from memory twice, which costs more once a pass holds a few
+ * pushes.
  */
 public final class ParallelStep implements AutoCloseable {
   private static final int LINE_FLOATS = 16;
@@ -40,6 +50,10 @@ public final class ParallelStep implements AutoCloseable {
   private final int[] sizes;
   private final int[] sliceStarts;
   private final ExecutorService helpers;
+  /** Per slice, where its thread copies each push's gradients for the chunk it steps. */
+  private final float[][] scratch;
+  /** The state before the pass, chunk by chunk as the pass reaches it: weights, then the moments; made on first need. */
+  private float[][] before;
 
   /**
    * @param tensorSizes the model's tensors, laid out one after another from offset 0
@@ -62,6 +76,7 @@ public final class ParallelStep implements AutoCloseable {
       long even = total * s / threads;
       sliceStarts[s] = s == threads ? (int) total : (int) Math.min(total, (even + LINE_FLOATS - 1) / LINE_FLOATS * LINE_FLOATS);
     }
+    this.scratch = new float[threads][(int) Math.min(CHUNK_FLOATS, Math.max(total, 1))];
     this.helpers = threads == 1 ? null
         : Executors.newFixedThreadPool(threads - 1, Thread.ofPlatform().name("ps-applier-helper").daemon().factory());
   }
@@ -71,11 +86,12 @@ public final class ParallelStep implements AutoCloseable {
   }
 
   /**
-   * Applies one step to every tensor with {@code present[t]}, handing each chunk of the flat range
-   * to {@code done} on the thread that updated it, right after; returns when all slices are done.
+   * Applies one step to every tensor with {@code present[t]}, with gradients already checked, handing
+   * each chunk of the flat range to {@code done} on the thread that updated it, right after; returns
+   * when all slices are done.
    */
   public void apply(float[] weights, float[] gradients, boolean[] present, SliceDone done) {
-    applyInOrder(weights, List.of(gradients), List.of(present), done);
+    applyInOrder(weights, List.of(GradientChunks.checked(gradients)), List.of(present), done);
   }
 
   /**
@@ -83,8 +99,13 @@ public final class ParallelStep implements AutoCloseable {
    * same bits; but each chunk of the weights and moments is read from memory once for all the
    * pushes, which take their turns on it while it is in cache, and is handed to {@code done} once,
    * after the last of them.
+   *
+   * @throws PushRefused when a push's gradients refused a chunk: the weights, moments and step
+   *     counts are then as they were before the call, and no push of the pass is applied
    */
-  public void applyInOrder(float[] weights, List<float[]> gradients, List<boolean[]> present, SliceDone done) {
+  public void applyInOrder(float[] weights, List<GradientChunks> gradients, List<boolean[]> present, SliceDone done) {
+    OptimizerState state = optimizer.state();
+    long[] stepsBefore = state.steps().clone();
     Optimizer.TensorStep[][] steps = new Optimizer.TensorStep[gradients.size()][sizes.length];
     for (int push = 0; push < steps.length; push++) {
       for (int t = 0; t < sizes.length; t++) {
@@ -93,14 +114,16 @@ public final class ParallelStep implements AutoCloseable {
         }
       }
     }
+    Pass pass = new Pass(weights, gradients, steps, done,
+        gradients.stream().allMatch(GradientChunks.Checked.class::isInstance) ? null : keptBefore(weights, state));
     List<Future<?>> others = new ArrayList<>(threads() - 1);
     for (int s = 1; s < threads(); s++) {
       int slice = s;
-      others.add(helpers.submit(() -> applySlice(slice, weights, gradients, steps, done)));
+      others.add(helpers.submit(() -> applySlice(slice, pass)));
     }
     Throwable failure = null;
     try {
-      applySlice(0, weights, gradients, steps, done);
+      applySlice(0, pass);
     } catch (RuntimeException | Error e) {
       failure = e;
     }
@@ -115,31 +138,107 @@ public final class ParallelStep implements AutoCloseable {
         failure = failure == null ? e : failure;
       }
     }
+    PushRefused refused = pass.refused;
+    if (refused != null) {
+      pass.undo(state);
+      System.arraycopy(stepsBefore, 0, state.steps(), 0, stepsBefore.length);
+      throw refused;
+    }
     if (failure != null) {
       throw new IllegalStateException("a slice of the optimizer step failed", failure);
     }
   }
 
-  private void applySlice(int slice, float[] weights, List<float[]> gradients, Optimizer.TensorStep[][] steps,
-      SliceDone done) {
+  private float[][] keptBefore(float[] weights, OptimizerState state) {
+    if (before == null) {
+      before = new float[][] {new float[weights.length], new float[state.firstMoment().length],
+          new float[state.secondMoment().length]};
+    }
+    return before;
+  }
+
+  /** One call's pushes, and what its slices have stepped so far. */
+  private final class Pass {
+    final float[] weights;
+    final List<GradientChunks> gradients;
+    final Optimizer.TensorStep[][] steps;
+    final SliceDone done;
+    /** Where each chunk's state is copied before it is stepped; null when no push may be refused. */
+    final float[][] before;
+    /** Per slice, the end of the chunks it has stepped (or begun to). */
+    final int[] steppedTo = sliceStarts.clone();
+    volatile PushRefused refused;
+
+    Pass(float[] weights, List<GradientChunks> gradients, Optimizer.TensorStep[][] steps, SliceDone done,
+        float[][] before) {
+      this.weights = weights;
+      this.gradients = gradients;
+      this.steps = steps;
+      this.done = done;
+      this.before = before;
+    }
+
+    /** Copies a chunk's weights and moments aside, before its first step. */
+    void keep(OptimizerState state, int from, int to) {
+      System.arraycopy(weights, from, before[0], from, to - from);
+      if (state.firstMoment().length > 0) {
+        System.arraycopy(state.firstMoment(), from, before[1], from, to - from);
+      }
+      System.arraycopy(state.secondMoment(), from, before[2], from, to - from);
+    }
+
+    /** Puts back every chunk any slice has stepped; called once all slices have stopped. */
+    void undo(OptimizerState state) {
+      for (int s = 0; s < threads(); s++) {
+        int from = sliceStarts[s];
+        int length = steppedTo[s] - from;
+        System.arraycopy(before[0], from, weights, from, length);
+        if (state.firstMoment().length > 0) {
+          System.arraycopy(before[1], from, state.firstMoment(), from, length);
+        }
+        System.arraycopy(before[2], from, state.secondMoment(), from, length);
+      }
+    }
+  }
+
+  private void applySlice(int slice, Pass pass) {
+    OptimizerState state = optimizer.state();
+    float[] chunkGradients = scratch[slice];
     int from = sliceStarts[slice];
     int to = sliceStarts[slice + 1];
     int t = 0;
-    for (int chunk = from; chunk < to; chunk += CHUNK_FLOATS) {
+    for (int chunk = from; chunk < to && pass.refused == null; chunk += CHUNK_FLOATS) {
       int chunkEnd = Math.min(to, chunk + CHUNK_FLOATS);
       while (offsets[t] + sizes[t] <= chunk) {
         t++;
       }
-      for (int push = 0; push < steps.length; push++) {
+      if (pass.before != null) {
+        pass.keep(state, chunk, chunkEnd);
+      }
+      pass.steppedTo[slice] = chunkEnd;
+      for (int push = 0; push < pass.steps.length; push++) {
+        float[] gradients = chunkGradients;
+        int gradientsAt = chunk;
+        if (pass.gradients.get(push) instanceof GradientChunks.Checked(float[] values)) {
+          gradients = values;
+          gradientsAt = 0;
+        } else {
+          try {
+            pass.gradients.get(push).read(chunk, chunkEnd, chunkGradients);
+          } catch (IllegalArgumentException e) {
+            pass.refused = new PushRefused(push, e);
+            return;
+          }
+        }
         for (int tensor = t; tensor < sizes.length && offsets[tensor] < chunkEnd; tensor++) {
           int start = Math.max(chunk, offsets[tensor]);
           int end = Math.min(chunkEnd, offsets[tensor] + sizes[tensor]);
-          if (steps[push][tensor] != null && start < end) {
-            steps[push][tensor].update(weights, gradients.get(push), start, end);
+          if (pass.steps[push][tensor] != null && start < end) {
+            pass.steps[push][tensor].update(pass.weights, start, end, gradients, start - gradientsAt);
           }
         }
       }
-      done.accept(chunk, chunkEnd);
+      pass.done.accept(chunk, chunkEnd);
     }
   }
 

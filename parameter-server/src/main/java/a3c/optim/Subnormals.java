@@ -7,8 +7,8 @@ package a3c.optim;
  * moments decay geometrically and, after a few thousand steps, turn subnormal: an Adam step over the
  * Atari network then took 6.6 ms instead of 0.66 ms here. A sweep every {@link #SWEEP_EVERY} steps
  * zeroes every moment below {@link #TINY}, well before decay (by 0.9 per step at the fastest) can
- * take it from there to a subnormal; the sweep is a separate loop because a select inside the
- * optimizer's loop stops C2 from vectorising it. The flush changes no update that matters: a second
+ * take it from there to a subnormal; the sweep is a separate loop, so that the optimizer's loop,
+ * run at every step, stays free of selects. The flush changes no update that matters: a second
  * moment below 1e-30 has a square root far below any sensible eps.
  */
 final class Subnormals {

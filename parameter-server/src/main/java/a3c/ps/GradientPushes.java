@@ -12,13 +12,15 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * PushGradients: checks a push on the calling gRPC thread (its counts, its base version, and its
- * gradients, from the request or the worker's shared-memory file), hands it to the store's applier,
+ * PushGradients: checks a push on the calling gRPC thread (its counts, its base version, and the
+ * gradients in the request, or the size of the worker's shared-memory file, whose values the step
+ * checks as it reads them), hands it to the store's applier,
  * and answers once the step is applied, with the new weights when the worker asked for them (only
  * their changes when it holds a recent version, {@link ReplyWeights}).
  */
@@ -128,6 +130,12 @@ final class GradientPushes {
   /** On the applier thread, once the step is applied (or failed): the bookkeeping, then the reply. */
   private void applied(PushGradientsRequest request, StreamObserver<PushGradientsResponse> response,
       ParameterStore store, Snapshot snapshot, Throwable failure) {
+    Throwable cause = failure instanceof CompletionException wrapped ? wrapped.getCause() : failure;
+    if (cause instanceof IllegalArgumentException refused) {
+      // The step refused gradients it read from the worker's shared-memory file.
+      Replies.reject(response, Status.INVALID_ARGUMENT, refused.getMessage());
+      return;
+    }
     if (failure != null) {
       log.error("applying an update failed", failure);
       Replies.reject(response, Status.INTERNAL, "applying the update failed: " + failure);

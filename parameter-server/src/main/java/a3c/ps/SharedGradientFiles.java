@@ -27,23 +27,19 @@ final class SharedGradientFiles {
   }
 
   /**
-   * The gradients in the named file, decoded and checked as {@link ParameterStore#decodeAll} does.
+   * The gradients in the named file, for the step to read and check ({@link ParameterStore#sharedGradients}).
    *
-   * @throws IllegalArgumentException the file cannot be opened, shrank, or holds gradients the store refuses
+   * @throws IllegalArgumentException the file cannot be opened, or is shorter than the model
    * @throws IllegalStateException this server shares no memory with its workers
    */
   Gradients decode(String name, ParameterStore current) {
     SharedGradients file = open(name, current);
     try {
-      return current.decodeAll(file.values());
-    } catch (IllegalArgumentException | InternalError e) {
-      // InternalError: the file shrank between the size check and the read. Either way the mapping
-      // is stale: the next push maps the file afresh.
+      return current.sharedGradients(file.values(), name, () -> forget(name, file));
+    } catch (IllegalArgumentException e) {
+      // The mapping is stale (the file shrank): the next push maps the file afresh.
       forget(name, file);
-      if (e instanceof IllegalArgumentException refused) {
-        throw refused;
-      }
-      throw new IllegalArgumentException("shared gradients file " + name + " shrank while the server read it");
+      throw e;
     }
   }
 

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 
 /**
  * What an update costs the server on its own, without gRPC or clients: the optimizer step alone,
- * and the whole path of a shared-memory push (decode and check the gradients, step, publish the
+ * and the whole path of a shared-memory push (read and check the gradients in the step, publish the
  * weights into the shared slot), one push at a time. These are the floors under the server's time
  * per update, and so the ceilings on updates per second. The step streams the weights, gradients
  * and moments through memory (seven arrays of the model's size for Adam), so on most machines it
@@ -65,11 +65,12 @@ final class StepCost {
       store.share(published).join();
       pushed.write(gradients.stream().map(tensor -> (ByteBuffer) tensor.getData().asReadOnlyByteBuffer()).toList());
       for (int i = 0; i < WARMUP_STEPS; i++) {
-        store.apply(store.decodeAll(pushed.values()), i, 20, 80, null).join();
+        store.apply(store.sharedGradients(pushed.values(), pushed.name(), () -> { }), i, 20, 80, null).join();
       }
       long start = System.nanoTime();
       for (int i = 0; i < MEASURED_STEPS; i++) {
-        store.apply(store.decodeAll(pushed.values()), WARMUP_STEPS + i, 20, 80, null).join();
+        store.apply(store.sharedGradients(pushed.values(), pushed.name(), () -> { }), WARMUP_STEPS + i, 20, 80, null)
+            .join();
       }
       return (System.nanoTime() - start) / 1e6 / MEASURED_STEPS;
     } finally {

@@ -93,6 +93,19 @@ public final class FiniteValues {
     }
   }
 
+  /**
+   * The refusal of the first value of {@code chunk[0, length)} that is not {@link #accepted}, where
+   * the chunk holds the flat model's values from {@code from}; the chunk must hold one.
+   */
+  static IllegalArgumentException refusedAmong(TensorLayout layout, float[] chunk, int length, String what, int from) {
+    int i = 0;
+    while (i < length - 1 && accepted(chunk[i])) {
+      i++;
+    }
+    int tensor = layout.tensorAt(from + i);
+    return refused(what, layout.name(tensor), chunk[i], from + i - layout.offset(tensor));
+  }
+
   /** The refusal of a value that is not {@link #accepted}, in the words the server and the relay both use. */
   private static IllegalArgumentException refused(String what, String tensor, float value, int index) {
     return new IllegalArgumentException(what + " of tensor " + Quote.of(tensor) + " hold " + value + " at index " + index

@@ -1,23 +1,18 @@
 package a3c.store;
 
+import a3c.optim.GradientChunks;
 import a3c.proto.Tensor;
 import a3c.rpc.WireDtypes;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Turns pushes into checked float32 gradients in model-sized buffers, on the callers' threads (many
- * gRPC threads at once), and takes the buffers back once the applier is done with them.
+ * Turns pushes over gRPC into checked float32 gradients in model-sized buffers, on the callers'
+ * threads (many gRPC threads at once), and takes the buffers back once the applier is done with them.
  */
 final class GradientDecoder {
-  private static final int CHUNK = 4096;
-
   private final TensorLayout layout;
   private final LongAdder serverNanos;
   /**
@@ -44,32 +39,6 @@ final class GradientDecoder {
     return finiteOrRejected(values, present, start);
   }
 
-  /** See {@link ParameterStore#decodeAll}. */
-  Gradients decodeAll(ByteBuffer littleEndianFloats) {
-    long start = System.nanoTime();
-    if (littleEndianFloats.remaining() != layout.totalSize() * Float.BYTES) {
-      throw new IllegalArgumentException("shared gradients hold " + littleEndianFloats.remaining() + " bytes, the model needs "
-          + (long) layout.totalSize() * Float.BYTES);
-    }
-    float[] values = pooledBuffer();
-    FloatBuffer source = littleEndianFloats.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-    boolean[] all = new boolean[layout.size()];
-    Arrays.fill(all, true);
-    // A cache-sized chunk at a time: copied once from the file into the buffer, then checked there
-    // while it is in L1 (the file is read once; reading its bits and its floats apart cost 0.6 ms of
-    // the server's core time per update).
-    for (int from = 0; from < values.length; from += CHUNK) {
-      int length = Math.min(CHUNK, values.length - from);
-      source.get(from, values, from, length);
-      if (!FiniteValues.allFinite(values, from, from + length)) {
-        source.get(from + length, values, from + length, values.length - from - length);
-        return finiteOrRejected(values, all, start);
-      }
-    }
-    serverNanos.add(System.nanoTime() - start);
-    return new Gradients(values, all);
-  }
-
   /** Takes back a buffer the applier is done with. */
   void release(float[] values) {
     pool.offer(values);
@@ -89,6 +58,6 @@ final class GradientDecoder {
       throw e;
     }
     serverNanos.add(System.nanoTime() - start);
-    return new Gradients(values, present);
+    return new Gradients(GradientChunks.checked(values), present, values);
   }
 }

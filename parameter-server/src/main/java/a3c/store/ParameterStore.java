@@ -3,13 +3,16 @@ package a3c.store;
 import a3c.optim.Optimizer;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.ParallelStep;
+import a3c.optim.PushRefused;
 import a3c.proto.DType;
 import a3c.proto.Tensor;
 import a3c.rpc.WireDtypes;
 import a3c.shm.SharedWeights;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +28,10 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The global network and its optimizer state, updated by one writer thread.
  *
- * <p>Design: many gRPC threads decode and validate pushes in parallel ({@link #decode}); a single
+ * <p>Design: many gRPC threads decode and validate pushes that carry their gradients in parallel
+ * ({@link #decode}); a push from a worker on this host names its shared-memory file, which the step
+ * itself reads and checks a chunk at a time ({@link #sharedGradients}), so that the server reads
+ * those 4.8 MB once instead of copying them into a buffer and reading that again. A single
  * applier thread owns the weights and the optimizer state and applies pushes in arrival order
  * ({@link #apply}). Every step is therefore applied whole, none is lost, and the hot loops need no
  * locks or atomics. Pushes that queued up while the applier was busy are applied in one pass, a
@@ -156,11 +162,24 @@ public final class ParameterStore implements AutoCloseable {
   }
 
   /**
-   * Validates and decodes gradients for every tensor from one little-endian buffer in layout order
-   * (a worker's shared-memory file), on the caller's thread.
+   * Gradients for every tensor in one little-endian buffer in layout order (a worker's shared-memory
+   * file), left where they are: the step reads them a chunk at a time and checks each chunk as it
+   * reads it, so a value the store does not accept refuses the push when it is applied, through the
+   * future {@link #apply} returns.
+   *
+   * @param file the file's name, for the words of a refusal
+   * @param onShrunk called when a read finds the file shorter than the buffer
+   * @throws IllegalArgumentException when the buffer does not hold the whole model
    */
-  public Gradients decodeAll(ByteBuffer littleEndianFloats) {
-    return decoder.decodeAll(littleEndianFloats);
+  public Gradients sharedGradients(ByteBuffer littleEndianFloats, String file, Runnable onShrunk) {
+    if (littleEndianFloats.remaining() != layout.totalSize() * Float.BYTES) {
+      throw new IllegalArgumentException("shared gradients hold " + littleEndianFloats.remaining() + " bytes, the model needs "
+          + (long) layout.totalSize() * Float.BYTES);
+    }
+    boolean[] all = new boolean[layout.size()];
+    Arrays.fill(all, true);
+    return new Gradients(new FileGradients(littleEndianFloats.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer(),
+        layout, file, onShrunk), all, null);
   }
 
   /** Also publishes every version from now on into {@code file}, for workers on this host. */
@@ -174,7 +193,9 @@ public final class ParameterStore implements AutoCloseable {
   /**
    * Queues one optimizer step; the future completes with the snapshot of the weights after it and
    * after the pushes that queued behind it and were applied in the same pass: newer weights than
-   * its step alone gives, as a pull right after would have brought.
+   * its step alone gives, as a pull right after would have brought. It completes with an
+   * {@link IllegalArgumentException} when the step, reading gradients from a shared-memory file,
+   * refused them; the other pushes of the pass are then applied without it.
    *
    * @param baseVersion the version the gradients were computed on, for the staleness statistic
    * @param agentSteps agent steps the push covers, added to the global step
@@ -223,30 +244,30 @@ public final class ParameterStore implements AutoCloseable {
    * A task that finds the queue empty (an earlier one took its push) does nothing.
    */
   private void applyPending() {
-    List<Push> pushes = new ArrayList<>();
-    for (Push push; pushes.size() < MAX_PUSHES_PER_PASS && (push = pending.poll()) != null; ) {
-      pushes.add(push);
+    List<Push> taken = new ArrayList<>();
+    for (Push push; taken.size() < MAX_PUSHES_PER_PASS && (push = pending.poll()) != null; ) {
+      taken.add(push);
     }
-    if (pushes.isEmpty()) {
+    if (taken.isEmpty()) {
       return;
     }
     long start = System.nanoTime();
-    List<float[]> gradients = new ArrayList<>(pushes.size());
-    List<boolean[]> present = new ArrayList<>(pushes.size());
-    for (Push push : pushes) {
-      gradients.add(push.gradients.values);
-      present.add(push.gradients.present);
-    }
-    SharedWeights file = shared;
-    ChunkCopies copies = new ChunkCopies(weights, file == null ? null : file.begin(counters.version() + pushes.size()),
-        pushes.stream().anyMatch(push -> push.weightsAs == DType.DTYPE_BFLOAT16));
+    List<Push> pushes = new ArrayList<>(taken);
+    ChunkCopies copies;
     try {
-      step.applyInOrder(weights, gradients, present, copies);
+      copies = stepInOrder(pushes);
     } catch (RuntimeException | Error e) {
       pushes.forEach(push -> push.applied.completeExceptionally(e));
       return;
     } finally {
-      gradients.forEach(decoder::release);
+      for (Push push : taken) {
+        if (push.gradients.pooled != null) {
+          decoder.release(push.gradients.pooled);
+        }
+      }
+    }
+    if (copies == null) {
+      return;
     }
     for (Push push : pushes) {
       counters.count(push.baseVersion, push.relayStaleness, push.agentSteps, push.frames);
@@ -265,6 +286,28 @@ public final class ParameterStore implements AutoCloseable {
     for (Push push : pushes) {
       push.applied.complete(push.weightsAs == null ? countsOnly : withWeights.get(push.weightsAs));
     }
+  }
+
+  /**
+   * Applies {@code pushes}' steps in one pass; one whose gradients the pass refused is answered so,
+   * taken out of the list, and the pass made again without it (a refusal leaves the state as it was).
+   *
+   * @return the pass's copies of the new weights, or null when every push was refused
+   */
+  private ChunkCopies stepInOrder(List<Push> pushes) {
+    while (!pushes.isEmpty()) {
+      SharedWeights file = shared;
+      ChunkCopies copies = new ChunkCopies(weights, file == null ? null : file.begin(counters.version() + pushes.size()),
+          pushes.stream().anyMatch(push -> push.weightsAs == DType.DTYPE_BFLOAT16));
+      try {
+        step.applyInOrder(weights, pushes.stream().map(push -> push.gradients.chunks).toList(),
+            pushes.stream().map(push -> push.gradients.present).toList(), copies);
+        return copies;
+      } catch (PushRefused refused) {
+        pushes.remove(refused.push()).applied.completeExceptionally(refused.reason());
+      }
+    }
+    return null;
   }
 
   /** Copies the whole state between two updates, on the applier thread, for a checkpoint. */

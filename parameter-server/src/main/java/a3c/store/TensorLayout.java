@@ -94,6 +94,15 @@ public final class TensorLayout {
     return sizes[tensor];
   }
 
+  /** The tensor that holds flat index {@code index}, which must be inside the model. */
+  public int tensorAt(int index) {
+    int t = 0;
+    while (offsets[t] + sizes[t] <= index) {
+      t++;
+    }
+    return t;
+  }
+
   /** The number of floats in the whole model. */
   public int totalSize() {
     return totalSize;

@@ -2,6 +2,7 @@ package a3c.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,7 +22,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -178,7 +181,7 @@ class ParameterStoreTest {
     int floats = store.layout().totalSize();
     float limit = FiniteValues.MAX_ABS_VALUE;
     for (float good : new float[] {limit, -limit, -0f, Float.MIN_VALUE}) {
-      store.apply(store.decodeAll(bufferWith(floats, 9000, good)), 0, 1, 1, null).join();
+      store.apply(fromFile(store, bufferWith(floats, 9000, good)), 0, 1, 1, null).join();
     }
     float negativeNaN = Float.intBitsToFloat(0xffc00000);
     int[] where = {5, 4100, 11999, floats - 1};
@@ -186,12 +189,69 @@ class ParameterStoreTest {
     for (float bad : new float[] {Math.nextUp(limit), -Math.nextUp(limit), Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
         Float.NaN, negativeNaN}) {
       for (int i = 0; i < where.length; i++) {
-        ByteBuffer push = bufferWith(floats, where[i], bad);
-        String message = assertThrows(IllegalArgumentException.class, () -> store.decodeAll(push)).getMessage();
-        assertTrue(message.startsWith("gradients of tensor '" + tensor[i] + "' hold " + bad), message);
+        Gradients push = fromFile(store, bufferWith(floats, where[i], bad));
+        CompletionException refused = assertThrows(CompletionException.class, () -> store.apply(push, 0, 1, 1, null).join());
+        String message = assertInstanceOf(IllegalArgumentException.class, refused.getCause()).getMessage();
+        int index = where[i] - (tensor[i].equals("big") ? 0 : 12000);
+        assertTrue(message.startsWith("gradients of tensor '" + tensor[i] + "' hold " + bad + " at index " + index + ":"),
+            message);
       }
     }
     assertEquals(4, store.snapshot().version());
+  }
+
+  @Test
+  void sharedMemoryPushRefusedInAPass_isAnsweredSo_andTheOthersStepAsIfItHadNeverCome(@TempDir Path folder)
+      throws Exception {
+    List<Tensor> initial = TestModels.random(NAMES, SHAPES, 3, 0.1f);
+    ParameterStore oneByOne = ParameterStore.initialize(initial, ADAM, 1);
+    ParameterStore queued = ParameterStore.initialize(initial, ADAM, 2);
+    stores.addAll(List.of(oneByOne, queued));
+    int floats = queued.layout().totalSize();
+    List<Tensor> first = TestModels.random(NAMES, SHAPES, 20, 1f);
+    List<Tensor> last = TestModels.random(NAMES, SHAPES, 22, 1f);
+    ByteBuffer refusedFile = inFile(TestModels.random(NAMES, SHAPES, 21, 1f));
+    refusedFile.putFloat((floats - 2) * Float.BYTES, Float.NaN);
+    try (SharedWeights file = SharedWeights.create(folder, floats, 4)) {
+      queued.share(file).join();
+      CompletableFuture<Snapshot> fromRequest;
+      CompletableFuture<Snapshot> refused;
+      CompletableFuture<Snapshot> fromFile;
+      // Holding the counters' monitor keeps the applier busy (see above): the three pushes make one pass.
+      synchronized (queued.counters) {
+        queued.capture();
+        fromRequest = queued.apply(queued.decode(first), 0, 20, 80, DType.DTYPE_FLOAT32);
+        refused = queued.apply(fromFile(queued, refusedFile), 0, 20, 80, null);
+        fromFile = queued.apply(fromFile(queued, inFile(last)), 0, 20, 80, null);
+      }
+      ExecutionException refusal = assertThrows(ExecutionException.class, () -> refused.get(30, TimeUnit.SECONDS));
+      assertEquals("gradients of tensor 'fc' hold NaN at index 559: only finite values within +-1.0E18 are accepted",
+          assertInstanceOf(IllegalArgumentException.class, refusal.getCause()).getMessage());
+      oneByOne.apply(oneByOne.decode(first), 0, 20, 80, null).join();
+      oneByOne.apply(oneByOne.decode(last), 0, 20, 80, null).join();
+      float[] expected = flatten(oneByOne.withWeights().join().weights());
+      assertEquals(2, fromFile.get(30, TimeUnit.SECONDS).version());
+      assertEquals(2, fromRequest.join().version());
+      assertEquals(2 * 20L, fromRequest.join().globalStep(), "the refused push's agent steps do not count");
+      assertBitsEqual(expected, flatten(fromRequest.join().weights()));
+      float[] shared = new float[floats];
+      assertEquals(2, readShared(file, queued, shared));
+      assertBitsEqual(expected, shared);
+      assertArrayEquals(oneByOne.capture().join().optimizer().steps(), queued.capture().join().optimizer().steps());
+      assertBitsEqual(oneByOne.capture().join().optimizer().firstMoment(), queued.capture().join().optimizer().firstMoment());
+    }
+  }
+
+  private static Gradients fromFile(ParameterStore store, ByteBuffer littleEndianFloats) {
+    return store.sharedGradients(littleEndianFloats, "gradients-w0.a3cshm", () -> { });
+  }
+
+  /** The tensors' values one after another, little-endian, as a worker's shared-memory file holds them. */
+  private static ByteBuffer inFile(List<Tensor> tensors) {
+    ByteBuffer buffer = ByteBuffer.allocateDirect(tensors.stream().mapToInt(t -> t.getData().size()).sum())
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    tensors.forEach(tensor -> buffer.put(tensor.getData().asReadOnlyByteBuffer()));
+    return buffer.clear();
   }
 
   private static ByteBuffer bufferWith(int floats, int index, float value) {
