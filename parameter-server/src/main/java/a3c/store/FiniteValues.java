@@ -94,16 +94,17 @@ public final class FiniteValues {
   }
 
   /**
-   * The refusal of the first value of {@code chunk[0, length)} that is not {@link #accepted}, where
-   * the chunk holds the flat model's values from {@code from}; the chunk must hold one.
+   * The refusal of the first value of {@code values[from, to)} that is not {@link #accepted}, where
+   * {@code values[from]} is the flat model's value at {@code flatFrom}; the range must hold one.
    */
-  static IllegalArgumentException refusedAmong(TensorLayout layout, float[] chunk, int length, String what, int from) {
-    int i = 0;
-    while (i < length - 1 && accepted(chunk[i])) {
+  static IllegalArgumentException refusedAmong(TensorLayout layout, float[] values, int from, int to, int flatFrom,
+      String what) {
+    int i = from;
+    while (i < to - 1 && accepted(values[i])) {
       i++;
     }
-    int tensor = layout.tensorAt(from + i);
-    return refused(what, layout.name(tensor), chunk[i], from + i - layout.offset(tensor));
+    int tensor = layout.tensorAt(flatFrom + i - from);
+    return refused(what, layout.name(tensor), values[i], flatFrom + i - from - layout.offset(tensor));
   }
 
   /** The refusal of a value that is not {@link #accepted}, in the words the server and the relay both use. */

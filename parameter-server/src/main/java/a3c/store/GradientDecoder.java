@@ -32,7 +32,7 @@ final class GradientDecoder {
   Gradients decode(List<Tensor> tensors) {
     long start = System.nanoTime();
     boolean[] present = layout.checkPush(tensors);
-    float[] values = pooledBuffer();
+    float[] values = buffer();
     for (Tensor tensor : tensors) {
       WireDtypes.decode(tensor, values, layout.offset(layout.indexOf(tensor.getName())));
     }
@@ -44,7 +44,8 @@ final class GradientDecoder {
     pool.offer(values);
   }
 
-  private float[] pooledBuffer() {
+  /** A model-sized buffer from the pool, or a new one; {@link #release} takes it back. */
+  float[] buffer() {
     float[] values = pool.poll();
     return values != null ? values : new float[layout.totalSize()];
   }

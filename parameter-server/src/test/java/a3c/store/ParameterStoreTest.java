@@ -32,6 +32,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ParameterStoreTest {
   private static final OptimizerConfig ADAM = OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-3);
@@ -200,42 +202,51 @@ class ParameterStoreTest {
     assertEquals(4, store.snapshot().version());
   }
 
-  @Test
-  void sharedMemoryPushRefusedInAPass_isAnsweredSo_andTheOthersStepAsIfItHadNeverCome(@TempDir Path folder)
-      throws Exception {
+  /** One good file beside the refused one: the pass copies both files first; three: the step reads them. */
+  @ParameterizedTest(name = "{0} good shared-memory pushes beside the refused one")
+  @ValueSource(ints = {1, 3})
+  void sharedMemoryPushRefusedInAPass_isAnsweredSo_andTheOthersStepAsIfItHadNeverCome(int goodFiles,
+      @TempDir Path folder) throws Exception {
     List<Tensor> initial = TestModels.random(NAMES, SHAPES, 3, 0.1f);
     ParameterStore oneByOne = ParameterStore.initialize(initial, ADAM, 1);
     ParameterStore queued = ParameterStore.initialize(initial, ADAM, 2);
     stores.addAll(List.of(oneByOne, queued));
     int floats = queued.layout().totalSize();
     List<Tensor> first = TestModels.random(NAMES, SHAPES, 20, 1f);
-    List<Tensor> last = TestModels.random(NAMES, SHAPES, 22, 1f);
     ByteBuffer refusedFile = inFile(TestModels.random(NAMES, SHAPES, 21, 1f));
     refusedFile.putFloat((floats - 2) * Float.BYTES, Float.NaN);
     try (SharedWeights file = SharedWeights.create(folder, floats, 4)) {
       queued.share(file).join();
       CompletableFuture<Snapshot> fromRequest;
       CompletableFuture<Snapshot> refused;
-      CompletableFuture<Snapshot> fromFile;
-      // Holding the counters' monitor keeps the applier busy (see above): the three pushes make one pass.
+      List<CompletableFuture<Snapshot>> fromFiles = new ArrayList<>();
+      // Holding the counters' monitor keeps the applier busy (see above): the pushes make one pass.
       synchronized (queued.counters) {
         queued.capture();
         fromRequest = queued.apply(queued.decode(first), 0, 20, 80, DType.DTYPE_FLOAT32);
         refused = queued.apply(fromFile(queued, refusedFile), 0, 20, 80, null);
-        fromFile = queued.apply(fromFile(queued, inFile(last)), 0, 20, 80, null);
+        for (int push = 0; push < goodFiles; push++) {
+          fromFiles.add(queued.apply(fromFile(queued, inFile(TestModels.random(NAMES, SHAPES, 22 + push, 1f))), 0, 20, 80,
+              null));
+        }
       }
       ExecutionException refusal = assertThrows(ExecutionException.class, () -> refused.get(30, TimeUnit.SECONDS));
       assertEquals("gradients of tensor 'fc' hold NaN at index 559: only finite values within +-1.0E18 are accepted",
           assertInstanceOf(IllegalArgumentException.class, refusal.getCause()).getMessage());
       oneByOne.apply(oneByOne.decode(first), 0, 20, 80, null).join();
-      oneByOne.apply(oneByOne.decode(last), 0, 20, 80, null).join();
+      for (int push = 0; push < goodFiles; push++) {
+        oneByOne.apply(oneByOne.decode(TestModels.random(NAMES, SHAPES, 22 + push, 1f)), 0, 20, 80, null).join();
+      }
       float[] expected = flatten(oneByOne.withWeights().join().weights());
-      assertEquals(2, fromFile.get(30, TimeUnit.SECONDS).version());
-      assertEquals(2, fromRequest.join().version());
-      assertEquals(2 * 20L, fromRequest.join().globalStep(), "the refused push's agent steps do not count");
+      int applied = 1 + goodFiles;
+      for (CompletableFuture<Snapshot> fromFile : fromFiles) {
+        assertEquals(applied, fromFile.get(30, TimeUnit.SECONDS).version());
+      }
+      assertEquals(applied, fromRequest.join().version());
+      assertEquals(applied * 20L, fromRequest.join().globalStep(), "the refused push's agent steps do not count");
       assertBitsEqual(expected, flatten(fromRequest.join().weights()));
       float[] shared = new float[floats];
-      assertEquals(2, readShared(file, queued, shared));
+      assertEquals(applied, readShared(file, queued, shared));
       assertBitsEqual(expected, shared);
       assertArrayEquals(oneByOne.capture().join().optimizer().steps(), queued.capture().join().optimizer().steps());
       assertBitsEqual(oneByOne.capture().join().optimizer().firstMoment(), queued.capture().join().optimizer().firstMoment());
