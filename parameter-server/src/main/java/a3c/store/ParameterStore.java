@@ -31,10 +31,10 @@ import java.util.concurrent.atomic.LongAdder;
  * The global network and its optimizer state, updated by one writer thread.
  *
  * <p>Design: many gRPC threads decode and validate pushes that carry their gradients in parallel
- * ({@link #decode}); a push from a worker on this host names its shared-memory file, which the step
- * itself reads and checks a chunk at a time once a pass holds a few such pushes
- * ({@link #sharedGradients}), so that the server reads those 4.8 MB once instead of copying them
- * into a buffer and reading that again. A single
+ * ({@link #decode}); a push from a worker on this host names its shared-memory file, which they
+ * copy and check the same way while the server is not busy, and which the step itself reads and
+ * checks a chunk at a time once passes hold a few such pushes ({@link #sharedGradients}): a busy
+ * server then reads those 4.8 MB once instead of copying them into a buffer and reading that again. A single
  * applier thread owns the weights and the optimizer state and applies pushes in arrival order
  * ({@link #apply}). Every step is therefore applied whole, none is lost, and the hot loops need no
  * locks or atomics. Pushes that queued up while the applier was busy are applied in one pass, a
@@ -62,10 +62,12 @@ public final class ParameterStore implements AutoCloseable {
   private static final int MAX_PUSHES_PER_PASS = 8;
   /**
    * Shared-memory pushes in a pass from which the step reads their files itself, keeping each chunk
-   * of the state aside for an undo; a pass with fewer copies and checks the files first. Per pass the
-   * undo writes a copy of the weights and moments (14.4 MB for Adam), a file copied first is written
-   * once and read again (9.6 MB per push): the undo pays from three pushes on. A 2-worker Pong run,
-   * whose passes hold one push, lost 6% of its agent steps/s when every pass read in the step.
+   * of the state aside for an undo; their files are copied and checked first in a smaller pass, on
+   * the gRPC thread while the last pass was smaller too. Per pass the undo writes a copy of the
+   * weights and moments (14.4 MB for Adam), a file copied first is written once and read again
+   * (9.6 MB per push): the undo pays from three pushes on. With every pass reading in the step, a
+   * 2-worker Pong run (one push a pass) lost 6% of its agent steps/s; with the small passes' files
+   * copied on the applier, where the copy lengthens the round trip, 4%.
    */
   private static final int READ_IN_STEP_FROM = 3;
 
@@ -86,6 +88,8 @@ public final class ParameterStore implements AutoCloseable {
   private final RecentWeights recent = new RecentWeights();
   private final LongAdder serverNanos = new LongAdder();
   private final LongAdder appliedHere = new LongAdder();
+  /** How many pushes the latest pass took: a busy server's shared-memory pushes are left in their files. */
+  private volatile int lastPassSize;
 
   private ParameterStore(StoreState state, Optimizer optimizer, int applierThreads) {
     this.layout = state.layout();
@@ -174,12 +178,15 @@ public final class ParameterStore implements AutoCloseable {
 
   /**
    * Gradients for every tensor in one little-endian buffer in layout order (a worker's shared-memory
-   * file), left where they are until the applier takes the push: it then reads and checks them, so a
-   * value the store does not accept refuses the push through the future {@link #apply} returns.
+   * file): copied into a pooled buffer and checked on the caller's thread while the server's passes
+   * are small, else left where they are until the applier takes the push and reads and checks them,
+   * so that a value the store does not accept then refuses the push through the future
+   * {@link #apply} returns.
    *
    * @param file the file's name, for the words of a refusal
    * @param onShrunk called when a read finds the file shorter than the buffer
-   * @throws IllegalArgumentException when the buffer does not hold the whole model
+   * @throws IllegalArgumentException when the buffer does not hold the whole model, or a value
+   *     copied here is not accepted
    */
   public Gradients sharedGradients(ByteBuffer littleEndianFloats, String file, Runnable onShrunk) {
     if (littleEndianFloats.remaining() != layout.totalSize() * Float.BYTES) {
@@ -188,8 +195,21 @@ public final class ParameterStore implements AutoCloseable {
     }
     boolean[] all = new boolean[layout.size()];
     Arrays.fill(all, true);
-    return new Gradients(new FileGradients(littleEndianFloats.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer(),
-        layout, file, onShrunk), all, null);
+    FileGradients inFile = new FileGradients(littleEndianFloats.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer(),
+        layout, file, onShrunk);
+    if (lastPassSize >= READ_IN_STEP_FROM) {
+      return new Gradients(inFile, all, null);
+    }
+    long start = System.nanoTime();
+    float[] buffer = decoder.buffer();
+    try {
+      inFile.copyAll(buffer);
+    } catch (IllegalArgumentException e) {
+      decoder.release(buffer);
+      throw e;
+    }
+    serverNanos.add(System.nanoTime() - start);
+    return new Gradients(GradientChunks.checked(buffer), all, buffer);
   }
 
   /** Also publishes every version from now on into {@code file}, for workers on this host. */
@@ -265,6 +285,7 @@ public final class ParameterStore implements AutoCloseable {
     if (taken.isEmpty()) {
       return;
     }
+    lastPassSize = taken.size();
     long start = System.nanoTime();
     List<Push> pushes = new ArrayList<>(taken);
     List<float[]> buffers = new ArrayList<>();

@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -191,9 +190,9 @@ class ParameterStoreTest {
     for (float bad : new float[] {Math.nextUp(limit), -Math.nextUp(limit), Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
         Float.NaN, negativeNaN}) {
       for (int i = 0; i < where.length; i++) {
-        Gradients push = fromFile(store, bufferWith(floats, where[i], bad));
-        CompletionException refused = assertThrows(CompletionException.class, () -> store.apply(push, 0, 1, 1, null).join());
-        String message = assertInstanceOf(IllegalArgumentException.class, refused.getCause()).getMessage();
+        ByteBuffer push = bufferWith(floats, where[i], bad);
+        // A store whose passes hold one push at a time checks a file on the caller's thread.
+        String message = assertThrows(IllegalArgumentException.class, () -> fromFile(store, push)).getMessage();
         int index = where[i] - (tensor[i].equals("big") ? 0 : 12000);
         assertTrue(message.startsWith("gradients of tensor '" + tensor[i] + "' hold " + bad + " at index " + index + ":"),
             message);
@@ -202,7 +201,10 @@ class ParameterStoreTest {
     assertEquals(4, store.snapshot().version());
   }
 
-  /** One good file beside the refused one: the pass copies both files first; three: the step reads them. */
+  /**
+   * A store whose last pass held three pushes leaves files where they are for the applier. One good
+   * file beside the refused one: the pass copies both files first; three: the step reads them.
+   */
   @ParameterizedTest(name = "{0} good shared-memory pushes beside the refused one")
   @ValueSource(ints = {1, 3})
   void sharedMemoryPushRefusedInAPass_isAnsweredSo_andTheOthersStepAsIfItHadNeverCome(int goodFiles,
@@ -217,10 +219,21 @@ class ParameterStoreTest {
     refusedFile.putFloat((floats - 2) * Float.BYTES, Float.NaN);
     try (SharedWeights file = SharedWeights.create(folder, floats, 4)) {
       queued.share(file).join();
+      List<CompletableFuture<Snapshot>> busy = new ArrayList<>();
+      // Holding the counters' monitor keeps the applier busy (see above): the pushes make one pass.
+      synchronized (queued.counters) {
+        queued.capture();
+        for (int push = 0; push < 3; push++) {
+          busy.add(queued.apply(queued.decode(pushGradients(push)), 0, 20, 80, null));
+        }
+      }
+      for (int push = 0; push < 3; push++) {
+        oneByOne.apply(oneByOne.decode(pushGradients(push)), 0, 20, 80, null).join();
+        assertEquals(3, busy.get(push).get(30, TimeUnit.SECONDS).version());
+      }
       CompletableFuture<Snapshot> fromRequest;
       CompletableFuture<Snapshot> refused;
       List<CompletableFuture<Snapshot>> fromFiles = new ArrayList<>();
-      // Holding the counters' monitor keeps the applier busy (see above): the pushes make one pass.
       synchronized (queued.counters) {
         queued.capture();
         fromRequest = queued.apply(queued.decode(first), 0, 20, 80, DType.DTYPE_FLOAT32);
@@ -238,7 +251,7 @@ class ParameterStoreTest {
         oneByOne.apply(oneByOne.decode(TestModels.random(NAMES, SHAPES, 22 + push, 1f)), 0, 20, 80, null).join();
       }
       float[] expected = flatten(oneByOne.withWeights().join().weights());
-      int applied = 1 + goodFiles;
+      int applied = 3 + 1 + goodFiles;
       for (CompletableFuture<Snapshot> fromFile : fromFiles) {
         assertEquals(applied, fromFile.get(30, TimeUnit.SECONDS).version());
       }
