@@ -6,9 +6,9 @@ import java.nio.FloatBuffer;
 /**
  * A push's gradients where a worker on this host wrote them, its shared-memory file, checked as
  * they are read: by the step itself a chunk at a time into its scratch array ({@link #read}), so
- * that the server reads the file once and no copy of it crosses memory, or whole into a buffer
- * before the step ({@link #copyAll}), for a pass too small to pay for the step's undo. Neither side
- * writes the file meanwhile: its worker waits for the reply, which comes after the step.
+ * that a busy server reads the file once and no copy of it crosses memory, or whole into a buffer
+ * before the step ({@link #copyAll}), where passes are too small to pay for the step's undo. Its
+ * worker does not write the file meanwhile: it waits for the reply, which comes after the step.
  */
 final class FileGradients implements GradientChunks {
   /** Floats copied and then checked while in L1, by {@link #copyAll}. */
