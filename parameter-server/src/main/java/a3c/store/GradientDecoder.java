@@ -3,14 +3,18 @@ package a3c.store;
 import a3c.optim.GradientChunks;
 import a3c.proto.Tensor;
 import a3c.rpc.WireDtypes;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Turns pushes over gRPC into checked float32 gradients in model-sized buffers, on the callers'
- * threads (many gRPC threads at once), and takes the buffers back once the applier is done with them.
+ * Turns pushes into gradients the step can read, on the callers' threads (many gRPC threads at
+ * once): decoded and checked into model-sized buffers, or left in a worker's shared-memory file
+ * ({@link FileGradients}); and takes the buffers back once the applier is done with them.
  */
 final class GradientDecoder {
   private final TensorLayout layout;
@@ -39,13 +43,46 @@ final class GradientDecoder {
     return finiteOrRejected(values, present, start);
   }
 
+  /**
+   * See {@link ParameterStore#sharedGradients}: the file's values copied into a pooled buffer and
+   * checked now when {@code copyNow}, else left in the file.
+   */
+  Gradients inFile(ByteBuffer littleEndianFloats, String file, Runnable onShrunk, boolean copyNow) {
+    if (littleEndianFloats.remaining() != layout.totalSize() * Float.BYTES) {
+      throw new IllegalArgumentException("shared gradients hold " + littleEndianFloats.remaining() + " bytes, the model needs "
+          + (long) layout.totalSize() * Float.BYTES);
+    }
+    boolean[] all = new boolean[layout.size()];
+    Arrays.fill(all, true);
+    Gradients inFile = new Gradients(new FileGradients(littleEndianFloats.duplicate().order(ByteOrder.LITTLE_ENDIAN)
+        .asFloatBuffer(), layout, file, onShrunk), all, null);
+    return copyNow ? copied(inFile) : inFile;
+  }
+
+  /**
+   * Gradients left in a file, copied into a pooled buffer and checked there.
+   *
+   * @throws IllegalArgumentException a value is not accepted, or the file shrank
+   */
+  Gradients copied(Gradients inFile) {
+    long start = System.nanoTime();
+    float[] buffer = buffer();
+    try {
+      ((FileGradients) inFile.chunks).copyAll(buffer);
+    } catch (IllegalArgumentException e) {
+      pool.offer(buffer);
+      throw e;
+    }
+    serverNanos.add(System.nanoTime() - start);
+    return new Gradients(GradientChunks.checked(buffer), inFile.present, buffer);
+  }
+
   /** Takes back a buffer the applier is done with. */
   void release(float[] values) {
     pool.offer(values);
   }
 
-  /** A model-sized buffer from the pool, or a new one; {@link #release} takes it back. */
-  float[] buffer() {
+  private float[] buffer() {
     float[] values = pool.poll();
     return values != null ? values : new float[layout.totalSize()];
   }

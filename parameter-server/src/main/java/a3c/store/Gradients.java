@@ -21,4 +21,9 @@ public final class Gradients {
     this.present = present;
     this.pooled = pooled;
   }
+
+  /** Whether the values are still in a worker's file, to be checked as they are read. */
+  boolean inFile() {
+    return chunks instanceof FileGradients;
+  }
 }

@@ -1,22 +1,17 @@
 package a3c.store;
 
-import a3c.optim.GradientChunks;
 import a3c.optim.Optimizer;
 import a3c.optim.OptimizerConfig;
 import a3c.optim.ParallelStep;
-import a3c.optim.PushRefused;
 import a3c.proto.DType;
 import a3c.proto.Tensor;
 import a3c.rpc.WireDtypes;
 import a3c.shm.SharedWeights;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.ListIterator;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -30,13 +25,10 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The global network and its optimizer state, updated by one writer thread.
  *
- * <p>Design: many gRPC threads decode and validate pushes that carry their gradients in parallel
- * ({@link #decode}); a push from a worker on this host names its shared-memory file, which they
- * copy and check the same way while the server is not busy, and which the step itself reads and
- * checks a chunk at a time once passes hold a few such pushes ({@link #sharedGradients}): a busy
- * server then reads those 4.8 MB once instead of copying them into a buffer and reading that again. A single
- * applier thread owns the weights and the optimizer state and applies pushes in arrival order
- * ({@link #apply}). Every step is therefore applied whole, none is lost, and the hot loops need no
+ * <p>Design: many gRPC threads decode and validate pushes in parallel ({@link #decode}; a worker on
+ * this host names its shared-memory file instead, which a busy server's step reads itself,
+ * {@link #sharedGradients}); a single applier thread owns the weights and the optimizer state and
+ * applies pushes in arrival order ({@link #apply}). Every step is therefore applied whole, none is lost, and the hot loops need no
  * locks or atomics. Pushes that queued up while the applier was busy are applied in one pass, a
  * chunk of the model at a time, each push's step in turn on the chunk while it is in cache: the same
  * bits as one step after another, for a fraction of the memory traffic that bounds a step (see
@@ -60,16 +52,6 @@ public final class ParameterStore implements AutoCloseable {
    * this caps that wait at a few steps' time.
    */
   private static final int MAX_PUSHES_PER_PASS = 8;
-  /**
-   * Shared-memory pushes in a pass from which the step reads their files itself, keeping each chunk
-   * of the state aside for an undo; their files are copied and checked first in a smaller pass, on
-   * the gRPC thread while the last pass was smaller too. Per pass the undo writes a copy of the
-   * weights and moments (14.4 MB for Adam), a file copied first is written once and read again
-   * (9.6 MB per push): the undo pays from three pushes on. With every pass reading in the step, a
-   * 2-worker Pong run (one push a pass) lost 6% of its agent steps/s; with the small passes' files
-   * copied on the applier, where the copy lengthens the round trip, 4%.
-   */
-  private static final int READ_IN_STEP_FROM = 3;
 
   /** Which count of versions this store's are: another store, even over the same checkpoint, counts anew. */
   private final long id = new SecureRandom().longs().filter(drawn -> drawn != 0).findFirst().orElseThrow();
@@ -77,10 +59,11 @@ public final class ParameterStore implements AutoCloseable {
   private final float[] weights;
   private final Optimizer optimizer;
   private final ParallelStep step;
+  private final PassSteps passSteps;
   private final ExecutorService applier;
   private final GradientDecoder decoder;
   /** Pushes decoded and waiting for the applier, in arrival order. */
-  private final Queue<Push> pending = new ConcurrentLinkedQueue<>();
+  private final Queue<QueuedPush> pending = new ConcurrentLinkedQueue<>();
   /** Not private: a test holds its monitor, which {@link #capture} takes on the applier, to keep the applier busy. */
   final StoreCounters counters;
   private volatile Snapshot snapshot;
@@ -97,6 +80,7 @@ public final class ParameterStore implements AutoCloseable {
     this.optimizer = optimizer;
     this.step = new ParallelStep(optimizer, layout.sizes(), applierThreads);
     this.decoder = new GradientDecoder(layout, serverNanos);
+    this.passSteps = new PassSteps(weights, step, decoder);
     this.counters = new StoreCounters(state);
     this.applier = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("ps-applier").daemon().factory());
     publish(DType.DTYPE_FLOAT32);
@@ -189,27 +173,7 @@ public final class ParameterStore implements AutoCloseable {
    *     copied here is not accepted
    */
   public Gradients sharedGradients(ByteBuffer littleEndianFloats, String file, Runnable onShrunk) {
-    if (littleEndianFloats.remaining() != layout.totalSize() * Float.BYTES) {
-      throw new IllegalArgumentException("shared gradients hold " + littleEndianFloats.remaining() + " bytes, the model needs "
-          + (long) layout.totalSize() * Float.BYTES);
-    }
-    boolean[] all = new boolean[layout.size()];
-    Arrays.fill(all, true);
-    FileGradients inFile = new FileGradients(littleEndianFloats.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer(),
-        layout, file, onShrunk);
-    if (lastPassSize >= READ_IN_STEP_FROM) {
-      return new Gradients(inFile, all, null);
-    }
-    long start = System.nanoTime();
-    float[] buffer = decoder.buffer();
-    try {
-      inFile.copyAll(buffer);
-    } catch (IllegalArgumentException e) {
-      decoder.release(buffer);
-      throw e;
-    }
-    serverNanos.add(System.nanoTime() - start);
-    return new Gradients(GradientChunks.checked(buffer), all, buffer);
+    return decoder.inFile(littleEndianFloats, file, onShrunk, lastPassSize < PassSteps.READ_IN_STEP_FROM);
   }
 
   /** Also publishes every version from now on into {@code file}, for workers on this host. */
@@ -251,7 +215,7 @@ public final class ParameterStore implements AutoCloseable {
 
   private CompletableFuture<Snapshot> step(Gradients gradients, long baseVersion, long relayStaleness, long agentSteps,
       long pushFrames, DType weightsAs) {
-    Push push = new Push(gradients, baseVersion, relayStaleness, agentSteps, pushFrames, weightsAs,
+    QueuedPush push = new QueuedPush(gradients, baseVersion, relayStaleness, agentSteps, pushFrames, weightsAs,
         new CompletableFuture<>());
     // Queued before its task is submitted: the task then finds it queued, or taken by an earlier task.
     pending.add(push);
@@ -261,15 +225,7 @@ public final class ParameterStore implements AutoCloseable {
       pending.remove(push);
       throw e;
     }
-    return push.applied;
-  }
-
-  /** One queued push, until the applier has applied it. */
-  private record Push(Gradients gradients, long baseVersion, long relayStaleness, long agentSteps, long frames,
-      DType weightsAs, CompletableFuture<Snapshot> applied) {
-    Push with(Gradients copied) {
-      return new Push(copied, baseVersion, relayStaleness, agentSteps, frames, weightsAs, applied);
-    }
+    return push.applied();
   }
 
   /**
@@ -278,8 +234,8 @@ public final class ParameterStore implements AutoCloseable {
    * A task that finds the queue empty (an earlier one took its push) does nothing.
    */
   private void applyPending() {
-    List<Push> taken = new ArrayList<>();
-    for (Push push; taken.size() < MAX_PUSHES_PER_PASS && (push = pending.poll()) != null; ) {
+    List<QueuedPush> taken = new ArrayList<>();
+    for (QueuedPush push; taken.size() < MAX_PUSHES_PER_PASS && (push = pending.poll()) != null; ) {
       taken.add(push);
     }
     if (taken.isEmpty()) {
@@ -287,19 +243,22 @@ public final class ParameterStore implements AutoCloseable {
     }
     lastPassSize = taken.size();
     long start = System.nanoTime();
-    List<Push> pushes = new ArrayList<>(taken);
+    List<QueuedPush> pushes = new ArrayList<>(taken);
     List<float[]> buffers = new ArrayList<>();
-    for (Push push : taken) {
-      if (push.gradients.pooled != null) {
-        buffers.add(push.gradients.pooled);
+    for (QueuedPush push : taken) {
+      if (push.gradients().pooled != null) {
+        buffers.add(push.gradients().pooled);
       }
     }
     ChunkCopies copies;
     try {
-      copyFilesOfSmallPass(pushes, buffers);
-      copies = stepInOrder(pushes);
+      copies = passSteps.step(pushes, buffers, size -> {
+        SharedWeights file = shared;
+        return new ChunkCopies(weights, file == null ? null : file.begin(counters.version() + size),
+            pushes.stream().anyMatch(push -> push.weightsAs() == DType.DTYPE_BFLOAT16));
+      });
     } catch (RuntimeException | Error e) {
-      pushes.forEach(push -> push.applied.completeExceptionally(e));
+      pushes.forEach(push -> push.applied().completeExceptionally(e));
       return;
     } finally {
       buffers.forEach(decoder::release);
@@ -307,70 +266,23 @@ public final class ParameterStore implements AutoCloseable {
     if (copies == null) {
       return;
     }
-    for (Push push : pushes) {
-      counters.count(push.baseVersion, push.relayStaleness, push.agentSteps, push.frames);
+    for (QueuedPush push : pushes) {
+      counters.count(push.baseVersion(), push.relayStaleness(), push.agentSteps(), push.frames());
     }
     copies.finish();
     Snapshot countsOnly = publish(null);
     Map<DType, Snapshot> withWeights = new EnumMap<>(DType.class);
-    for (Push push : pushes) {
-      if (push.weightsAs != null) {
-        withWeights.computeIfAbsent(push.weightsAs, dtype -> dtype == DType.DTYPE_BFLOAT16
+    for (QueuedPush push : pushes) {
+      if (push.weightsAs() != null) {
+        withWeights.computeIfAbsent(push.weightsAs(), dtype -> dtype == DType.DTYPE_BFLOAT16
             ? publishWeights(copies.bfloat16(layout)) : publish(dtype));
       }
     }
     serverNanos.add(System.nanoTime() - start);
     appliedHere.add(pushes.size());
-    for (Push push : pushes) {
-      push.applied.complete(push.weightsAs == null ? countsOnly : withWeights.get(push.weightsAs));
+    for (QueuedPush push : pushes) {
+      push.applied().complete(push.weightsAs() == null ? countsOnly : withWeights.get(push.weightsAs()));
     }
-  }
-
-  /**
-   * In a pass of fewer than {@link #READ_IN_STEP_FROM} shared-memory pushes, copies each file into a
-   * pooled buffer (added to {@code buffers}), checking it, so that the step needs no undo; a push
-   * refused there is answered so and taken out of {@code pushes}.
-   */
-  private void copyFilesOfSmallPass(List<Push> pushes, List<float[]> buffers) {
-    if (pushes.stream().filter(push -> push.gradients.chunks instanceof FileGradients).count() >= READ_IN_STEP_FROM) {
-      return;
-    }
-    for (ListIterator<Push> each = pushes.listIterator(); each.hasNext(); ) {
-      Push push = each.next();
-      if (push.gradients.chunks instanceof FileGradients file) {
-        float[] buffer = decoder.buffer();
-        buffers.add(buffer);
-        try {
-          file.copyAll(buffer);
-          each.set(push.with(new Gradients(GradientChunks.checked(buffer), push.gradients.present, buffer)));
-        } catch (IllegalArgumentException refused) {
-          each.remove();
-          push.applied.completeExceptionally(refused);
-        }
-      }
-    }
-  }
-
-  /**
-   * Applies {@code pushes}' steps in one pass; one whose gradients the pass refused is answered so,
-   * taken out of the list, and the pass made again without it (a refusal leaves the state as it was).
-   *
-   * @return the pass's copies of the new weights, or null when every push was refused
-   */
-  private ChunkCopies stepInOrder(List<Push> pushes) {
-    while (!pushes.isEmpty()) {
-      SharedWeights file = shared;
-      ChunkCopies copies = new ChunkCopies(weights, file == null ? null : file.begin(counters.version() + pushes.size()),
-          pushes.stream().anyMatch(push -> push.weightsAs == DType.DTYPE_BFLOAT16));
-      try {
-        step.applyInOrder(weights, pushes.stream().map(push -> push.gradients.chunks).toList(),
-            pushes.stream().map(push -> push.gradients.present).toList(), copies);
-        return copies;
-      } catch (PushRefused refused) {
-        pushes.remove(refused.push()).applied.completeExceptionally(refused.reason());
-      }
-    }
-    return null;
   }
 
   /** Copies the whole state between two updates, on the applier thread, for a checkpoint. */
