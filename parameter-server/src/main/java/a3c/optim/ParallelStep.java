@@ -114,7 +114,7 @@ public final class ParallelStep implements AutoCloseable {
         }
       }
     }
-    Pass pass = new Pass(weights, gradients, steps, done,
+    Pass pass = new Pass(weights, state, gradients, steps, done,
         gradients.stream().allMatch(GradientChunks.Checked.class::isInstance) ? null : keptBefore(weights, state));
     List<Future<?>> others = new ArrayList<>(threads() - 1);
     for (int s = 1; s < threads(); s++) {
@@ -140,7 +140,7 @@ public final class ParallelStep implements AutoCloseable {
     }
     PushRefused refused = pass.refused;
     if (refused != null) {
-      pass.undo(state);
+      pass.undo();
       System.arraycopy(stepsBefore, 0, state.steps(), 0, stepsBefore.length);
       throw refused;
     }
@@ -163,15 +163,18 @@ public final class ParallelStep implements AutoCloseable {
     final List<GradientChunks> gradients;
     final Optimizer.TensorStep[][] steps;
     final SliceDone done;
-    /** Where each chunk's state is copied before it is stepped; null when no push may be refused. */
+    /** The state the pass steps: the weights, then the moments. */
+    final float[][] live;
+    /** Where each chunk's state is copied before it is stepped, laid out as {@link #live}; null when no push may be refused. */
     final float[][] before;
     /** Per slice, the end of the chunks it has stepped (or begun to). */
     final int[] steppedTo = sliceStarts.clone();
     volatile PushRefused refused;
 
-    Pass(float[] weights, List<GradientChunks> gradients, Optimizer.TensorStep[][] steps, SliceDone done,
-        float[][] before) {
+    Pass(float[] weights, OptimizerState state, List<GradientChunks> gradients, Optimizer.TensorStep[][] steps,
+        SliceDone done, float[][] before) {
       this.weights = weights;
+      this.live = new float[][] {weights, state.firstMoment(), state.secondMoment()};
       this.gradients = gradients;
       this.steps = steps;
       this.done = done;
@@ -179,30 +182,28 @@ public final class ParallelStep implements AutoCloseable {
     }
 
     /** Copies a chunk's weights and moments aside, before its first step. */
-    void keep(OptimizerState state, int from, int to) {
-      System.arraycopy(weights, from, before[0], from, to - from);
-      if (state.firstMoment().length > 0) {
-        System.arraycopy(state.firstMoment(), from, before[1], from, to - from);
-      }
-      System.arraycopy(state.secondMoment(), from, before[2], from, to - from);
+    void keep(int from, int to) {
+      copyState(live, before, from, to - from);
     }
 
     /** Puts back every chunk any slice has stepped; called once all slices have stopped. */
-    void undo(OptimizerState state) {
+    void undo() {
       for (int s = 0; s < threads(); s++) {
-        int from = sliceStarts[s];
-        int length = steppedTo[s] - from;
-        System.arraycopy(before[0], from, weights, from, length);
-        if (state.firstMoment().length > 0) {
-          System.arraycopy(before[1], from, state.firstMoment(), from, length);
-        }
-        System.arraycopy(before[2], from, state.secondMoment(), from, length);
+        copyState(before, live, sliceStarts[s], steppedTo[s] - sliceStarts[s]);
+      }
+    }
+  }
+
+  /** Copies {@code [from, from + length)} of each array of the state (weights, moments; RMSprop has no first moment). */
+  private static void copyState(float[][] source, float[][] target, int from, int length) {
+    for (int a = 0; a < source.length; a++) {
+      if (source[a].length > 0) {
+        System.arraycopy(source[a], from, target[a], from, length);
       }
     }
   }
 
   private void applySlice(int slice, Pass pass) {
-    OptimizerState state = optimizer.state();
     float[] chunkGradients = scratch[slice];
     int from = sliceStarts[slice];
     int to = sliceStarts[slice + 1];
@@ -213,7 +214,7 @@ public final class ParallelStep implements AutoCloseable {
         t++;
       }
       if (pass.before != null) {
-        pass.keep(state, chunk, chunkEnd);
+        pass.keep(chunk, chunkEnd);
       }
       pass.steppedTo[slice] = chunkEnd;
       for (int push = 0; push < pass.steps.length; push++) {

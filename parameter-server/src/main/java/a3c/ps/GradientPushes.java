@@ -12,7 +12,6 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,8 +129,7 @@ final class GradientPushes {
   /** On the applier thread, once the step is applied (or failed): the bookkeeping, then the reply. */
   private void applied(PushGradientsRequest request, StreamObserver<PushGradientsResponse> response,
       ParameterStore store, Snapshot snapshot, Throwable failure) {
-    Throwable cause = failure instanceof CompletionException wrapped ? wrapped.getCause() : failure;
-    if (cause instanceof IllegalArgumentException refused) {
+    if (failure instanceof IllegalArgumentException refused) {
       // The step refused gradients it read from the worker's shared-memory file.
       Replies.reject(response, Status.INVALID_ARGUMENT, refused.getMessage());
       return;

@@ -29,7 +29,8 @@ final class SharedGradientFiles {
   /**
    * The gradients in the named file, for the step to read and check ({@link ParameterStore#sharedGradients}).
    *
-   * @throws IllegalArgumentException the file cannot be opened, or is shorter than the model
+   * @throws IllegalArgumentException the file cannot be opened, is shorter than the model, or holds a
+   *     value the store refuses when it copies the file at once
    * @throws IllegalStateException this server shares no memory with its workers
    */
   Gradients decode(String name, ParameterStore current) {
@@ -37,7 +38,8 @@ final class SharedGradientFiles {
     try {
       return current.sharedGradients(file.values(), name, () -> forget(name, file));
     } catch (IllegalArgumentException e) {
-      // The mapping is stale (the file shrank): the next push maps the file afresh.
+      // A file that shrank leaves a stale mapping (and a refused value may come from a worker
+      // restarted over it): the next push maps the file afresh.
       forget(name, file);
       throw e;
     }

@@ -85,11 +85,7 @@ public final class FiniteValues {
       if (allFinite(values, layout.offset(t), end)) {
         continue;
       }
-      for (int i = layout.offset(t); i < end; i++) {
-        if (!accepted(values[i])) {
-          throw refused(what, layout.name(t), values[i], i - layout.offset(t));
-        }
-      }
+      throw refusedAmong(layout, values, layout.offset(t), end, layout.offset(t), what);
     }
   }
 
