@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.nio.IntBuffer;
 import java.nio.ShortBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -29,6 +30,12 @@ public final class WeightChanges {
   private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
   /** Vectors of fewer than 8 lanes would not fill a bitmap byte: those machines take the scalar loops. */
   private static final boolean VECTORS = INTS.length() >= 8;
+
+  /**
+   * Each thread's room for a tensor's changed values: the reply keeps a copy of the fifth it uses
+   * instead of a zeroed array the size of the tensor.
+   */
+  private static final ThreadLocal<ZeroSkipping.Scratch> CHANGED = ThreadLocal.withInitial(ZeroSkipping.Scratch::new);
 
   private WeightChanges() {}
 
@@ -90,7 +97,7 @@ public final class WeightChanges {
     int width = WireDtypes.bytesPerValue(now.getDtype());
     int numel = now.getData().size() / width;
     byte[] bitmap = new byte[(numel + 7) / 8];
-    byte[] kept = new byte[now.getData().size()];
+    byte[] kept = CHANGED.get().atLeast(now.getData().size());
     ByteBuffer was = base.getData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
     ByteBuffer is = now.getData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
     ByteBuffer out = ByteBuffer.wrap(kept).order(ByteOrder.LITTLE_ENDIAN);
@@ -100,7 +107,7 @@ public final class WeightChanges {
     if ((long) count * width + bitmap.length >= (long) numel * width) {
       return now;
     }
-    return now.toBuilder().setData(UnsafeByteOperations.unsafeWrap(kept, 0, count * width))
+    return now.toBuilder().setData(UnsafeByteOperations.unsafeWrap(Arrays.copyOf(kept, count * width)))
         .setChanged(UnsafeByteOperations.unsafeWrap(bitmap)).build();
   }
 

@@ -61,6 +61,18 @@ class WeightChangesTest {
     assertFalse(WeightChanges.carriesChanges(rebuilt));
   }
 
+  /** The changed values are gathered in a buffer each thread reuses: a reply must keep a copy of its own. */
+  @Test
+  void changesCountedEarlier_stayAsTheyWere_afterOthersAreCounted() {
+    List<Tensor> first = versions(9000, 0.1, DType.DTYPE_BFLOAT16, 11);
+    List<Tensor> second = versions(9000, 0.1, DType.DTYPE_BFLOAT16, 12);
+    Tensor firstChanges = WeightChanges.since(List.of(first.get(0)), List.of(first.get(1))).getFirst();
+    Tensor copy = Tensor.newBuilder(firstChanges).setData(ByteString.copyFrom(firstChanges.getData().toByteArray())).build();
+    WeightChanges.since(List.of(second.get(0)), List.of(second.get(1)));
+    assertEquals(copy, firstChanges);
+    assertEquals(first.get(1), WeightChanges.apply(List.of(first.get(0)), List.of(firstChanges)).getFirst());
+  }
+
   @Test
   void changesInsideALargerBuffer_asAParsedMessageHoldsThem_rebuildTheSame() throws Exception {
     List<Tensor> versions = versions(5003, 0.1, DType.DTYPE_BFLOAT16, 5);
