@@ -23,27 +23,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The global network and its optimizer state, updated by one writer thread.
- *
- * <p>Design: many gRPC threads decode and validate pushes in parallel ({@link #decode}; a worker on
- * this host names its shared-memory file instead, which a busy server's step reads itself,
- * {@link #sharedGradients}); a single applier thread owns the weights and the optimizer state and
- * applies pushes in arrival order ({@link #apply}). Every step is therefore applied whole, none is lost, and the hot loops need no
- * locks or atomics. Pushes that queued up while the applier was busy are applied in one pass, a
- * chunk of the model at a time, each push's step in turn on the chunk while it is in cache: the same
- * bits as one step after another, for a fraction of the memory traffic that bounds a step (see
- * {@link ParallelStep#applyInOrder}). After each pass the applier publishes an immutable
- * {@link Snapshot} through a volatile field, with a little-endian copy of all weights when the push
- * asked for them back ({@link #withWeights} makes one on demand otherwise): readers never block
- * the writer, never see a half-applied step, and every reply of one version shares the same bytes.
- *
- * <p>Within a step the applier may call in helpers ({@link ParallelStep}): each updates its own
- * slice of the flat arrays and copies that slice into the shared-memory slot while it is still in
- * cache, and the applier publishes the version only after all of them are done. That keeps the
- * single writer's guarantees (whole versions, one at a time, in arrival order; no
- * Hogwild, which the reference's racy shared Adam is) while a step over 1.2M parameters, bound by
- * memory bandwidth, takes a fraction of what one core needs: with dozens of workers on one host,
- * one core's steps would be the run's wall.
+ * The global network and its optimizer state, updated by one writer thread. gRPC threads decode and
+ * check pushes in parallel ({@link #decode}, {@link #sharedGradients}); one applier thread owns the
+ * weights and the optimizer state and applies the pushes whole, in arrival order, those queued
+ * meanwhile in one pass ({@link PassSteps}), its helpers each stepping a slice of the model
+ * ({@link ParallelStep}); after each pass it publishes an immutable {@link Snapshot}, so readers
+ * never block it and never see half a step. Why so, and what it costs:
+ * docs/design/parameter-server.md, "One writer".
  */
 public final class ParameterStore implements AutoCloseable {
   /**
@@ -319,5 +305,4 @@ public final class ParameterStore implements AutoCloseable {
     recent.add(published);
     return published;
   }
-
 }
