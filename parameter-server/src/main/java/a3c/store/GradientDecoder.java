@@ -56,16 +56,22 @@ final class GradientDecoder {
     Arrays.fill(all, true);
     Gradients inFile = new Gradients(new FileGradients(littleEndianFloats.duplicate().order(ByteOrder.LITTLE_ENDIAN)
         .asFloatBuffer(), layout, file, onShrunk), all, null);
-    return copyNow ? copied(inFile) : inFile;
+    if (!copyNow) {
+      return inFile;
+    }
+    long start = System.nanoTime();
+    Gradients copied = copied(inFile);
+    serverNanos.add(System.nanoTime() - start);
+    return copied;
   }
 
   /**
-   * Gradients left in a file, copied into a pooled buffer and checked there.
+   * Gradients left in a file, copied into a pooled buffer and checked there. Untimed: on the
+   * applier, the pass's own time already holds it.
    *
    * @throws IllegalArgumentException a value is not accepted, or the file shrank
    */
   Gradients copied(Gradients inFile) {
-    long start = System.nanoTime();
     float[] buffer = buffer();
     try {
       ((FileGradients) inFile.chunks).copyAll(buffer);
@@ -73,7 +79,6 @@ final class GradientDecoder {
       pool.offer(buffer);
       throw e;
     }
-    serverNanos.add(System.nanoTime() - start);
     return new Gradients(GradientChunks.checked(buffer), inFile.present, buffer);
   }
 
