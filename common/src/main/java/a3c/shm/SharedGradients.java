@@ -39,13 +39,20 @@ public final class SharedGradients implements AutoCloseable {
     return PREFIX + WorkerIds.require(workerId) + SUFFIX;
   }
 
-  /** Creates the worker's file for {@code floats} gradient values. */
+  /**
+   * Creates the worker's file for {@code floats} gradient values.
+   *
+   * @throws IOException also when the folder has no room for the file, which is then not left there
+   */
   public static SharedGradients create(Path folder, String workerId, int floats) throws IOException {
     String name = fileName(workerId);
     Files.createDirectories(folder);
-    FileChannel channel = FileChannel.open(folder.resolve(name), StandardOpenOption.CREATE, StandardOpenOption.READ,
+    Path file = folder.resolve(name);
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
         StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-    return new SharedGradients(channel, channel.map(FileChannel.MapMode.READ_WRITE, 0, (long) floats * Float.BYTES), name);
+    long size = (long) floats * Float.BYTES;
+    FileRoom.take(channel, file, size);
+    return new SharedGradients(channel, channel.map(FileChannel.MapMode.READ_WRITE, 0, size), name);
   }
 
   /**

@@ -58,6 +58,8 @@ public final class SharedWeights implements AutoCloseable {
    * Creates the file for a model of {@code floats} parameters, or takes over the one a previous
    * server left there if it has the same geometry: workers that mapped it keep reading the right
    * file after a server restart.
+   *
+   * @throws IOException also when the folder has no room for the file, which is then not left there
    */
   public static SharedWeights create(Path folder, int floats, int slots) throws IOException {
     Files.createDirectories(folder);
@@ -76,6 +78,7 @@ public final class SharedWeights implements AutoCloseable {
       Files.delete(file);
     }
     FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    FileRoom.take(channel, file, size);
     MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
     SharedWeights weights = new SharedWeights(channel, map, slots, floats);
     map.putInt(8, slots).putInt(12, floats);

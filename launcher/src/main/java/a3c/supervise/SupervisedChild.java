@@ -31,6 +31,8 @@ public final class SupervisedChild {
   private volatile int restarts;
   private volatile long startedNanos;
   private int failuresInARow;
+  /** The exit code of a run whose restart waits for its backoff; null while none waits. */
+  private Integer awaitingRestart;
 
   /**
    * @param restartOn which exit codes call for a restart (e.g. any but 0 for a worker)
@@ -71,9 +73,20 @@ public final class SupervisedChild {
     return finished;
   }
 
+  /**
+   * Starts no run after the current one, which ends as it will: a restart waiting for its backoff is
+   * dropped, and the child is done for good at once.
+   */
+  public synchronized void endRestarts() {
+    stopping = true;
+    if (awaitingRestart != null) {
+      finished.complete(awaitingRestart);
+    }
+  }
+
   /** Asks the child to stop (SIGTERM) and not to be restarted. */
   public void terminate() {
-    stopping = true;
+    endRestarts();
     Process current = process;
     if (current != null) {
       // Through the handle: Process.destroy() would also close the pipe and lose the child's last words.
@@ -83,7 +96,7 @@ public final class SupervisedChild {
 
   /** Kills the child and its descendants at once (SIGKILL) and does not restart it. */
   public void kill() {
-    stopping = true;
+    endRestarts();
     Process current = process;
     if (current != null) {
       current.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -111,9 +124,10 @@ public final class SupervisedChild {
 
   /**
    * {@link #stop} for several children at once: each gets the same {@code grace}, counted from now,
-   * not one after another.
+   * not one after another. None is restarted meanwhile: one waiting for its restart is done at once.
    */
   public static void stopAll(List<SupervisedChild> children, Duration grace) throws InterruptedException {
+    children.forEach(SupervisedChild::endRestarts);
     CompletableFuture<Void> all = CompletableFuture.allOf(children.stream().map(SupervisedChild::finished)
         .toArray(CompletableFuture[]::new));
     if (awaitDone(all, grace)) {
@@ -138,7 +152,7 @@ public final class SupervisedChild {
     }
   }
 
-  private void onExit(String name, int code) {
+  private synchronized void onExit(String name, int code) {
     if (stopping || !restartOn.test(code) || restarts >= policy.maxRestarts()) {
       if (!stopping && restartOn.test(code)) {
         output.accept("[supervisor] " + name + " exited with " + code + "; no restarts left (" + restarts + " used)");
@@ -152,9 +166,11 @@ public final class SupervisedChild {
     Duration wait = policy.backoff(failuresInARow);
     output.accept("[supervisor] " + name + " exited with " + code + "; restart " + restarts + "/" + policy.maxRestarts()
         + " in " + wait.toMillis() + " ms");
+    awaitingRestart = code;
     CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
       try {
         synchronized (this) {
+          awaitingRestart = null;
           if (stopping) {
             finished.complete(code);
             return;

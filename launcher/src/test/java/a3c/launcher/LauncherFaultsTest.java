@@ -3,13 +3,12 @@ package a3c.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import a3c.checkpoint.CheckpointFolder;
 import a3c.tensorboard.EventReader;
 import a3c.testing.ChildJvm;
+import a3c.testing.Tmpfs;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,13 +82,8 @@ class LauncherFaultsTest {
   @Test
   void fullDisk_trainingGoesOn_theNewestCheckpointStaysLoadable_eachFailureIsSaidOnce_andWritingResumes() throws Exception {
     Path disk = folder.resolve("disk");
-    Files.createDirectories(disk);
-    Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", disk.toString()).inheritIO().start();
-    assumeTrue(mount.waitFor(10, TimeUnit.SECONDS) && mount.exitValue() == 0, "mounting a tmpfs needs root");
-    // Unmounted however the test ends, a killed test JVM included.
-    Thread unmount = new Thread(() -> unmount(disk));
-    Runtime.getRuntime().addShutdownHook(unmount);
-    try (ChildJvm launcher = launch(disk.resolve("run"), "--n-workers", "1", "--checkpoint-every", "1")) {
+    try (Tmpfs mounted = Tmpfs.mount(disk, "16m");
+        ChildJvm launcher = launch(disk.resolve("run"), "--n-workers", "1", "--checkpoint-every", "1")) {
       launcher.awaitLine("checkpoint .* written", START);
       launcher.awaitLine("progress .* episodes=[1-9]", START);
       Path filler = disk.resolve("filler");
@@ -127,9 +121,6 @@ class LauncherFaultsTest {
         assertTrue(EventReader.read(events).size() > 10, "the TensorBoard file reads whole");
       }
       CheckpointFolder.load(disk.resolve("run/checkpoints"));
-    } finally {
-      unmount(disk);
-      Runtime.getRuntime().removeShutdownHook(unmount);
     }
   }
 
@@ -142,16 +133,6 @@ class LauncherFaultsTest {
       }
     } catch (IOException e) {
       assertTrue(String.valueOf(e.getMessage()).contains("No space left on device"), e.toString());
-    }
-  }
-
-  private static void unmount(Path disk) {
-    try {
-      new ProcessBuilder("umount", "-l", disk.toString()).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

@@ -11,7 +11,6 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,7 +113,11 @@ final class GlobalModel {
     }
   }
 
-  /** Publishes the store's weights into the shared-memory folder too, when there is one. */
+  /**
+   * Publishes the store's weights into the shared-memory folder too, when there is one. Without
+   * room there the workers on this host find no weights file and exchange their tensors over gRPC,
+   * which is slower but loses nothing.
+   */
   private void share(ParameterStore target) {
     if (sharedMemoryDir == null) {
       return;
@@ -123,7 +126,8 @@ final class GlobalModel {
       target.share(SharedWeights.create(sharedMemoryDir, target.layout().totalSize(), 4)).join();
       log.info("weights shared with workers on this host through {}", sharedMemoryDir.resolve(SharedWeights.FILE_NAME));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create shared weights in " + sharedMemoryDir, e);
+      log.warn("weights not shared through shared memory ({}); the workers on this host exchange tensors over gRPC",
+          e.getMessage());
     }
   }
 

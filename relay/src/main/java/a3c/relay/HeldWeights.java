@@ -7,9 +7,10 @@ import a3c.rpc.WireDtypes;
 import a3c.shm.SharedWeights;
 import a3c.store.TensorLayout;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The newest weights this host holds: kept as the tensors a pull is answered with, and published
@@ -20,6 +21,7 @@ import java.util.List;
  * one of them ({@link WeightChanges}).
  */
 final class HeldWeights implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HeldWeights.class);
   /** As many slots as the server's file: a reader copying one slot is not overtaken by the next few versions. */
   private static final int SLOTS = 4;
   /** Versions kept to count changes from: more than a host has pushes in flight, each sent holding one. */
@@ -28,6 +30,8 @@ final class HeldWeights implements AutoCloseable {
   private final Path sharedMemoryDir;
   private final KeptWeights kept = new KeptWeights(KEPT);
   private SharedWeights shared;
+  /** Whether the file could not be made (no room): the workers then fetch the weights over gRPC. */
+  private boolean unshared;
   /** The weights being published, reused from one version to the next. */
   private float[] values;
   private volatile Held held;
@@ -70,24 +74,36 @@ final class HeldWeights implements AutoCloseable {
       return false;
     }
     TensorLayout layout = TensorLayout.of(received);
-    if (values == null || values.length != layout.totalSize()) {
-      values = new float[layout.totalSize()];
-    }
-    // Into the file as float32 whatever the link carried: the host's workers load float32.
-    for (int t = 0; t < received.size(); t++) {
-      WireDtypes.decode(received.get(t), values, layout.offset(t));
-    }
-    try {
-      if (shared == null) {
-        shared = SharedWeights.create(sharedMemoryDir, layout.totalSize(), SLOTS);
+    if (shared(layout)) {
+      if (values == null || values.length != layout.totalSize()) {
+        values = new float[layout.totalSize()];
+      }
+      // Into the file as float32 whatever the link carried: the host's workers load float32.
+      for (int t = 0; t < received.size(); t++) {
+        WireDtypes.decode(received.get(t), values, layout.offset(t));
       }
       shared.publish(version, values);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot share the weights in " + sharedMemoryDir, e);
     }
     held = new Held(version, store, List.copyOf(received), layout);
     kept.keep(version, store, received);
     return true;
+  }
+
+  /**
+   * Whether the weights file is there to publish into, made with the first weights (their size is
+   * known only then). Without room for it, the workers find none and fetch the weights over gRPC.
+   */
+  private boolean shared(TensorLayout layout) {
+    if (shared == null && !unshared) {
+      try {
+        shared = SharedWeights.create(sharedMemoryDir, layout.totalSize(), SLOTS);
+      } catch (IOException e) {
+        unshared = true;
+        log.warn("weights not shared through shared memory ({}); this host's workers exchange tensors with the relay "
+            + "over gRPC", e.getMessage());
+      }
+    }
+    return shared != null;
   }
 
   @Override

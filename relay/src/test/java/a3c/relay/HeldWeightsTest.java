@@ -13,6 +13,8 @@ import a3c.rpc.Tensors;
 import a3c.rpc.WeightChanges;
 import a3c.rpc.WireDtypes;
 import a3c.shm.SharedWeights;
+import a3c.testing.Tmpfs;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,18 @@ class HeldWeightsTest {
       assertTrue(file.read(new int[] {values.length}, tensors -> tensors.getFirst().asFloatBuffer().get(values)) >= 0);
     }
     return values;
+  }
+
+  @Test
+  void withNoRoomForTheWeightsFile_theVersionsAreHeldStill_forWorkersThatFetchThemOverGrpc() throws Exception {
+    // One page: the file of four 1-KB slots and their headers does not fit.
+    try (Tmpfs full = Tmpfs.mount(shm.resolve("small"), "4k");
+        HeldWeights held = new HeldWeights(shm.resolve("small"))) {
+      assertTrue(held.offer(1, STORE, null, version(1), true));
+      assertTrue(held.offer(2, STORE, 1L, changes(1, 2), false));
+      assertEquals(version(2), held.current().weights());
+      assertFalse(Files.exists(shm.resolve("small").resolve(SharedWeights.FILE_NAME)), "no part of the file keeps the room");
+    }
   }
 
   @Test

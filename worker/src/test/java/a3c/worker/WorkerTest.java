@@ -2,6 +2,7 @@ package a3c.worker;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import a3c.env.Environment;
@@ -25,6 +26,7 @@ import a3c.ps.ParameterServer;
 import a3c.ps.ServerConfig;
 import a3c.ps.StopMeasure;
 import a3c.shm.SharedWeights;
+import a3c.testing.Tmpfs;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
@@ -146,6 +148,27 @@ class WorkerTest {
       assertEquals(StopReason.STOP_REASON_MAX_STEPS, runWorker(config(server.port(), 0, "CartPole-v1", LearnerConfig.defaults(), shm)));
       assertEquals(10, server.status().getVersion(), "every update went over gRPC");
       assertEquals(1, openHandles(shm.resolve(SharedWeights.FILE_NAME)), "only the server's own handle is left open");
+    }
+  }
+
+  /**
+   * A container's /dev/shm that other programs have filled: at 12 MiB the 19.3-MB weights file does
+   * not fit, at 22 MiB it does and the worker's 4.8-MB gradients file no longer does.
+   */
+  @ParameterizedTest(name = "a tmpfs of {0}")
+  @CsvSource({"12m, false", "22m, true"})
+  void pongWorker_whereSharedMemoryHasNoRoom_trainsOverGrpc_andLeavesNoFileHalfMade(String size, boolean weightsFit)
+      throws Exception {
+    Path shm = folder.resolve("shm");
+    try (Tmpfs small = Tmpfs.mount(shm, size)) {
+      ServerConfig serverConfig = ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.ADAM, 1e-4), "PongNoFrameskip-v4")
+          .withStopRule(Double.POSITIVE_INFINITY, 200).withSharedMemory(shm);
+      try (ParameterServer server = ParameterServer.start(serverConfig, null)) {
+        assertEquals(StopReason.STOP_REASON_MAX_STEPS, runWorker(config(server.port(), 0, "PongNoFrameskip-v4", LearnerConfig.defaults(), shm)));
+        assertEquals(10, server.status().getVersion(), "every update went over gRPC");
+        assertEquals(weightsFit, Files.exists(shm.resolve(SharedWeights.FILE_NAME)));
+        assertFalse(Files.exists(shm.resolve("gradients-worker-0.a3cshm")));
+      }
     }
   }
 
