@@ -69,7 +69,7 @@ final class WorkerHost {
     }
   }
 
-  /** Runs the host; returns its outcome, or throws when the server refuses this host's token. */
+  /** Runs the host; returns its outcome, or throws when the server refuses this host's token or trains another game. */
   RunOutcome run() throws IOException, InterruptedException, ServerWait.Refused {
     Files.createDirectories(config.runDir());
     ManagedChannel channel = Channels.open(config.psTarget(), config.authToken(), config.tlsCa());
@@ -83,6 +83,11 @@ final class WorkerHost {
         }
         console.say("the parameter server at " + config.psTarget() + " did not answer within " + config.retryFor().toSeconds() + " s");
         return RunOutcome.FAILURE;
+      }
+      if (!first.getEnvName().isEmpty() && !first.getEnvName().equals(config.envName())) {
+        // Each worker would be refused at its Register, restarted, and refused again.
+        throw new ServerWait.Refused("the parameter server at " + config.psTarget() + " trains " + first.getEnvName()
+            + ", not " + config.envName() + " (start this host with --env-name " + first.getEnvName() + ")");
       }
       console.say("parameter server at " + config.psTarget() + " answers (global step " + first.getGlobalStep() + ")");
       sharedMemory = SharedMemoryDirs.create("host-" + config.runDir().getFileName());

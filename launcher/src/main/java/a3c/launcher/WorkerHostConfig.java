@@ -14,13 +14,14 @@ import java.util.List;
  * @param psTarget the parameter server's {@code HOST:PORT} (on another host)
  * @param workers how many workers run here
  * @param firstWorkerIndex the first worker's index: ids and seeds differ across hosts when their ranges do
+ * @param envName the game the workers play, which must be the server's
  * @param workerArgs the workers' game and learner flags (without server address, index or parent)
  * @param retryFor how long to wait for a server that does not answer (yet)
  * @param wireDtype how the relay's tensors travel to and from the server: {@code float32} or {@code bfloat16}
  * @param jvmCache where the relay's and the workers' ahead-of-time caches live, or null for none
  */
 record WorkerHostConfig(String psTarget, int workers, int firstWorkerIndex, Path runDir, String authToken, Path tlsCa,
-    List<String> workerArgs, int workerRestarts, Duration progressEvery, Duration retryFor, String wireDtype, Path jvmCache) {
+    String envName, List<String> workerArgs, int workerRestarts, Duration progressEvery, Duration retryFor, String wireDtype, Path jvmCache) {
   WorkerHostConfig {
     WireDtypes.parse(wireDtype);
     if (!psTarget.matches("[^\\s:]+:\\d{1,5}|\\[[0-9a-fA-F:]+\\]:\\d{1,5}")) {
@@ -61,7 +62,7 @@ record WorkerHostConfig(String psTarget, int workers, int firstWorkerIndex, Path
       workerArgs.addAll(List.of("--rom-dir", romDir.toAbsolutePath().toString()));
     }
     return new WorkerHostConfig(psTarget, workers, firstWorkerIndex, runDir.toAbsolutePath(), authToken,
-        tlsCa == null ? null : tlsCa.toAbsolutePath(), workerArgs,
+        tlsCa == null ? null : tlsCa.toAbsolutePath(), envName, workerArgs,
         workerRestarts, Duration.ofMillis((long) (progressSeconds * 1000)), Duration.ofMillis((long) (retrySeconds * 1000)),
         wireDtype, jvmCache);
   }

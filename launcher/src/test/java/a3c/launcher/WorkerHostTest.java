@@ -48,7 +48,11 @@ class WorkerHostTest {
   }
 
   private static ServerConfig config(int port) {
-    ServerConfig local = ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.ADAM, 0.001), "CartPole-v1")
+    return config(port, "CartPole-v1");
+  }
+
+  private static ServerConfig config(int port, String envName) {
+    ServerConfig local = ServerConfig.local(OptimizerConfig.defaults(OptimizerKind.ADAM, 0.001), envName)
         .withAuthToken(TOKEN);
     return local.withPort(port);
   }
@@ -83,6 +87,18 @@ class WorkerHostTest {
       assertEquals(2, host.awaitExit(START));
       assertTrue(host.transcript().lines().anyMatch(line -> line.equals("launcher: the parameter server at 127.0.0.1:"
           + server.port() + " refused this host: wrong auth token (pass the server's token with --auth-token or A3C_AUTH_TOKEN)")),
+          host.transcript());
+      assertFalse(host.transcript().contains("[supervisor] started"), host.transcript());
+    }
+  }
+
+  @Test
+  void serverOfAnotherGame_exitsTwo_withOneLine_startingNoWorker() throws Exception {
+    server = ParameterServer.start(config(0, "PongNoFrameskip-v4"), null);
+    try (ChildJvm host = host(server.port(), "--n-workers", "1", "--auth-token", TOKEN)) {
+      assertEquals(2, host.awaitExit(START));
+      assertTrue(host.transcript().lines().anyMatch(line -> line.equals("launcher: the parameter server at 127.0.0.1:"
+          + server.port() + " trains PongNoFrameskip-v4, not CartPole-v1 (start this host with --env-name PongNoFrameskip-v4)")),
           host.transcript());
       assertFalse(host.transcript().contains("[supervisor] started"), host.transcript());
     }
