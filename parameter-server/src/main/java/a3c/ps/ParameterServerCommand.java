@@ -99,10 +99,16 @@ public final class ParameterServerCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "parameter-server listening on %s:%d (%s, lr %s)%n", endpoint.bind(), server.port(), config.optimizer().kind().flag(),
         config.optimizer().lr());
     out.flush();
+    String open = endpoint.openWithoutSecret();
+    if (open != null) {
+      err.println("parameter-server: warning: " + open);
+      err.flush();
+    }
     server.awaitStop(Duration.ofDays(365_000));
     server.awaitWorkersToHearStop(Duration.ofMillis((long) (options.lingerSeconds * 1000)));
     server.close();
-    out.printf(Locale.ROOT, "parameter-server stopped: %s, checkpoint %s%n", server.stopReason(), server.lastCheckpoint());
+    out.printf(Locale.ROOT, "parameter-server stopped: %s, %s%n", server.stopReason(),
+        server.lastCheckpoint() == null ? "no checkpoint (no weights yet)" : "checkpoint " + server.lastCheckpoint());
     out.flush();
     return ServerExit.of(server.stopReason()).code();
   }

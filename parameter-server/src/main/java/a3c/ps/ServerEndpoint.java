@@ -1,5 +1,7 @@
 package a3c.ps;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,5 +32,24 @@ public final class ServerEndpoint {
   /** The secret; null for none. */
   public String authToken() {
     return authToken;
+  }
+
+  /**
+   * What to warn of when other hosts can reach the server and it asks them for no secret: anyone
+   * who reaches the port could push updates into the model. Null when there is nothing to warn of.
+   */
+  public String openWithoutSecret() {
+    if (authToken != null && !authToken.isEmpty()) {
+      return null;
+    }
+    try {
+      if (InetAddress.getByName(bind).isLoopbackAddress()) {
+        return null;
+      }
+    } catch (UnknownHostException e) {
+      return null; // Listening on it fails, and says so.
+    }
+    return "listening on " + bind + " with no --auth-token: whoever reaches this port can join and push updates "
+        + "(give the server and its workers the same --auth-token, or A3C_AUTH_TOKEN)";
   }
 }
