@@ -161,7 +161,7 @@ final class RunSupervisor {
         }
         if (System.nanoTime() >= nextProgress) {
           console.progress(StatusLines.progress(status, config.resumedFrom(), (System.nanoTime() - startNanos) / 1e9));
-          nextProgress += config.progressEvery().toNanos();
+          nextProgress = StatusPoll.nextProgress(nextProgress, config.progressEvery().toNanos(), System.nanoTime());
           scores.draw();
         }
       }

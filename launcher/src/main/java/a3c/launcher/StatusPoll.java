@@ -27,6 +27,16 @@ final class StatusPoll {
   }
 
   /**
+   * When the progress line after the one due at {@code due} is due: a period later, or a period
+   * from {@code now} when the lines fell behind by more than one (a poll that waited out its
+   * deadline while the server was away), so that missed lines are not printed in a burst.
+   */
+  static long nextProgress(long due, long every, long now) {
+    long next = due + every;
+    return next <= now ? now + every : next;
+  }
+
+  /**
    * The server's final checkpoint as a status, when there is one at least as new as {@code seen};
    * else {@code seen}. For the counters only: the server exits as soon as every worker has heard
    * its stop, often before the next poll, so the last status seen can miss the final updates and

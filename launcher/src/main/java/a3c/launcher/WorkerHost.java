@@ -137,7 +137,7 @@ final class WorkerHost {
           console.say("the parameter server ended the run: " + stop + "; waiting for this host's workers to hear it");
         }
         if (System.nanoTime() >= nextProgress) {
-          nextProgress += config.progressEvery().toNanos();
+          nextProgress = StatusPoll.nextProgress(nextProgress, config.progressEvery().toNanos(), System.nanoTime());
           console.say(String.format(Locale.ROOT, "progress seconds=%.0f agent_steps=%d updates=%d episodes=%d mean100=%.2f "
               + "mean_staleness=%.2f relay_staleness=%.2f server_workers=%d relay_restarts=%d",
               (System.nanoTime() - startNanos) / 1e9, status.getGlobalStep(), status.getUpdates(), status.getEpisodes(),
