@@ -13,6 +13,7 @@ import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -83,6 +84,20 @@ public final class Channels {
   public static boolean connectionFailed(Status status) {
     return status.getCode() == Status.Code.UNAVAILABLE
         || status.getCode() == Status.Code.UNKNOWN && status.getCause() instanceof IOException;
+  }
+
+  /**
+   * Why the server's certificate was refused when a call failed for that reason, else null. A
+   * certificate the CA given does not vouch for, or one for another address, fails the same way at
+   * every try: unlike an unreachable server it is not worth waiting for.
+   */
+  public static String untrustedCertificate(Status status) {
+    for (Throwable cause = status.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof CertificateException) {
+        return cause.getMessage();
+      }
+    }
+    return null;
   }
 
   /** Adds {@code authorization: Bearer <token>} to every call. */

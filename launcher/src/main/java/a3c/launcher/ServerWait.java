@@ -1,5 +1,6 @@
 package a3c.launcher;
 
+import a3c.net.Channels;
 import a3c.proto.GetStatusRequest;
 import a3c.proto.GetStatusResponse;
 import a3c.rpc.ParameterServerGrpc;
@@ -41,6 +42,11 @@ final class ServerWait {
         if (code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED) {
           throw new Refused("the parameter server at " + target + " refused this host: " + e.getStatus().getDescription()
               + " (pass the server's token with --auth-token or A3C_AUTH_TOKEN)");
+        }
+        String untrusted = Channels.untrustedCertificate(e.getStatus());
+        if (untrusted != null) {
+          throw new Refused("the parameter server at " + target + " is not trusted: " + untrusted
+              + " (pass the CA that signed its --tls-cert with --tls-ca)");
         }
         if (!said) {
           // Any other failure (unreachable, restarting, a proxy's error) may pass: wait for it as for an absent server.

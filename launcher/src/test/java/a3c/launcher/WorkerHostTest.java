@@ -9,6 +9,7 @@ import a3c.optim.OptimizerKind;
 import a3c.ps.ParameterServer;
 import a3c.ps.ServerConfig;
 import a3c.testing.ChildJvm;
+import a3c.testing.TestCertificates;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -100,6 +101,21 @@ class WorkerHostTest {
       assertTrue(host.transcript().lines().anyMatch(line -> line.equals("launcher: the parameter server at 127.0.0.1:"
           + server.port() + " trains PongNoFrameskip-v4, not CartPole-v1 (start this host with --env-name PongNoFrameskip-v4)")),
           host.transcript());
+      assertFalse(host.transcript().contains("[supervisor] started"), host.transcript());
+    }
+  }
+
+  @Test
+  void serverWhoseCertificateTheCaGivenDoesNotVouchFor_exitsTwo_withOneLine_waitingForNothing() throws Exception {
+    TestCertificates.Pair served = TestCertificates.selfSigned(folder, "server");
+    TestCertificates.Pair another = TestCertificates.selfSigned(folder, "another");
+    server = ParameterServer.start(config(0).withTls(served.cert(), served.key()), null);
+    try (ChildJvm host = host(server.port(), "--n-workers", "1", "--auth-token", TOKEN, "--tls-ca", another.cert().toString())) {
+      assertEquals(2, host.awaitExit(START));
+      String refusal = "launcher: the parameter server at 127.0.0.1:" + server.port() + " is not trusted: ";
+      assertTrue(host.transcript().lines().anyMatch(line -> line.startsWith(refusal)
+          && line.endsWith(" (pass the CA that signed its --tls-cert with --tls-ca)")), host.transcript());
+      assertFalse(host.transcript().contains("waiting for the parameter server"), host.transcript());
       assertFalse(host.transcript().contains("[supervisor] started"), host.transcript());
     }
   }

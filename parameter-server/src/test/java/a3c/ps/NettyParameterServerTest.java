@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import a3c.net.Channels;
+import a3c.testing.TestCertificates;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerBuilder;
 import io.grpc.Status;
@@ -18,9 +19,7 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import a3c.proto.GetStatusRequest;
 import a3c.proto.RegisterRequest;
 import java.io.UncheckedIOException;
@@ -74,20 +73,9 @@ class NettyParameterServerTest extends ParameterServerContractTest {
 
   @Test
   void tls_servesClientsThatTrustTheCertificate_andRefusesPlaintext() throws Exception {
-    Path cert = folder.resolve("cert.pem");
-    Path key = folder.resolve("key.pem");
-    Process openssl;
-    try {
-      openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-          "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-          "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true).start();
-    } catch (IOException e) {
-      Assumptions.abort("openssl is needed to make a test certificate: " + e.getMessage());
-      return;
-    }
-    openssl.getInputStream().transferTo(OutputStream.nullOutputStream());
-    assertEquals(0, openssl.waitFor());
-    try (ParameterServer server = ParameterServer.start(config().withTls(cert, key), null)) {
+    TestCertificates.Pair pair = TestCertificates.selfSigned(folder, "cert");
+    Path cert = pair.cert();
+    try (ParameterServer server = ParameterServer.start(config().withTls(cert, pair.key()), null)) {
       ManagedChannel secure = Channels.open("127.0.0.1:" + server.port(), null, cert);
       ManagedChannel plain = Channels.open("127.0.0.1:" + server.port(), null, null);
       try {
