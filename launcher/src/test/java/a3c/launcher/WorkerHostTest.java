@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,15 +82,19 @@ class WorkerHostTest {
     return ProcessHandle.of(pid).orElseThrow(() -> new AssertionError(name + " (pid " + pid + ") is not running"));
   }
 
+  /** The host exits 2 (bad usage) with a line {@code refusal} accepts, having started no child. */
+  private static void assertRefused(ChildJvm host, Predicate<String> refusal) throws InterruptedException {
+    assertEquals(2, host.awaitExit(START));
+    assertTrue(host.transcript().lines().anyMatch(refusal), host.transcript());
+    assertFalse(host.transcript().contains("[supervisor] started"), host.transcript());
+  }
+
   @Test
   void wrongToken_exitsTwo_withOneLine() throws Exception {
     server = ParameterServer.start(config(0), null);
     try (ChildJvm host = host(server.port(), "--n-workers", "1", "--auth-token", "not-the-secret")) {
-      assertEquals(2, host.awaitExit(START));
-      assertTrue(host.transcript().lines().anyMatch(line -> line.equals("launcher: the parameter server at 127.0.0.1:"
-          + server.port() + " refused this host: wrong auth token (pass the server's token with --auth-token or A3C_AUTH_TOKEN)")),
-          host.transcript());
-      assertFalse(host.transcript().contains("[supervisor] started"), host.transcript());
+      assertRefused(host, line -> line.equals("launcher: the parameter server at 127.0.0.1:" + server.port()
+          + " refused this host: wrong auth token (pass the server's token with --auth-token or A3C_AUTH_TOKEN)"));
     }
   }
 
@@ -97,11 +102,8 @@ class WorkerHostTest {
   void serverOfAnotherGame_exitsTwo_withOneLine_startingNoWorker() throws Exception {
     server = ParameterServer.start(config(0, "PongNoFrameskip-v4"), null);
     try (ChildJvm host = host(server.port(), "--n-workers", "1", "--auth-token", TOKEN)) {
-      assertEquals(2, host.awaitExit(START));
-      assertTrue(host.transcript().lines().anyMatch(line -> line.equals("launcher: the parameter server at 127.0.0.1:"
-          + server.port() + " trains PongNoFrameskip-v4, not CartPole-v1 (start this host with --env-name PongNoFrameskip-v4)")),
-          host.transcript());
-      assertFalse(host.transcript().contains("[supervisor] started"), host.transcript());
+      assertRefused(host, line -> line.equals("launcher: the parameter server at 127.0.0.1:" + server.port()
+          + " trains PongNoFrameskip-v4, not CartPole-v1 (start this host with --env-name PongNoFrameskip-v4)"));
     }
   }
 
@@ -111,12 +113,9 @@ class WorkerHostTest {
     TestCertificates.Pair another = TestCertificates.selfSigned(folder, "another");
     server = ParameterServer.start(config(0).withTls(served.cert(), served.key()), null);
     try (ChildJvm host = host(server.port(), "--n-workers", "1", "--auth-token", TOKEN, "--tls-ca", another.cert().toString())) {
-      assertEquals(2, host.awaitExit(START));
       String refusal = "launcher: the parameter server at 127.0.0.1:" + server.port() + " is not trusted: ";
-      assertTrue(host.transcript().lines().anyMatch(line -> line.startsWith(refusal)
-          && line.endsWith(" (pass the CA that signed its --tls-cert with --tls-ca)")), host.transcript());
+      assertRefused(host, line -> line.startsWith(refusal) && line.endsWith(" (pass the CA that signed its --tls-cert with --tls-ca)"));
       assertFalse(host.transcript().contains("waiting for the parameter server"), host.transcript());
-      assertFalse(host.transcript().contains("[supervisor] started"), host.transcript());
     }
   }
 
