@@ -57,3 +57,30 @@ run_main() {
   jvm_options "$kind"
   exec "$JAVA_HOME/bin/java" "${JVM_OPTIONS[@]}" ${A3C_JAVA_OPTS:-} -cp "$A3C_LIB/*" "$main" "$@"
 }
+
+# Simulated hosts (scripts/bench-hosts, scripts/check-link-outage): network namespaces, kept in the
+# caller's array `namespaces`, and the processes started in them, in its array `pids`.
+# add_namespace SCRIPT NAME: creates NAME with its loopback up; without CAP_NET_ADMIN (root), says
+# so in SCRIPT's name and exits 2.
+add_namespace() {
+  local err
+  if ! err=$(ip netns add "$2" 2>&1); then
+    echo "$1: cannot create a network namespace (needs root with CAP_NET_ADMIN): $err" >&2
+    exit 2
+  fi
+  namespaces+=("$2")
+  ip netns exec "$2" ip link set lo up
+}
+
+# end_namespaces: stops the processes in `pids` (TERM, then KILL after 20 s), then deletes the
+# namespaces in `namespaces` (their veths go with them).
+end_namespaces() {
+  local pid ns deadline=$((SECONDS + 20))
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+  for ns in "${namespaces[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
+}
