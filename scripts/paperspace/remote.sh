@@ -1,6 +1,7 @@
 # Sourced by up: the part of a run that happens on the machines, over SSH (A3C_PS_SSH). Host 0 runs
-# the parameter server on its private address with a fresh auth token and TLS (a CA made here with
-# openssl, its key never leaving this machine); every host runs a worker host.
+# the parameter server under a launcher (restarted from its newest checkpoint if it dies) on its
+# private address with a fresh auth token and TLS (a CA made here with openssl, its key never
+# leaving this machine); every host runs a worker host.
 
 # Run once as root at a machine's first boot: a JDK >= 21 and Maven (Ubuntu 22.04 has both), or
 # nothing for a bundle, which brings its own Java runtime and needs no build.
@@ -70,16 +71,20 @@ prepare_host() {
     && on_host "$ip" "cd ~/$PS_REMOTE_CHECKOUT && $($ship_build && echo 'touch launcher/target/lib/a3c-launcher.marker && ')bash -c 'source scripts/lib.sh && ensure_built' >&2 && nproc"
 }
 
-# The command that starts host 0's parameter server and waits until it listens.
+# The command that starts host 0's parameter server and waits until it answers. A launcher of no
+# workers runs it (the host's workers are its worker host's): it restarts a server that dies or
+# hangs, and writes the run folder a local run has (episodes.csv, checkpoints/, scores.png, the
+# TensorBoard events, the test games' GIFs at the target). Its console is server.log; launcher.log
+# in the same folder holds the same lines.
 server_command() {
   local bind=$1 args
-  args=$(printf ' %q' --bind "$bind" --port "$port" --env-name "$env_name" ${server_args[@]+"${server_args[@]}"})
+  args=$(printf ' %q' --n-workers 0 --bind "$bind" --port "$port" --env-name "$env_name" ${server_args[@]+"${server_args[@]}"})
   cat <<EOF
 cd ~/$PS_REMOTE_CHECKOUT && run=~/$PS_REMOTE_RUN && export A3C_AUTH_TOKEN=\$(cat \$run/auth-token) || exit 1
-nohup scripts/parameter-server$args --checkpoint-dir \$run/checkpoints --episodes-csv \$run/episodes.csv --tls-cert \$run/tls/server.pem --tls-key \$run/tls/server.key > \$run/server.log 2>&1 < /dev/null &
+nohup scripts/launcher$args --run-dir \$run --rom-dir \$HOME/roms --tls-cert \$run/tls/server.pem --tls-key \$run/tls/server.key > \$run/server.log 2>&1 < /dev/null &
 echo \$! > ~/$PS_REMOTE_RUN/server.pid
 for i in \$(seq 240); do
-  grep -q 'parameter-server listening' ~/$PS_REMOTE_RUN/server.log && exit 0
+  grep -q 'parameter server ready on' ~/$PS_REMOTE_RUN/server.log && exit 0
   kill -0 \$(cat ~/$PS_REMOTE_RUN/server.pid) 2>/dev/null || break
   sleep 0.5
 done

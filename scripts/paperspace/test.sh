@@ -91,7 +91,7 @@ run up --hosts 2 --env-name CartPole-v1 --dry-run -- --max-steps 100
 [ "$rc" -eq 0 ] || fail "up --dry-run: exit $rc"
 [ "$(grep -c "dry-run: curl -X POST $A3C_PS_API_URL/machines -d" "$work/out")" -eq 2 ] || fail "up --dry-run did not print two POST /machines"
 grep -q "dry-run: curl -X GET $A3C_PS_API_URL/os-templates" "$work/out" || fail "up --dry-run did not print GET /os-templates"
-grep -q "scripts/parameter-server --bind .* --max-steps 100 .*--tls-cert" "$work/out" || fail "up --dry-run did not print the server's command"
+grep -q "nohup scripts/launcher --n-workers 0 --bind .* --max-steps 100 .*--tls-cert" "$work/out" || fail "up --dry-run did not print the server's command"
 [ "$(grep -c 'dry-run: .*no-ssh paperspace@<public IP of host [01]>: cd ~/a3c-java && run=' "$work/out")" -eq 3 ] \
   && [ "$(grep -cE 'nohup scripts/launcher --ps .* --tls-ca .* --first-worker-index [0-9]+ ' "$work/out")" -eq 2 ] || fail "up --dry-run did not print both worker hosts' commands"
 # A C7 has 12 vCPUs: 11 workers beside the server on host 0, 12 on host 1, indexed 0-10 and 11-22.
@@ -212,7 +212,8 @@ until "$ps/status" > "$work/status" 2>&1 && grep -q "^server: ended" "$work/stat
 done
 grep -qE "a3c-[0-9a-f]{6}-h1  ps0004  ready  public $net.102  private $net.2" "$work/status" || fail "status did not show host 1 ready"
 grep -qE "^progress episodes=[1-9][0-9]* global_step=[0-9]+ mean100=" "$work/status" || fail "status showed no progress line: $(cat "$work/status")"
-grep -q "parameter-server stopped: STOP_REASON_MAX_STEPS" "$run0/server.log" || fail "the server did not stop at its step limit: $(tail -3 "$run0/server.log")"
+grep -q "parameter-server stopped: STOP_REASON_MAX_STEPS" "$run0/server.log" && grep -q "^server: ended: run-summary .*exit=step_limit" "$work/status" \
+  || fail "the server did not stop at its step limit: $(tail -3 "$run0/server.log")"
 grep -l " episode" "$run1"/*.log > /dev/null || fail "no worker on host 1 played an episode"
 [ "$(cut -d, -f4 "$run0/episodes.csv" | sed 1d | sort -u | wc -l)" -ge 2 ] || fail "episodes.csv holds fewer than two workers' episodes"
 deadline=$((SECONDS + 60))
@@ -256,7 +257,7 @@ run down
 # runs on the bundle's Java runtime, from a folder with no sources to build. ---
 rm -rf "$work/home-$ns0" "$work/home-$ns1"
 start_fake "{\"addresses\": [[\"$net.101\", \"$net.1\"]]}"
-run up --hosts 1 --machine-type C5 --env-name CartPole-v1 --ship-bundle --workers-per-host 2 -- --max-steps 100000000 --lr 0.001
+run up --hosts 1 --machine-type C5 --env-name CartPole-v1 --ship-bundle --workers-per-host 2 -- --max-steps 100000000 --lr 0.001 --checkpoint-every 5
 [ "$rc" -eq 0 ] || fail "up --ship-bundle on a simulated host: exit $rc"
 jq -se '[.[] | select(.method == "POST" and .path == "/startup-scripts")] | length == 1 and (.[0].body.script | test("apt-get") | not)' \
   "$work/requests" > /dev/null || fail "up --ship-bundle made no startup script, or one that installs packages"
@@ -264,7 +265,24 @@ exe=$(readlink "/proc/$(cat "$run0/server.pid")/exe" || true)
 [ "$exe" = "$work/home-$ns0/a3c-java/runtime/bin/java" ] && [ ! -e "$work/home-$ns0/a3c-java/pom.xml" ] \
   || fail "the server on the host runs '$exe', not the bundle's runtime, or the host holds the sources"
 grep -q "hosts prepared: bundle, ROMs and secrets on each" "$work/out" || fail "up --ship-bundle did not say it sent the bundle"
+# The server runs under a launcher: killed, it is restarted from its newest checkpoint and the host's workers go on.
+wait_for() {  # wait_for SECONDS WHAT COMMAND...: until COMMAND succeeds
+  local deadline=$((SECONDS + $1)) what=$2; shift 2
+  until "$@"; do [ "$SECONDS" -lt "$deadline" ] || fail "$what: $(tail -5 "$run0/server.log")"; sleep 0.5; done
+}
+checkpointed() { [ -n "$(ls "$run0/checkpoints" 2>/dev/null)" ]; }
+wait_for 120 "no checkpoint of the bundle's run" checkpointed
+ps_pid=$(pgrep -P "$(cat "$run0/server.pid")" -f a3c.ps.ParameterServerCommand) || fail "no server JVM under host 0's launcher"
+kill -KILL "$ps_pid"
+wait_for 60 "the server's launcher did not restart it" grep -q "\[supervisor\] ps exited with 137; restart 1/" "$run0/server.log"
+relisten() { [ "$(grep -c "parameter-server listening on $net.1:50051" "$run0/server.log")" -ge 2 ]; }
+wait_for 120 "the restarted server did not listen again" relisten
+resumed() { grep -q "\[ps\] .*resum" "$run0/server.log"; }
+wait_for 30 "the restarted server did not resume from a checkpoint" resumed
+episodes=$(wc -l < "$run0/episodes.csv")
+more_episodes() { [ "$(wc -l < "$run0/episodes.csv")" -gt $((episodes + 5)) ]; }
+wait_for 120 "no episode after the server's restart" more_episodes
 for pid in $(ip netns pids "$ns0"); do kill -TERM "$pid" 2>/dev/null || true; done
 run down
 [ "$rc" -eq 0 ] && [ ! -f "$A3C_PS_STATE" ] || fail "down after the bundle's run: exit $rc"
-echo "paperspace test passed: up on two simulated hosts, a CartPole run over TLS to its step limit, status, logs, fetch, down twice; a run from a bundle"
+echo "paperspace test passed: up on two simulated hosts, a CartPole run over TLS to its step limit, status, logs, fetch, down twice; a run from a bundle whose killed server came back"

@@ -12,7 +12,6 @@ import io.grpc.Status;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -55,17 +54,20 @@ public final class Channels {
    * A channel to {@code host:port}.
    *
    * @param authToken sent as {@code authorization: Bearer <token>} on every call; null for none
-   * @param trustedCert PEM certificate to trust for TLS; null for plaintext
+   * @param tls how to trust the server's certificate; null for plaintext
    */
-  public static ManagedChannel open(String target, String authToken, Path trustedCert) throws IOException {
+  public static ManagedChannel open(String target, String authToken, ClientTls tls) throws IOException {
     NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target).maxInboundMessageSize(MAX_MESSAGE_BYTES)
         .flowControlWindow(FLOW_CONTROL_WINDOW)
         .keepAliveTime(KEEPALIVE_TIME.toMillis(), TimeUnit.MILLISECONDS)
         .keepAliveTimeout(KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
         // Also between calls, so that a dead connection is replaced before the next call needs it.
         .keepAliveWithoutCalls(true);
-    if (trustedCert != null) {
-      builder.sslContext(GrpcSslContexts.forClient().trustManager(trustedCert.toFile()).build());
+    if (tls != null) {
+      builder.sslContext(GrpcSslContexts.forClient().trustManager(tls.trusted().toFile()).build());
+      if (tls.authority() != null) {
+        builder.overrideAuthority(tls.authority().contains(":") ? "[" + tls.authority() + "]" : tls.authority());
+      }
     } else {
       builder.usePlaintext();
     }

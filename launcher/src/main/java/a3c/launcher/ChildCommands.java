@@ -50,6 +50,9 @@ final class ChildCommands {
         "--tensorboard-dir", config.runDir().toString(),
         "--parent-pid", Long.toString(ProcessHandle.current().pid())));
     args.addAll(config.psArgs());
+    if (config.tls() != null) {
+      args.addAll(config.tls().serverArgs());
+    }
     if (sharedMemory != null) {
       args.addAll(List.of("--shared-memory-dir", sharedMemory.toString()));
     }

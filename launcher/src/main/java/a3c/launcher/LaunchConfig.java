@@ -1,6 +1,7 @@
 package a3c.launcher;
 
 import a3c.model.Engine;
+import a3c.net.ClientTls;
 import a3c.proto.GetStatusResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.List;
  *
  * @param bind the address the parameter server listens on
  * @param psTarget {@code HOST:PORT} where clients on this host reach the server
+ * @param tls the server's TLS certificate and how this host's clients trust it; null for plaintext
  * @param psArgs the parameter server's hyperparameter and stopping flags (without port, folders or parent)
  * @param workerArgs the workers' hyperparameter flags (without server address, index or parent)
  * @param maxRuntime wall-clock bound; null for none
@@ -27,7 +29,7 @@ import java.util.List;
  * @param testPolicy how the test games act
  */
 public record LaunchConfig(String envName, int workers, Path runDir, String bind, int port, String psTarget,
-    String authToken, List<String> psArgs, List<String> workerArgs, Duration maxRuntime, Path resume,
+    LocalTls tls, String authToken, List<String> psArgs, List<String> workerArgs, Duration maxRuntime, Path resume,
     GetStatusResponse resumedFrom, int workerRestarts, int psRestarts, Duration progressEvery, boolean sharedMemory,
     Path romDir, int testGames, Path jvmCache, CpuAffinity affinity, Duration hangTimeout, Engine engine, TestPolicy testPolicy) {
   public LaunchConfig {
@@ -51,6 +53,11 @@ public record LaunchConfig(String envName, int workers, Path runDir, String bind
     }
     psArgs = List.copyOf(psArgs);
     workerArgs = List.copyOf(workerArgs);
+  }
+
+  /** How the launcher and its workers trust the server; null for plaintext. */
+  public ClientTls clientTls() {
+    return tls == null ? null : tls.clients();
   }
 
   public Path checkpointDir() {

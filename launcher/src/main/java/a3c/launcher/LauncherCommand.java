@@ -58,7 +58,8 @@ public final class LauncherCommand implements Callable<Integer> {
       + "range so that seeds and worker ids differ (default: ${DEFAULT-VALUE})")
   int firstWorkerIndex;
 
-  @Option(names = "--tls-ca", description = "with --ps: PEM certificate to trust; the relay reaches the server with TLS")
+  @Option(names = "--tls-ca", description = "with --ps: PEM certificate to trust; the relay reaches the server with TLS "
+      + "(a server started here serves TLS with --tls-cert and --tls-key)")
   Path tlsCa;
 
   @Option(names = "--retry-seconds", description = "with --ps: how long to wait for a server that does not answer (default: ${DEFAULT-VALUE})")
@@ -150,6 +151,11 @@ public final class LauncherCommand implements Callable<Integer> {
     if (ps != null) {
       return workerHost(out);
     }
+    if (tlsCa != null) {
+      spec.commandLine().getErr().println("launcher: --tls-ca is for a worker host (--ps HOST:PORT); the server this "
+          + "launcher starts serves TLS with --tls-cert and --tls-key, and its workers trust that certificate");
+      return 2;
+    }
     LaunchConfig config;
     try {
       config = config();
@@ -187,6 +193,10 @@ public final class LauncherCommand implements Callable<Integer> {
   private int workerHost(PrintWriter out) throws IOException, InterruptedException {
     WorkerHost host;
     try {
+      if (endpoint.tlsCert() != null || endpoint.tlsKey() != null) {
+        throw new IllegalArgumentException("--tls-cert and --tls-key are for a server; a worker host (--ps) runs none, "
+            + "and trusts its server's certificate with --tls-ca");
+      }
       Path dir = runDir != null ? runDir : Path.of("runs", "host-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
       host = new WorkerHost(WorkerHostConfig.of(ps, nWorkers == null ? Runtime.getRuntime().availableProcessors() : nWorkers,
           firstWorkerIndex, dir, endpoint.authToken(), tlsCa, envName, romDir, learner.args(), workerRestarts, progressEvery,
@@ -267,6 +277,8 @@ public final class LauncherCommand implements Callable<Integer> {
     String bind = endpoint.bind();
     BindAddress address = BindAddress.of(bind);
     int psPort = address.freePort(endpoint.port());
+    String psTarget = address.clientTarget(psPort);
+    LocalTls tls = endpoint.requireTls() ? LocalTls.of(endpoint.tlsCert(), endpoint.tlsKey(), psTarget) : null;
     // Only the flags given: the server resolves the rest, a resumed run's from its checkpoint.
     List<String> psArgs = new ArrayList<>(List.of("--env-name", envName));
     psArgs.addAll(server.given(spec.commandLine().getParseResult()));
@@ -275,7 +287,10 @@ public final class LauncherCommand implements Callable<Integer> {
     if (romDir != null) {
       workerArgs.addAll(List.of("--rom-dir", romDir.toAbsolutePath().toString()));
     }
-    return new LaunchConfig(envName, workers, dir.toAbsolutePath(), bind, psPort, address.clientTarget(psPort), authToken,
+    if (tls != null) {
+      workerArgs.addAll(tls.workerArgs());
+    }
+    return new LaunchConfig(envName, workers, dir.toAbsolutePath(), bind, psPort, psTarget, tls, authToken,
         psArgs, workerArgs, maxSeconds == null ? null : Duration.ofMillis((long) (maxSeconds * 1000)),
         resume == null ? null : resume.toAbsolutePath(), resumedFrom, workerRestarts, psRestarts,
         Duration.ofMillis((long) (progressEvery * 1000)), sharedMemory, romDir == null ? null : romDir.toAbsolutePath(), testGames,

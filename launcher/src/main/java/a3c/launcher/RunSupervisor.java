@@ -93,7 +93,7 @@ final class RunSupervisor {
   /** Starts the children, supervises them until the run ends, and stops them all. */
   Ended run(long startNanos) throws IOException, InterruptedException {
     RunOutcome outcome;
-    ManagedChannel channel = Channels.open(config.psTarget(), config.authToken(), null);
+    ManagedChannel channel = Channels.open(config.psTarget(), config.authToken(), config.clientTls());
     // Without local workers (a server for worker hosts) nobody would read the copy of the model the
     // server writes into shared memory at every update.
     sharedMemory = config.sharedMemory() && config.workers() > 0

@@ -2,6 +2,7 @@ package a3c.launcher;
 
 import a3c.jvm.JvmOptions;
 import a3c.net.Channels;
+import a3c.net.ClientTls;
 import a3c.proto.GetStatusResponse;
 import a3c.proto.StopReason;
 import a3c.ps.ServerExit;
@@ -72,7 +73,7 @@ final class WorkerHost {
   /** Runs the host; returns its outcome, or throws when the server refuses this host's token or trains another game. */
   RunOutcome run() throws IOException, InterruptedException, ServerWait.Refused {
     Files.createDirectories(config.runDir());
-    ManagedChannel channel = Channels.open(config.psTarget(), config.authToken(), config.tlsCa());
+    ManagedChannel channel = Channels.open(config.psTarget(), config.authToken(), ClientTls.trusting(config.tlsCa()));
     long startNanos = System.nanoTime();
     try {
       ParameterServerGrpc.BlockingStub stub = ParameterServerGrpc.newBlockingStub(channel);

@@ -2,18 +2,21 @@ package a3c.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import a3c.checkpoint.CheckpointFolder;
 import a3c.machine.Machine;
 import a3c.net.Channels;
+import a3c.net.ClientTls;
 import a3c.proto.GetStatusRequest;
 import a3c.proto.GetStatusResponse;
 import a3c.proto.WorkerStatus;
 import a3c.ps.ParameterServerCommand;
 import a3c.rpc.ParameterServerGrpc;
 import a3c.testing.ChildJvm;
+import a3c.testing.TestCertificates;
 import a3c.env.atari.TestRoms;
 import a3c.learner.LearnerConfig;
 import a3c.optim.OptimizerConfig;
@@ -24,6 +27,8 @@ import a3c.worker.WorkerCommand;
 import a3c.worker.WorkerConfig;
 import a3c.worker.WorkerRunner;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -250,6 +255,39 @@ class LauncherTest {
     }
   }
 
+  /**
+   * A TLS server started by the launcher, its certificate naming the address other hosts dial: the
+   * launcher and its workers trust that certificate on loopback, and a plaintext client is refused.
+   */
+  @Test
+  void tlsServer_theLauncherAndItsWorkersTrustItsCertificate_andPlaintextIsRefused() throws Exception {
+    TestCertificates.Pair pair = TestCertificates.selfSigned(folder, "server", "DNS:ps.a3c.test,IP:198.18.7.1");
+    try (ChildJvm launcher = launch("--n-workers", "1", "--max-steps", "50000", "--tls-cert", pair.cert().toString(),
+        "--tls-key", pair.key().toString())) {
+      int port = Integer.parseInt(launcher.awaitLine(READY, START).group(1));
+      ManagedChannel secure = Channels.open("127.0.0.1:" + port, null, ClientTls.ofServerCertificate(pair.cert(), "127.0.0.1"));
+      ManagedChannel plain = Channels.open("127.0.0.1:" + port, null, null);
+      try {
+        ParameterServerGrpc.BlockingStub trusted = ParameterServerGrpc.newBlockingStub(secure).withDeadlineAfter(30, TimeUnit.SECONDS);
+        trusted.getStatus(GetStatusRequest.getDefaultInstance());
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> ParameterServerGrpc.newBlockingStub(plain)
+            .withDeadlineAfter(30, TimeUnit.SECONDS).getStatus(GetStatusRequest.getDefaultInstance()));
+        assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode(), refused.getStatus().toString());
+        trusted.getStatus(GetStatusRequest.getDefaultInstance());
+      } finally {
+        secure.shutdownNow();
+        plain.shutdownNow();
+      }
+      List<String> worker = launcher.process().descendants().map(LauncherTest::commandLine)
+          .filter(command -> command.contains(WorkerCommand.class.getName())).findFirst().orElseThrow();
+      assertTrue(String.join(" ", worker).contains("--tls-ca " + pair.cert() + " --tls-authority ps.a3c.test"), worker.toString());
+      // The launcher's progress comes from its own status calls, the steps from the worker's pushes.
+      launcher.awaitLine("progress .* episodes=[1-9]", START);
+      launcher.awaitLine("run-summary .* agent_steps=\\d+ .*exit=step_limit", RUN);
+      assertEquals(3, launcher.awaitExit(START), launcher.transcript());
+    }
+  }
+
   @Test
   void moreWorkersThanCores_warnOnce_runPinnedWithTaskset_andEndCleanly() throws Exception {
     int workers = Runtime.getRuntime().availableProcessors() + 1;
@@ -380,7 +418,11 @@ class LauncherTest {
           {"--env-name", "CartPole-v1", "--run-dir", earlier.toString()},
           // 30 TB of workers: refused on any machine, before anything starts.
           {"--env-name", "CartPole-v1", "--n-workers", "100000"},
-          {"--env-name", "CartPole-v1", "--applier-threads", "0"}};
+          {"--env-name", "CartPole-v1", "--applier-threads", "0"},
+          {"--env-name", "CartPole-v1", "--tls-cert", cartPole.toString()},
+          {"--env-name", "CartPole-v1", "--tls-cert", cartPole.toString(), "--tls-key", cartPole.toString()},
+          {"--env-name", "CartPole-v1", "--tls-ca", cartPole.toString()},
+          {"--env-name", "CartPole-v1", "--ps", "127.0.0.1:1", "--tls-cert", cartPole.toString(), "--tls-key", cartPole.toString()}};
       String[] expected = {"lr must be in (0.0, 1.0], got -1.0", "unknown optimizer 'sgd'", "unknown env 'Nope-v0'",
           "/no/such/dir", "port " + taken.getLocalPort() + " on 127.0.0.1 is not free", "--n-workers must be >= 0, got -2",
           "nothing-here.a3c cannot be read", "--max-steps must be >= 0 (0 for no limit), got -1",
@@ -389,7 +431,11 @@ class LauncherTest {
           "--bind no-such-host.invalid cannot be resolved", "--bind 203.0.113.7 (203.0.113.7) is not an address of this host",
           earlier.resolve("checkpoints") + " already holds an earlier run's checkpoints: continue it with --resume "
               + earlier.resolve("checkpoints") + ", or start afresh with another --run-dir",
-          "--n-workers 100000 needs about 31458.0 GB of memory", "--applier-threads must be in 1..256, got 0"};
+          "--n-workers 100000 needs about 31458.0 GB of memory", "--applier-threads must be in 1..256, got 0",
+          "TLS needs both a certificate (--tls-cert) and a key (--tls-key)",
+          "--tls-cert " + cartPole + " and --tls-key " + cartPole + " cannot serve TLS: ",
+          "launcher: --tls-ca is for a worker host (--ps HOST:PORT)",
+          "launcher: --tls-cert and --tls-key are for a server; a worker host (--ps) runs none"};
       for (int i = 0; i < cases.length; i++) {
         List<String> args = new ArrayList<>(List.of(cases[i]));
         if (!args.contains("--run-dir")) {

@@ -42,12 +42,6 @@ public final class ParameterServerCommand implements Callable<Integer> {
   @Option(names = "--checkpoint-dir", description = "where checkpoints go (default: ${DEFAULT-VALUE})")
   Path checkpointDir = Path.of("checkpoints");
 
-  @Option(names = "--tls-cert", description = "PEM certificate chain; serve TLS (with --tls-key)")
-  Path tlsCert;
-
-  @Option(names = "--tls-key", description = "PEM private key (PKCS#8) for --tls-cert")
-  Path tlsKey;
-
   @Option(names = "--shared-memory-dir", description = "publish weights here too, for workers on this host (e.g. under /dev/shm)")
   Path sharedMemoryDir;
 
@@ -116,6 +110,7 @@ public final class ParameterServerCommand implements Callable<Integer> {
   /** Resolves options: an option given on the command line wins, then the checkpoint's value, then the default. */
   private ServerConfig config(Hyperparameters saved) {
     options.check();
+    endpoint.requireTls();
     CommandLine.ParseResult given = spec.commandLine().getParseResult();
     boolean useSaved = saved != null;
     String env = useSaved && !given.hasMatchedOption("--env-name") ? saved.getEnvName() : envName;
@@ -131,7 +126,7 @@ public final class ParameterServerCommand implements Callable<Integer> {
         ? (saved.getStopMeasure().isEmpty() ? StopMeasure.EPISODES.flag() : saved.getStopMeasure()) : options.stopMeasure);
     long steps = useSaved && !given.hasMatchedOption("--max-steps") ? saved.getMaxSteps() : options.maxSteps;
     return new ServerConfig(endpoint.bind(), endpoint.port(), optimizer, env, target, measure, steps, checkpointDir,
-        Duration.ofMillis((long) (options.checkpointEvery * 1000)), options.keepCheckpoints, endpoint.authToken(), tlsCert, tlsKey,
+        Duration.ofMillis((long) (options.checkpointEvery * 1000)), options.keepCheckpoints, endpoint.authToken(), endpoint.tlsCert(), endpoint.tlsKey(),
         options.maxMessageMb << 20, saved == null ? Map.of() : saved.getExtraMap(), sharedMemoryDir, episodesCsv, tensorboardDir,
         options.applierThreads, WireDtypes.parse(options.serverWireDtype()));
   }

@@ -1,11 +1,15 @@
 package a3c.ps;
 
+import io.grpc.netty.GrpcSslContexts;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.UnknownHostException;
 import picocli.CommandLine.Option;
 
 /**
- * Where the parameter server listens and the secret it asks for, declared once for the server and
+ * Where the parameter server listens, the secret it asks for and its TLS certificate, declared once for the server and
  * for the launcher, which picks a free port, checks the address and hands the secret to its children
  * through their environment.
  */
@@ -21,6 +25,12 @@ public final class ServerEndpoint {
       description = "shared secret every call must carry (default: $A3C_AUTH_TOKEN; none if unset)")
   String authToken;
 
+  @Option(names = "--tls-cert", description = "PEM certificate chain; serve TLS (with --tls-key)")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", description = "PEM private key (PKCS#8) for --tls-cert")
+  Path tlsKey;
+
   public int port() {
     return port;
   }
@@ -32,6 +42,43 @@ public final class ServerEndpoint {
   /** The secret; null for none. */
   public String authToken() {
     return authToken;
+  }
+
+  /** The certificate chain to serve TLS with; null for plaintext. */
+  public Path tlsCert() {
+    return tlsCert;
+  }
+
+  public Path tlsKey() {
+    return tlsKey;
+  }
+
+  /**
+   * Checks that {@code --tls-cert} and {@code --tls-key} make a TLS server, so that a bad file is a
+   * usage error before anything starts, not a server that fails at every restart.
+   *
+   * @return whether the server serves TLS
+   * @throws IllegalArgumentException naming the flag and what is wrong
+   */
+  public boolean requireTls() {
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new IllegalArgumentException("TLS needs both a certificate (--tls-cert) and a key (--tls-key)");
+    }
+    if (tlsCert == null) {
+      return false;
+    }
+    for (Path file : new Path[] {tlsCert, tlsKey}) {
+      if (!Files.isReadable(file)) {
+        throw new IllegalArgumentException((file == tlsCert ? "--tls-cert " : "--tls-key ") + file + " is not a readable file");
+      }
+    }
+    try {
+      GrpcSslContexts.forServer(tlsCert.toFile(), tlsKey.toFile()).build();
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("--tls-cert " + tlsCert + " and --tls-key " + tlsKey + " cannot serve TLS: "
+          + e.getMessage());
+    }
+    return true;
   }
 
   /**

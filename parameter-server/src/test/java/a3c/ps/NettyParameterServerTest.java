@@ -1,10 +1,13 @@
 package a3c.ps;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import a3c.net.Channels;
+import a3c.net.ClientTls;
 import a3c.testing.TestCertificates;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerBuilder;
@@ -76,7 +79,7 @@ class NettyParameterServerTest extends ParameterServerContractTest {
     TestCertificates.Pair pair = TestCertificates.selfSigned(folder, "cert");
     Path cert = pair.cert();
     try (ParameterServer server = ParameterServer.start(config().withTls(cert, pair.key()), null)) {
-      ManagedChannel secure = Channels.open("127.0.0.1:" + server.port(), null, cert);
+      ManagedChannel secure = Channels.open("127.0.0.1:" + server.port(), null, ClientTls.trusting(cert));
       ManagedChannel plain = Channels.open("127.0.0.1:" + server.port(), null, null);
       try {
         assertTrue(client(secure).register(RegisterRequest.newBuilder().setWorkerId("w0").build()).getInitialize());
@@ -87,6 +90,28 @@ class NettyParameterServerTest extends ParameterServerContractTest {
         plain.shutdownNow();
       }
     }
+  }
+
+  /** The launcher's own clients dial its server on loopback; its certificate names the address other hosts use. */
+  @Test
+  void tls_aClientOnTheServersHost_checksTheCertificateAgainstTheNameItCarries() throws Exception {
+    TestCertificates.Pair pair = TestCertificates.selfSigned(folder, "elsewhere", "DNS:ps.a3c.test,IP:198.18.7.1");
+    try (ParameterServer server = ParameterServer.start(config().withTls(pair.cert(), pair.key()), null)) {
+      ClientTls local = ClientTls.ofServerCertificate(pair.cert(), "127.0.0.1");
+      assertEquals("ps.a3c.test", local.authority());
+      ManagedChannel byName = Channels.open("127.0.0.1:" + server.port(), null, local);
+      ManagedChannel byDialledHost = Channels.open("127.0.0.1:" + server.port(), null, ClientTls.trusting(pair.cert()));
+      try {
+        assertTrue(client(byName).register(RegisterRequest.newBuilder().setWorkerId("w0").build()).getInitialize());
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+            () -> client(byDialledHost).getStatus(GetStatusRequest.getDefaultInstance()));
+        assertNotNull(Channels.untrustedCertificate(refused.getStatus()), refused.getStatus().toString());
+      } finally {
+        byName.shutdownNow();
+        byDialledHost.shutdownNow();
+      }
+    }
+    assertNull(ClientTls.ofServerCertificate(pair.cert(), "198.18.7.1").authority(), "the host dialled is named: checked as it is");
   }
 
   @Test

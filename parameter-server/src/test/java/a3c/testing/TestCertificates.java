@@ -7,7 +7,7 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 
-/** Self-signed TLS certificates for a server on 127.0.0.1, made with openssl; without openssl the test is skipped. */
+/** Self-signed TLS certificates for a test server, made with openssl; without openssl the test is skipped. */
 public final class TestCertificates {
   private TestCertificates() {}
 
@@ -16,11 +16,16 @@ public final class TestCertificates {
 
   /** A new self-signed certificate for 127.0.0.1 and localhost, as {@code NAME.pem} and {@code NAME-key.pem} in {@code folder}. */
   public static Pair selfSigned(Path folder, String name) throws IOException, InterruptedException {
+    return selfSigned(folder, name, "IP:127.0.0.1,DNS:localhost");
+  }
+
+  /** The same for other names: {@code subjectAltNames} as openssl takes them ({@code DNS:host,IP:198.18.0.1}). */
+  public static Pair selfSigned(Path folder, String name, String subjectAltNames) throws IOException, InterruptedException {
     Pair pair = new Pair(folder.resolve(name + ".pem"), folder.resolve(name + "-key.pem"));
     Process openssl;
     try {
       openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-          "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+          "-subj", "/CN=localhost", "-addext", "subjectAltName=" + subjectAltNames,
           "-keyout", pair.key().toString(), "-out", pair.cert().toString()).redirectErrorStream(true).start();
     } catch (IOException e) {
       Assumptions.abort("openssl is needed to make a test certificate: " + e.getMessage());

@@ -2,6 +2,7 @@ package a3c.relay;
 
 import a3c.net.AuthInterceptor;
 import a3c.net.Channels;
+import a3c.net.ClientTls;
 import a3c.proto.DType;
 import a3c.rpc.ParameterServerGrpc;
 import io.grpc.ManagedChannel;
@@ -40,7 +41,7 @@ public final class Relay implements AutoCloseable {
    */
   public static Relay start(String psTarget, String authToken, Path tlsCa, int port, Path sharedMemoryDir, DType wire)
       throws IOException {
-    ManagedChannel upstream = Channels.open(psTarget, authToken, tlsCa);
+    ManagedChannel upstream = Channels.open(psTarget, authToken, ClientTls.trusting(tlsCa));
     HeldWeights weights = new HeldWeights(sharedMemoryDir);
     RelayService service = new RelayService(upstream, weights, new GradientsCheck(sharedMemoryDir), wire);
     try {

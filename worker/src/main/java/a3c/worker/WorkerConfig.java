@@ -2,6 +2,7 @@ package a3c.worker;
 
 import a3c.input.WorkerIds;
 import a3c.learner.LearnerConfig;
+import a3c.net.ClientTls;
 import a3c.proto.DType;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.time.Duration;
  * Everything a worker is started with, validated.
  *
  * @param psTarget the parameter server's {@code host:port}
+ * @param tls how to trust the server's certificate; null for plaintext
  * @param workerId the name the server knows this worker by; unique across hosts
  * @param seed the run's seed; the worker's own is {@code seed + workerIndex}, as in the reference
  * @param maxEpisodeSteps the reference's {@code --ep-length}: agent steps after which an episode is cut; 0 for none
@@ -20,13 +22,13 @@ import java.time.Duration;
  * @param wireDtype how gradients and weights travel over gRPC; bfloat16 halves the bytes on a network link
  */
 public record WorkerConfig(String psTarget, int workerIndex, String workerId, String envName, Path romDir,
-    String authToken, Path tlsCa, LearnerConfig learner, long seed, int maxEpisodeSteps, Duration retryFor,
+    String authToken, ClientTls tls, LearnerConfig learner, long seed, int maxEpisodeSteps, Duration retryFor,
     Path sharedMemoryDir, boolean syncUpdates, DType wireDtype) {
   /** A worker whose tensors travel as float32. */
   public WorkerConfig(String psTarget, int workerIndex, String workerId, String envName, Path romDir, String authToken,
-      Path tlsCa, LearnerConfig learner, long seed, int maxEpisodeSteps, Duration retryFor, Path sharedMemoryDir,
+      ClientTls tls, LearnerConfig learner, long seed, int maxEpisodeSteps, Duration retryFor, Path sharedMemoryDir,
       boolean syncUpdates) {
-    this(psTarget, workerIndex, workerId, envName, romDir, authToken, tlsCa, learner, seed, maxEpisodeSteps, retryFor,
+    this(psTarget, workerIndex, workerId, envName, romDir, authToken, tls, learner, seed, maxEpisodeSteps, retryFor,
         sharedMemoryDir, syncUpdates, DType.DTYPE_FLOAT32);
   }
 

@@ -32,7 +32,7 @@ public final class WorkerRunner implements AutoCloseable {
    */
   public WorkerRunner(WorkerConfig config) throws IOException {
     this.env = Environments.create(config.envName(), config.romDir(), config.workerSeed(), config.maxEpisodeSteps());
-    this.channel = Channels.open(config.psTarget(), config.authToken(), config.tlsCa());
+    this.channel = Channels.open(config.psTarget(), config.authToken(), config.tls());
     this.model = modelFor(env, config.learner().engine());
     PsClient client = new PsClient(channel, config.retryFor(), config.wireDtype());
     this.session = config.sharedMemoryDir() == null ? new GrpcSession(config, model, client)
