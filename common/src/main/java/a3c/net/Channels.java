@@ -102,6 +102,20 @@ public final class Channels {
     return null;
   }
 
+  /**
+   * Whether a certificate was refused for the names it carries, none of them the host dialled, and
+   * not for who signed it: the JDK's hostname check throws a plain {@link CertificateException},
+   * its path validation a subclass.
+   */
+  public static boolean certificateForAnotherName(Status status) {
+    for (Throwable cause = status.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof CertificateException) {
+        return cause.getClass() == CertificateException.class;
+      }
+    }
+    return false;
+  }
+
   /** Adds {@code authorization: Bearer <token>} to every call. */
   public static ClientInterceptor bearer(String token) {
     String value = "Bearer " + token;

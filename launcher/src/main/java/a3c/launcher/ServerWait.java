@@ -46,7 +46,9 @@ final class ServerWait {
         String untrusted = Channels.untrustedCertificate(e.getStatus());
         if (untrusted != null) {
           throw new Refused("the parameter server at " + target + " is not trusted: " + untrusted
-              + " (pass the CA that signed its --tls-cert with --tls-ca)");
+              + (Channels.certificateForAnotherName(e.getStatus())
+                  ? " (its certificate names other hosts: give --ps a name or address it carries)"
+                  : " (pass the CA that signed its --tls-cert with --tls-ca)"));
         }
         if (!said) {
           // Any other failure (unreachable, restarting, a proxy's error) may pass: wait for it as for an absent server.

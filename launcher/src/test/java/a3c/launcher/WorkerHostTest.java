@@ -120,6 +120,17 @@ class WorkerHostTest {
   }
 
   @Test
+  void serverWhoseCertificateNamesAnotherHost_exitsTwo_sayingWhichAddressToDial() throws Exception {
+    TestCertificates.Pair served = TestCertificates.selfSigned(folder, "elsewhere", "DNS:ps.a3c.test");
+    server = ParameterServer.start(config(0).withTls(served.cert(), served.key()), null);
+    try (ChildJvm host = host(server.port(), "--n-workers", "1", "--auth-token", TOKEN, "--tls-ca", served.cert().toString())) {
+      String refusal = "launcher: the parameter server at 127.0.0.1:" + server.port() + " is not trusted: ";
+      assertRefused(host, line -> line.startsWith(refusal)
+          && line.endsWith(" (its certificate names other hosts: give --ps a name or address it carries)"));
+    }
+  }
+
+  @Test
   void serverNotUp_saysOnceItWaits_thenExitsOneAtItsRetryLimit() throws Exception {
     int port = freePort();
     try (ChildJvm host = host(port, "--n-workers", "1", "--auth-token", TOKEN, "--retry-seconds", "3")) {
