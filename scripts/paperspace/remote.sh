@@ -79,6 +79,7 @@ prepare_host() {
 server_command() {
   local bind=$1 args
   args=$(printf ' %q' --n-workers 0 --bind "$bind" --port "$port" --env-name "$env_name" ${server_args[@]+"${server_args[@]}"})
+  [ -z "$resume_file" ] || args+=' --resume $run/resume.a3c'
   cat <<EOF
 cd ~/$PS_REMOTE_CHECKOUT && run=~/$PS_REMOTE_RUN && export A3C_AUTH_TOKEN=\$(cat \$run/auth-token) || exit 1
 nohup scripts/launcher$args --run-dir \$run --rom-dir \$HOME/roms --tls-cert \$run/tls/server.pem --tls-key \$run/tls/server.key > \$run/server.log 2>&1 < /dev/null &
@@ -121,13 +122,16 @@ start_run() {
     make_tls "$work/tls" "$private0" || return
     openssl rand -hex 16 > "$work/auth-token"
     chmod 600 "$work/auth-token" "$work/tls/server.key"
-    # Host 0 gets the server's certificate and key; every host the CA and the token. The CA's key stays here.
-    tar -cf "$work/secrets-0.tar" -C "$work" auth-token tls/ca.pem tls/server.pem tls/server.key
+    # Host 0 gets the server's certificate and key, and the checkpoint to resume; every host the CA
+    # and the token. The CA's key stays here.
+    local resume_entry=()
+    [ -z "$resume_file" ] || { cp "$resume_file" "$work/resume.a3c" && resume_entry=(resume.a3c); }
+    tar -cf "$work/secrets-0.tar" -C "$work" auth-token tls/ca.pem tls/server.pem tls/server.key ${resume_entry[@]+"${resume_entry[@]}"}
     tar -cf "$work/secrets.tar" -C "$work" auth-token tls/ca.pem
   else
     private0="<private IP of host 0>"
     touch "$work/code" "$work/roms.tar" "$work/secrets.tar" "$work/secrets-0.tar"
-    echo "dry-run: $($ship_bundle && echo 'a bundle of this build (scripts/bundle)' || echo 'tar this checkout'), the ROMs in ${rom_dir:-<none>}, an auth token and TLS certificates for $private0 (openssl), then on every host:"
+    echo "dry-run: $($ship_bundle && echo 'a bundle of this build (scripts/bundle)' || echo 'tar this checkout'), the ROMs in ${rom_dir:-<none>}, an auth token and TLS certificates for $private0 (openssl)$([ -z "$resume_file" ] || echo ", host 0 the checkpoint $resume_file"), then on every host:"
   fi
   for ((i = 0; i < hosts; i++)); do
     ip=$(if $dry_run; then echo "<public IP of host $i>"; else state ".machines[$i].publicIp"; fi)

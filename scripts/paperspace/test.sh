@@ -253,11 +253,27 @@ done
 run down
 [ "$rc" -eq 0 ] && grep -q "nothing to take down" "$work/out" || fail "a second down: exit $rc"
 
+# A checkpoint to resume is checked before anything is made: no file, not a checkpoint, another game.
+: > "$work/requests"
+mkdir -p "$work/roms" && : > "$work/roms/pong.bin"
+printf 'not a checkpoint' > "$work/junk.a3c"
+for case in "--env-name CartPole-v1 --resume $work/nothing|--resume $work/nothing: no such file or folder" \
+  "--env-name CartPole-v1 --resume $work/junk.a3c|--resume $work/junk.a3c is not an a3c-java checkpoint" \
+  "--env-name CartPole-v1 --resume $work/roms|--resume $work/roms holds no checkpoint-NNNNNN.a3c" \
+  "--rom-dir $work/roms --resume $work/fetched/checkpoints|is not a run of PongNoFrameskip-v4: pass the --env-name it was trained on" \
+  "--env-name CartPole-v1 -- --resume x|give --resume to up, before --"; do
+  run up --hosts 1 ${case%%|*}
+  [ "$rc" -eq 2 ] && grep -qF -- "${case#*|}" "$work/err" || fail "up ${case%%|*}: exit $rc, not 2 with '${case#*|}': $(cat "$work/err")"
+done
+[ ! -s "$work/requests" ] && [ ! -f "$A3C_PS_STATE" ] || fail "up with a bad --resume called the API or wrote state"
+
 # --- A run from a bundle on one simulated host: its startup script installs nothing, and the server
 # runs on the bundle's Java runtime, from a folder with no sources to build. ---
 rm -rf "$work/home-$ns0" "$work/home-$ns1"
 start_fake "{\"addresses\": [[\"$net.101\", \"$net.1\"]]}"
-run up --hosts 1 --machine-type C5 --env-name CartPole-v1 --ship-bundle --workers-per-host 2 -- --max-steps 100000000 --lr 0.001 --checkpoint-every 5
+# It continues the first run from the checkpoints fetch brought.
+run up --hosts 1 --machine-type C5 --env-name CartPole-v1 --ship-bundle --workers-per-host 2 --resume "$work/fetched/checkpoints" \
+  -- --max-steps 100000000 --lr 0.001 --checkpoint-every 5
 [ "$rc" -eq 0 ] || fail "up --ship-bundle on a simulated host: exit $rc"
 jq -se '[.[] | select(.method == "POST" and .path == "/startup-scripts")] | length == 1 and (.[0].body.script | test("apt-get") | not)' \
   "$work/requests" > /dev/null || fail "up --ship-bundle made no startup script, or one that installs packages"
@@ -265,6 +281,7 @@ exe=$(readlink "/proc/$(cat "$run0/server.pid")/exe" || true)
 [ "$exe" = "$work/home-$ns0/a3c-java/runtime/bin/java" ] && [ ! -e "$work/home-$ns0/a3c-java/pom.xml" ] \
   || fail "the server on the host runs '$exe', not the bundle's runtime, or the host holds the sources"
 grep -q "hosts prepared: bundle, ROMs and secrets on each" "$work/out" || fail "up --ship-bundle did not say it sent the bundle"
+grep -q "\[ps\] .*resumed from .*/resume.a3c: version [1-9]" "$run0/server.log" || fail "the bundle's run did not resume the fetched checkpoint: $(grep '\[ps\]' "$run0/server.log" | head -5)"
 # The server runs under a launcher: killed, it is restarted from its newest checkpoint and the host's workers go on.
 wait_for() {  # wait_for SECONDS WHAT COMMAND...: until COMMAND succeeds
   local deadline=$((SECONDS + $1)) what=$2; shift 2
@@ -277,7 +294,7 @@ kill -KILL "$ps_pid"
 wait_for 60 "the server's launcher did not restart it" grep -q "\[supervisor\] ps exited with 137; restart 1/" "$run0/server.log"
 relisten() { [ "$(grep -c "parameter-server listening on $net.1:50051" "$run0/server.log")" -ge 2 ]; }
 wait_for 120 "the restarted server did not listen again" relisten
-resumed() { grep -q "\[ps\] .*resum" "$run0/server.log"; }
+resumed() { grep -q "\[ps\] .*resumed from .*/checkpoints/checkpoint-" "$run0/server.log"; }
 wait_for 30 "the restarted server did not resume from a checkpoint" resumed
 episodes=$(wc -l < "$run0/episodes.csv")
 more_episodes() { [ "$(wc -l < "$run0/episodes.csv")" -gt $((episodes + 5)) ]; }
@@ -285,4 +302,4 @@ wait_for 120 "no episode after the server's restart" more_episodes
 for pid in $(ip netns pids "$ns0"); do kill -TERM "$pid" 2>/dev/null || true; done
 run down
 [ "$rc" -eq 0 ] && [ ! -f "$A3C_PS_STATE" ] || fail "down after the bundle's run: exit $rc"
-echo "paperspace test passed: up on two simulated hosts, a CartPole run over TLS to its step limit, status, logs, fetch, down twice; a run from a bundle whose killed server came back"
+echo "paperspace test passed: up on two simulated hosts, a CartPole run over TLS to its step limit, status, logs, fetch, down twice; a bad --resume; a run from a bundle that resumed the fetched checkpoint and whose killed server came back"
