@@ -296,6 +296,8 @@ relisten() { [ "$(grep -c "parameter-server listening on $net.1:50051" "$run0/se
 wait_for 120 "the restarted server did not listen again" relisten
 resumed() { grep -q "\[ps\] .*resumed from .*/checkpoints/checkpoint-" "$run0/server.log"; }
 wait_for 30 "the restarted server did not resume from a checkpoint" resumed
+launcher_line() { "$ps/status" > "$work/status" 2>&1 && grep -qE "^launcher: progress seconds=.* agent_steps_per_s=[0-9.]+ " "$work/status"; }
+wait_for 60 "status showed no progress line of the server's launcher" launcher_line
 episodes=$(wc -l < "$run0/episodes.csv")
 more_episodes() { [ "$(wc -l < "$run0/episodes.csv")" -gt $((episodes + 5)) ]; }
 wait_for 120 "no episode after the server's restart" more_episodes
