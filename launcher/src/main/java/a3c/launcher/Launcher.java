@@ -6,6 +6,9 @@ import a3c.supervise.JvmCache;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.util.concurrent.atomic.AtomicInteger;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Runs one training job as the reference's {@code main.py} does, but with processes that are JVMs:
@@ -44,6 +47,26 @@ public final class Launcher {
   /** Second Ctrl-C: everything stops at once. */
   public void killAll() {
     supervisor.killAll();
+  }
+
+  /** The first SIGINT or SIGTERM asks for a graceful stop ({@link #requestStop}), the second kills everything. */
+  public void stopOnSignals() {
+    AtomicInteger interrupts = new AtomicInteger();
+    SignalHandler onSignal = signal -> {
+      if (interrupts.incrementAndGet() == 1) {
+        out.println("[launcher] stopping gracefully (final checkpoint); press Ctrl-C again to stop at once");
+        out.flush();
+        requestStop();
+      } else {
+        try {
+          killAll();
+        } finally {
+          Runtime.getRuntime().halt(RunOutcome.STOPPED_BY_USER.exitCode());
+        }
+      }
+    };
+    Signal.handle(new Signal("INT"), onSignal);
+    Signal.handle(new Signal("TERM"), onSignal);
   }
 
   public RunOutcome run() throws IOException, InterruptedException {

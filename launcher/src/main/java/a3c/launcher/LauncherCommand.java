@@ -19,7 +19,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -151,11 +150,6 @@ public final class LauncherCommand implements Callable<Integer> {
     if (ps != null) {
       return workerHost(out);
     }
-    if (tlsCa != null) {
-      spec.commandLine().getErr().println("launcher: --tls-ca is for a worker host (--ps HOST:PORT); the server this "
-          + "launcher starts serves TLS with --tls-cert and --tls-key, and its workers trust that certificate");
-      return 2;
-    }
     LaunchConfig config;
     try {
       config = config();
@@ -170,22 +164,7 @@ public final class LauncherCommand implements Callable<Integer> {
     out.flush();
     // scripts/launcher sets a3c.terminal when its standard output is a terminal ([ -t 1 ]).
     Launcher launcher = new Launcher(config, out, Boolean.getBoolean("a3c.terminal"));
-    AtomicInteger interrupts = new AtomicInteger();
-    sun.misc.SignalHandler onSignal = signal -> {
-      if (interrupts.incrementAndGet() == 1) {
-        out.println("[launcher] stopping gracefully (final checkpoint); press Ctrl-C again to stop at once");
-        out.flush();
-        launcher.requestStop();
-      } else {
-        try {
-          launcher.killAll();
-        } finally {
-          Runtime.getRuntime().halt(RunOutcome.STOPPED_BY_USER.exitCode());
-        }
-      }
-    };
-    Signal.handle(new Signal("INT"), onSignal);
-    Signal.handle(new Signal("TERM"), onSignal);
+    launcher.stopOnSignals();
     return launcher.run().exitCode();
   }
 
@@ -240,6 +219,10 @@ public final class LauncherCommand implements Callable<Integer> {
 
   /** Checks every value before anything starts, so that a bad flag costs nothing. */
   LaunchConfig config() {
+    if (tlsCa != null) {
+      throw new IllegalArgumentException("--tls-ca is for a worker host (--ps HOST:PORT); the server this launcher "
+          + "starts serves TLS with --tls-cert and --tls-key, and its workers trust that certificate");
+    }
     server.check();
     List<String> learnerArgs = learner.args();
     if (testGames < 0) {
