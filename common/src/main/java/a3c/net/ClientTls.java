@@ -34,11 +34,6 @@ public record ClientTls(Path trusted, String authority) {
     Objects.requireNonNull(trusted, "trusted");
   }
 
-  /** Trusts the certificates in {@code trusted} and checks the host dialled; null for {@code trusted} null (plaintext). */
-  public static ClientTls trusting(Path trusted) {
-    return trusted == null ? null : new ClientTls(trusted, null);
-  }
-
   /**
    * How a client on the server's own host trusts the server's certificate: that certificate itself,
    * checked against {@code dialledHost} when the certificate names it, else against the first name it

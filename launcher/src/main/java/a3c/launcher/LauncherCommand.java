@@ -4,6 +4,7 @@ import a3c.checkpoint.CheckpointException;
 import a3c.checkpoint.CheckpointFolder;
 import a3c.env.atari.RomNotFoundException;
 import a3c.env.atari.Roms;
+import a3c.net.ServerTrustOptions;
 import a3c.proto.GetStatusResponse;
 import a3c.ps.ParameterServer;
 import a3c.ps.ServerEndpoint;
@@ -57,9 +58,8 @@ public final class LauncherCommand implements Callable<Integer> {
       + "range so that seeds and worker ids differ (default: ${DEFAULT-VALUE})")
   int firstWorkerIndex;
 
-  @Option(names = "--tls-ca", description = "with --ps: PEM certificate to trust; the relay reaches the server with TLS "
-      + "(a server started here serves TLS with --tls-cert and --tls-key)")
-  Path tlsCa;
+  /** With --ps: how the relay trusts the server (a server started here serves TLS with --tls-cert and --tls-key). */
+  @Mixin ServerTrustOptions trust = new ServerTrustOptions();
 
   @Option(names = "--retry-seconds", description = "with --ps: how long to wait for a server that does not answer (default: ${DEFAULT-VALUE})")
   double retrySeconds = 300;
@@ -178,7 +178,7 @@ public final class LauncherCommand implements Callable<Integer> {
       }
       Path dir = runDir != null ? runDir : Path.of("runs", "host-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
       host = new WorkerHost(WorkerHostConfig.of(ps, nWorkers == null ? Runtime.getRuntime().availableProcessors() : nWorkers,
-          firstWorkerIndex, dir, endpoint.authToken(), tlsCa, envName, romDir, learner.args(), workerRestarts, progressEvery,
+          firstWorkerIndex, dir, endpoint.authToken(), trust.tls(), envName, romDir, learner.args(), workerRestarts, progressEvery,
           retrySeconds, server.workerHostWireDtype(), jvmCacheDir()), out);
     } catch (IllegalArgumentException | RomNotFoundException e) {
       spec.commandLine().getErr().println("launcher: " + e.getMessage());
@@ -219,9 +219,9 @@ public final class LauncherCommand implements Callable<Integer> {
 
   /** Checks every value before anything starts, so that a bad flag costs nothing. */
   LaunchConfig config() {
-    if (tlsCa != null) {
-      throw new IllegalArgumentException("--tls-ca is for a worker host (--ps HOST:PORT); the server this launcher "
-          + "starts serves TLS with --tls-cert and --tls-key, and its workers trust that certificate");
+    if (trust.given()) {
+      throw new IllegalArgumentException("--tls-ca and --tls-authority are for a worker host (--ps HOST:PORT); the server "
+          + "this launcher starts serves TLS with --tls-cert and --tls-key, and its workers trust that certificate");
     }
     server.check();
     List<String> learnerArgs = learner.args();

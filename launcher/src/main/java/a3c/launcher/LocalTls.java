@@ -1,8 +1,8 @@
 package a3c.launcher;
 
 import a3c.net.ClientTls;
+import a3c.net.ServerTrustOptions;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,10 +32,6 @@ record LocalTls(Path cert, Path key, ClientTls clients) {
 
   /** A local worker's flags. */
   List<String> workerArgs() {
-    List<String> args = new ArrayList<>(List.of("--tls-ca", clients.trusted().toString()));
-    if (clients.authority() != null) {
-      args.addAll(List.of("--tls-authority", clients.authority()));
-    }
-    return args;
+    return ServerTrustOptions.args(clients);
   }
 }

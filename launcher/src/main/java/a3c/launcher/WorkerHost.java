@@ -2,7 +2,7 @@ package a3c.launcher;
 
 import a3c.jvm.JvmOptions;
 import a3c.net.Channels;
-import a3c.net.ClientTls;
+import a3c.net.ServerTrustOptions;
 import a3c.proto.GetStatusResponse;
 import a3c.proto.StopReason;
 import a3c.ps.ServerExit;
@@ -73,7 +73,7 @@ final class WorkerHost {
   /** Runs the host; returns its outcome, or throws when the server refuses this host's token or trains another game. */
   RunOutcome run() throws IOException, InterruptedException, ServerWait.Refused {
     Files.createDirectories(config.runDir());
-    ManagedChannel channel = Channels.open(config.psTarget(), config.authToken(), ClientTls.trusting(config.tlsCa()));
+    ManagedChannel channel = Channels.open(config.psTarget(), config.authToken(), config.tls());
     long startNanos = System.nanoTime();
     try {
       ParameterServerGrpc.BlockingStub stub = ParameterServerGrpc.newBlockingStub(channel);
@@ -158,9 +158,7 @@ final class WorkerHost {
         "--shared-memory-dir", sharedMemory.toString(), "--wire-dtype", config.wireDtype(),
         "--parent-pid", Long.toString(ProcessHandle.current().pid()));
     List<String> withTls = new ArrayList<>(args);
-    if (config.tlsCa() != null) {
-      withTls.addAll(List.of("--tls-ca", config.tlsCa().toString()));
-    }
+    withTls.addAll(ServerTrustOptions.args(config.tls()));
     return childJvm("relay", JvmOptions.Kind.RELAY, true, RelayCommand.class.getName(), withTls);
   }
 

@@ -1,8 +1,8 @@
 package a3c.launcher;
 
 import a3c.env.atari.Roms;
+import a3c.net.ClientTls;
 import a3c.rpc.WireDtypes;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.time.Duration;
@@ -12,6 +12,7 @@ import java.util.List;
  * A worker host as {@code scripts/launcher --ps} starts it, validated.
  *
  * @param psTarget the parameter server's {@code HOST:PORT} (on another host)
+ * @param tls how the relay trusts the server's certificate; null for plaintext
  * @param workers how many workers run here
  * @param firstWorkerIndex the first worker's index: ids and seeds differ across hosts when their ranges do
  * @param envName the game the workers play, which must be the server's
@@ -20,7 +21,7 @@ import java.util.List;
  * @param wireDtype how the relay's tensors travel to and from the server: {@code float32} or {@code bfloat16}
  * @param jvmCache where the relay's and the workers' ahead-of-time caches live, or null for none
  */
-record WorkerHostConfig(String psTarget, int workers, int firstWorkerIndex, Path runDir, String authToken, Path tlsCa,
+record WorkerHostConfig(String psTarget, int workers, int firstWorkerIndex, Path runDir, String authToken, ClientTls tls,
     String envName, List<String> workerArgs, int workerRestarts, Duration progressEvery, Duration retryFor, String wireDtype, Path jvmCache) {
   WorkerHostConfig {
     WireDtypes.parse(wireDtype);
@@ -43,15 +44,12 @@ record WorkerHostConfig(String psTarget, int workers, int firstWorkerIndex, Path
   }
 
   /** The config of {@code scripts/launcher --ps}'s flags; the ROM is looked for now, so that a missing one costs nothing. */
-  static WorkerHostConfig of(String psTarget, int workers, int firstWorkerIndex, Path runDir, String authToken, Path tlsCa, String envName,
+  static WorkerHostConfig of(String psTarget, int workers, int firstWorkerIndex, Path runDir, String authToken, ClientTls tls, String envName,
       Path romDir, List<String> learnerArgs, int workerRestarts, double progressSeconds, double retrySeconds, String wireDtype,
       Path jvmCache) {
     if (!(retrySeconds >= 0) || !(progressSeconds > 0)) {
       throw new IllegalArgumentException("--retry-seconds must be >= 0 and --progress-every positive, got " + retrySeconds
           + " and " + progressSeconds);
-    }
-    if (tlsCa != null && !Files.isReadable(tlsCa)) {
-      throw new IllegalArgumentException("--tls-ca " + tlsCa + " is not a readable file");
     }
     if (!envName.equals("CartPole-v1")) {
       Roms.locate(envName, romDir);
@@ -62,7 +60,7 @@ record WorkerHostConfig(String psTarget, int workers, int firstWorkerIndex, Path
       workerArgs.addAll(List.of("--rom-dir", romDir.toAbsolutePath().toString()));
     }
     return new WorkerHostConfig(psTarget, workers, firstWorkerIndex, runDir.toAbsolutePath(), authToken,
-        tlsCa == null ? null : tlsCa.toAbsolutePath(), envName, workerArgs,
+        tls, envName, workerArgs,
         workerRestarts, Duration.ofMillis((long) (progressSeconds * 1000)), Duration.ofMillis((long) (retrySeconds * 1000)),
         wireDtype, jvmCache);
   }

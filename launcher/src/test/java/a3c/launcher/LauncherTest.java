@@ -434,7 +434,7 @@ class LauncherTest {
           "--n-workers 100000 needs about 31458.0 GB of memory", "--applier-threads must be in 1..256, got 0",
           "TLS needs both a certificate (--tls-cert) and a key (--tls-key)",
           "--tls-cert " + cartPole + " and --tls-key " + cartPole + " cannot serve TLS: ",
-          "launcher: --tls-ca is for a worker host (--ps HOST:PORT)",
+          "launcher: --tls-ca and --tls-authority are for a worker host (--ps HOST:PORT)",
           "launcher: --tls-cert and --tls-key are for a server; a worker host (--ps) runs none"};
       for (int i = 0; i < cases.length; i++) {
         List<String> args = new ArrayList<>(List.of(cases[i]));

@@ -120,13 +120,20 @@ class WorkerHostTest {
   }
 
   @Test
-  void serverWhoseCertificateNamesAnotherHost_exitsTwo_sayingWhichAddressToDial() throws Exception {
+  void serverWhoseCertificateNamesAnotherHost_exitsTwo_sayingWhichAddressToDial_orTrainsWithThatNameAsAuthority() throws Exception {
     TestCertificates.Pair served = TestCertificates.selfSigned(folder, "elsewhere", "DNS:ps.a3c.test");
     server = ParameterServer.start(config(0).withTls(served.cert(), served.key()), null);
     try (ChildJvm host = host(server.port(), "--n-workers", "1", "--auth-token", TOKEN, "--tls-ca", served.cert().toString())) {
       String refusal = "launcher: the parameter server at 127.0.0.1:" + server.port() + " is not trusted: ";
       assertRefused(host, line -> line.startsWith(refusal)
           && line.endsWith(" (its certificate names other hosts: give --ps a name or address it carries)"));
+    }
+    // The relay, dialling the address, checks the certificate against the name it carries.
+    try (ChildJvm host = host(server.port(), "--n-workers", "1", "--auth-token", TOKEN, "--tls-ca", served.cert().toString(),
+        "--tls-authority", "ps.a3c.test")) {
+      awaitAtLeast(() -> server.status().getUpdates(), 10, "updates through a relay that checks the name ps.a3c.test");
+      host.terminate();
+      assertEquals(130, host.awaitExit(START), host.transcript());
     }
   }
 

@@ -79,7 +79,7 @@ class NettyParameterServerTest extends ParameterServerContractTest {
     TestCertificates.Pair pair = TestCertificates.selfSigned(folder, "cert");
     Path cert = pair.cert();
     try (ParameterServer server = ParameterServer.start(config().withTls(cert, pair.key()), null)) {
-      ManagedChannel secure = Channels.open("127.0.0.1:" + server.port(), null, ClientTls.trusting(cert));
+      ManagedChannel secure = Channels.open("127.0.0.1:" + server.port(), null, new ClientTls(cert, null));
       ManagedChannel plain = Channels.open("127.0.0.1:" + server.port(), null, null);
       try {
         assertTrue(client(secure).register(RegisterRequest.newBuilder().setWorkerId("w0").build()).getInitialize());
@@ -100,7 +100,7 @@ class NettyParameterServerTest extends ParameterServerContractTest {
       ClientTls local = ClientTls.ofServerCertificate(pair.cert(), "127.0.0.1");
       assertEquals("ps.a3c.test", local.authority());
       ManagedChannel byName = Channels.open("127.0.0.1:" + server.port(), null, local);
-      ManagedChannel byDialledHost = Channels.open("127.0.0.1:" + server.port(), null, ClientTls.trusting(pair.cert()));
+      ManagedChannel byDialledHost = Channels.open("127.0.0.1:" + server.port(), null, new ClientTls(pair.cert(), null));
       try {
         assertTrue(client(byName).register(RegisterRequest.newBuilder().setWorkerId("w0").build()).getInitialize());
         StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,

@@ -36,12 +36,13 @@ public final class Relay implements AutoCloseable {
    * Starts a relay on {@code 127.0.0.1:port} (0 for any free port) in front of {@code psTarget}.
    *
    * @param authToken the server's shared secret, which the relay also asks of its workers; null for none
+   * @param tls how to trust the server's certificate; null for plaintext
    * @param sharedMemoryDir the folder of the workers' gradients files and of the weights file the relay writes
    * @param wire how tensors travel to and from the server
    */
-  public static Relay start(String psTarget, String authToken, Path tlsCa, int port, Path sharedMemoryDir, DType wire)
+  public static Relay start(String psTarget, String authToken, ClientTls tls, int port, Path sharedMemoryDir, DType wire)
       throws IOException {
-    ManagedChannel upstream = Channels.open(psTarget, authToken, ClientTls.trusting(tlsCa));
+    ManagedChannel upstream = Channels.open(psTarget, authToken, tls);
     HeldWeights weights = new HeldWeights(sharedMemoryDir);
     RelayService service = new RelayService(upstream, weights, new GradientsCheck(sharedMemoryDir), wire);
     try {

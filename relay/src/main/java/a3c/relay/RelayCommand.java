@@ -1,6 +1,8 @@
 package a3c.relay;
 
 import a3c.lifecycle.ParentWatch;
+import a3c.net.ClientTls;
+import a3c.net.ServerTrustOptions;
 import a3c.proto.DType;
 import a3c.rpc.WireDtypes;
 import java.io.IOException;
@@ -8,6 +10,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,8 +35,7 @@ public final class RelayCommand implements Callable<Integer> {
   @Option(names = "--auth-token", defaultValue = "${env:A3C_AUTH_TOKEN}", description = "the server's shared secret (default: $A3C_AUTH_TOKEN)")
   String authToken;
 
-  @Option(names = "--tls-ca", description = "PEM certificate to trust; connect to the server with TLS")
-  Path tlsCa;
+  @Mixin ServerTrustOptions trust = new ServerTrustOptions();
 
   @Option(names = "--wire-dtype", description = "how tensors travel to and from the server: float32 or bfloat16 (default: ${DEFAULT-VALUE})")
   String wireDtype = "bfloat16";
@@ -48,8 +50,10 @@ public final class RelayCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     DType wire;
+    ClientTls tls;
     try {
       wire = WireDtypes.parse(wireDtype);
+      tls = trust.tls();
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("relay: " + e.getMessage());
       return 2;
@@ -60,7 +64,7 @@ public final class RelayCommand implements Callable<Integer> {
     }
     Relay relay;
     try {
-      relay = Relay.start(ps, authToken, tlsCa, port, sharedMemoryDir, wire);
+      relay = Relay.start(ps, authToken, tls, port, sharedMemoryDir, wire);
     } catch (IOException e) {
       spec.commandLine().getErr().println("relay: cannot serve on 127.0.0.1:" + port + ": " + e.getMessage());
       return 1;

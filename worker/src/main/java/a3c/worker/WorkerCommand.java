@@ -2,7 +2,7 @@ package a3c.worker;
 
 import a3c.env.atari.RomNotFoundException;
 import a3c.lifecycle.ParentWatch;
-import a3c.net.ClientTls;
+import a3c.net.ServerTrustOptions;
 import a3c.proto.StopReason;
 import a3c.rpc.WireDtypes;
 import io.grpc.StatusRuntimeException;
@@ -45,12 +45,7 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--auth-token", defaultValue = "${env:A3C_AUTH_TOKEN}", description = "the server's shared secret (default: $A3C_AUTH_TOKEN)")
   String authToken;
 
-  @Option(names = "--tls-ca", description = "PEM certificate to trust; connect with TLS")
-  Path tlsCa;
-
-  @Option(names = "--tls-authority", paramLabel = "NAME", description = "with --tls-ca: the name the server's certificate "
-      + "must carry, when it is not the host in --ps (the launcher's own workers dial its server on loopback)")
-  String tlsAuthority;
+  @Mixin ServerTrustOptions trust = new ServerTrustOptions();
 
   @Mixin LearnerOptions learner = new LearnerOptions();
 
@@ -110,12 +105,8 @@ public final class WorkerCommand implements Callable<Integer> {
     if (!(retrySeconds >= 0)) {
       throw new IllegalArgumentException("--retry-seconds must be >= 0, got " + retrySeconds);
     }
-    if (tlsAuthority != null && tlsCa == null) {
-      throw new IllegalArgumentException("--tls-authority needs --tls-ca");
-    }
     String id = workerId != null ? workerId : GrpcSession.hostname() + "-" + workerIndex;
-    return new WorkerConfig(ps, workerIndex, id, envName, romDir, authToken,
-        tlsCa == null ? null : new ClientTls(tlsCa, tlsAuthority), learner.learnerConfig(), learner.seed(),
+    return new WorkerConfig(ps, workerIndex, id, envName, romDir, authToken, trust.tls(), learner.learnerConfig(), learner.seed(),
         learner.maxEpisodeSteps(), Duration.ofMillis((long) (retrySeconds * 1000)), sharedMemoryDir, learner.syncUpdates(),
         wireDtype != null ? WireDtypes.parse(wireDtype) : WorkerConfig.defaultWireDtype(ps, sharedMemoryDir));
   }
