@@ -301,7 +301,19 @@ wait_for 60 "status showed no progress line of the server's launcher" launcher_l
 episodes=$(wc -l < "$run0/episodes.csv")
 more_episodes() { [ "$(wc -l < "$run0/episodes.csv")" -gt $((episodes + 5)) ]; }
 wait_for 120 "no episode after the server's restart" more_episodes
+
+# watch follows the run until its server ends (here: its launcher asked to stop), then fetches it and takes it down.
+run watch --dry-run "$work/watched"
+[ "$rc" -eq 0 ] && grep -q "^dry-run: curl -X GET $A3C_PS_API_URL/machines" "$work/out" && [ ! -e "$work/watched" ] \
+  && [ -f "$A3C_PS_STATE" ] || fail "watch --dry-run: exit $rc, or it made files or took the run down"
+run watch "$work/watched" --every 0
+[ "$rc" -eq 2 ] && grep -q -- "--every must be a whole number of seconds >= 1" "$work/err" || fail "watch --every 0: exit $rc, not 2"
+kill -TERM "$(cat "$run0/server.pid")"
+rc=0; timeout 300 "$ps/watch" "$work/watched" --every 1 > "$work/out" 2> "$work/err" || rc=$?
+[ "$rc" -eq 0 ] || fail "watch: exit $rc: $(tail -5 "$work/err")"
+grep -q "^server: ended: run-summary .*exit=stopped_by_user" "$work/out" && grep -q "^all gone" "$work/out" \
+  || fail "watch did not see the run end and take it down: $(cat "$work/out")"
+[ -s "$work/watched/episodes.csv" ] && [ -n "$(ls "$work/watched/checkpoints")" ] || fail "watch fetched no episodes or checkpoints"
+[ ! -f "$A3C_PS_STATE" ] && [ -z "$(machine_names)" ] || fail "after watch the fake holds: $(machine_names)"
 for pid in $(ip netns pids "$ns0"); do kill -TERM "$pid" 2>/dev/null || true; done
-run down
-[ "$rc" -eq 0 ] && [ ! -f "$A3C_PS_STATE" ] || fail "down after the bundle's run: exit $rc"
-echo "paperspace test passed: up on two simulated hosts, a CartPole run over TLS to its step limit, status, logs, fetch, down twice; a bad --resume; a run from a bundle that resumed the fetched checkpoint and whose killed server came back"
+echo "paperspace test passed: up on two simulated hosts, a CartPole run over TLS to its step limit, status, logs, fetch, down twice; a bad --resume; a run from a bundle that resumed the fetched checkpoint, whose killed server came back, and that watch fetched and took down once it ended"
