@@ -114,6 +114,30 @@ class NettyParameterServerTest extends ParameterServerContractTest {
     assertNull(ClientTls.ofServerCertificate(pair.cert(), "198.18.7.1").authority(), "the host dialled is named: checked as it is");
   }
 
+  /** The name a client on the server's host checks: a wildcard's one label filled in, or the CN of a certificate with no subjectAltName. */
+  @Test
+  void tls_aClientOnTheServersHost_checksAWildcardOrACommonName_andRefusesAFileThatHoldsNoCertificate() throws Exception {
+    TestCertificates.Pair wildcard = TestCertificates.selfSigned(folder, "wildcard", "DNS:*.a3c.test");
+    TestCertificates.Pair common = TestCertificates.commonNameOnly(folder, "common", "ps-cn.a3c.test");
+    for (TestCertificates.Pair pair : List.of(wildcard, common)) {
+      try (ParameterServer server = ParameterServer.start(config().withTls(pair.cert(), pair.key()), null)) {
+        ClientTls local = ClientTls.ofServerCertificate(pair.cert(), "127.0.0.1");
+        ManagedChannel channel = Channels.open("127.0.0.1:" + server.port(), null, local);
+        try {
+          assertTrue(client(channel).register(RegisterRequest.newBuilder().setWorkerId("w0").build()).getInitialize(),
+              local.toString());
+        } finally {
+          channel.shutdownNow();
+        }
+      }
+    }
+    assertEquals("a3c.a3c.test", ClientTls.ofServerCertificate(wildcard.cert(), "127.0.0.1").authority());
+    assertEquals("ps-cn.a3c.test", ClientTls.ofServerCertificate(common.cert(), "127.0.0.1").authority());
+    IllegalArgumentException notACertificate = assertThrows(IllegalArgumentException.class,
+        () -> ClientTls.ofServerCertificate(wildcard.key(), "127.0.0.1"));
+    assertTrue(notACertificate.getMessage().contains(wildcard.key().toString()), notACertificate.getMessage());
+  }
+
   @Test
   void reflection_listsTheParameterServerService() throws Exception {
     ParameterServer server = start(config(), null);
