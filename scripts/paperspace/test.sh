@@ -84,6 +84,12 @@ run up --hosts 1 --env-name CartPole-v1 --ship-build --ship-bundle
 [ "$rc" -eq 2 ] && grep -q -- "--ship-build and --ship-bundle exclude each other" "$work/err" || fail "up with both --ship-build and --ship-bundle: exit $rc, not 2"
 run up --hosts 1 --rom-dir "$work"
 [ "$rc" -eq 2 ] && grep -q -- "--rom-dir $work holds no \*.bin ROM" "$work/err" || fail "up with an empty --rom-dir: exit $rc, not 2"
+mkdir -p "$work/pong-only" && : > "$work/pong-only/pong.bin"
+run up --hosts 1 --rom-dir "$work/pong-only" --env-name SpaceInvadersNoFrameskip-v4
+[ "$rc" -eq 2 ] && grep -qF -- "--rom-dir $work/pong-only holds no space_invaders.bin, the ROM of SpaceInvadersNoFrameskip-v4" "$work/err" \
+  || fail "up without the game's ROM: exit $rc, not 2: $(cat "$work/err")"
+run up --hosts 1 --env-name Pong-v5
+[ "$rc" -eq 2 ] && grep -qF -- "--env-name must be CartPole-v1 or <Game>NoFrameskip-v4, got 'Pong-v5'" "$work/err" || fail "up --env-name Pong-v5: exit $rc, not 2"
 [ ! -s "$work/requests" ] && [ ! -f "$A3C_PS_STATE" ] || fail "up with bad flags called the API or wrote state"
 
 # --- --dry-run prints every call and SSH command, and calls nothing. ---
