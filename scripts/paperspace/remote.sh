@@ -71,21 +71,23 @@ prepare_host() {
     && on_host "$ip" "cd ~/$PS_REMOTE_CHECKOUT && $($ship_build && echo 'touch launcher/target/lib/a3c-launcher.marker && ')bash -c 'source scripts/lib.sh && ensure_built' >&2 && nproc"
 }
 
-# The command that starts host 0's parameter server and waits until it answers. A launcher of no
+# server_command BIND [RESUME]: the command that starts host 0's parameter server, from the
+# checkpoint RESUME names on the host if given, and waits until it answers. A launcher of no
 # workers runs it (the host's workers are its worker host's): it restarts a server that dies or
 # hangs, and writes the run folder a local run has (episodes.csv, checkpoints/, scores.png, the
 # TensorBoard events, the test games' GIFs at the target). Its console is server.log; launcher.log
-# in the same folder holds the same lines.
+# in the same folder holds the same lines. A restarted run appends to the logs.
 server_command() {
-  local bind=$1 args
+  local bind=$1 resume=${2:-} args
   args=$(printf ' %q' --n-workers 0 --bind "$bind" --port "$port" --env-name "$env_name" ${server_args[@]+"${server_args[@]}"})
-  [ -z "$resume_file" ] || args+=' --resume $run/resume.a3c'
+  [ -z "$resume" ] || args+=" --resume $resume"
   cat <<EOF
 cd ~/$PS_REMOTE_CHECKOUT && run=~/$PS_REMOTE_RUN && export A3C_AUTH_TOKEN=\$(cat \$run/auth-token) || exit 1
-nohup scripts/launcher$args --run-dir \$run --rom-dir \$HOME/roms --tls-cert \$run/tls/server.pem --tls-key \$run/tls/server.key > \$run/server.log 2>&1 < /dev/null &
+before=\$(cat \$run/server.log 2>/dev/null | wc -l)
+nohup scripts/launcher$args --run-dir \$run --rom-dir \$HOME/roms --tls-cert \$run/tls/server.pem --tls-key \$run/tls/server.key >> \$run/server.log 2>&1 < /dev/null &
 echo \$! > ~/$PS_REMOTE_RUN/server.pid
 for i in \$(seq 240); do
-  grep -q 'parameter server ready on' ~/$PS_REMOTE_RUN/server.log && exit 0
+  tail -n +\$((before + 1)) ~/$PS_REMOTE_RUN/server.log | grep -q 'parameter server ready on' && exit 0
   kill -0 \$(cat ~/$PS_REMOTE_RUN/server.pid) 2>/dev/null || break
   sleep 0.5
 done
@@ -103,7 +105,7 @@ worker_host_command() {
   cat <<EOF
 cd ~/$PS_REMOTE_CHECKOUT && run=~/$PS_REMOTE_RUN && export A3C_AUTH_TOKEN=\$(cat \$run/auth-token) || exit 1
 nohup scripts/launcher$common --n-workers $count --first-worker-index $first --run-dir \$run/worker-host \
-  > \$run/worker-host.log 2>&1 < /dev/null &
+  >> \$run/worker-host.log 2>&1 < /dev/null &
 echo \$! > \$run/worker-host.pid
 EOF
 }
@@ -155,7 +157,7 @@ start_run() {
   $dry_run || echo "hosts prepared: $($ship_bundle && echo 'bundle' || echo 'checkout, build'), ROMs and secrets on each"
 
   ip=$(if $dry_run; then echo "<public IP of host 0>"; else state ".machines[0].publicIp"; fi)
-  on_host "$ip" "$(server_command "$private0")" || return 1
+  on_host "$ip" "$(server_command "$private0" "$([ -z "$resume_file" ] || echo '$run/resume.a3c')")" || return 1
   $dry_run || echo "parameter server listening on $private0:$port (TLS, auth token)"
   for ((i = 0; i < hosts; i++)); do
     ip=$(if $dry_run; then echo "<public IP of host $i>"; else state ".machines[$i].publicIp"; fi)

@@ -308,6 +308,26 @@ episodes=$(wc -l < "$run0/episodes.csv")
 more_episodes() { [ "$(wc -l < "$run0/episodes.csv")" -gt $((episodes + 5)) ]; }
 wait_for 120 "no episode after the server's restart" more_episodes
 
+# stop pauses the run (worker host, then the server with a final checkpoint, then the machines); start continues it.
+run stop
+[ "$rc" -eq 0 ] && grep -q "stopped: its machines are off" "$work/out" || fail "stop: exit $rc: $(cat "$work/err")"
+[ "$(jq -r .phase "$A3C_PS_STATE")" = stopped ] && calls | grep -qE "^PATCH /machines/ps[0-9]+/stop$" || fail "stop did not stop the machine"
+grep -q "run-summary .*exit=stopped_by_user" "$run0/server.log" || fail "the server did not stop gracefully: $(tail -3 "$run0/server.log")"
+no_process() { [ -z "$(ip netns pids "$ns0")" ]; }
+wait_for 60 "processes outlived stop: $(ip netns pids "$ns0")" no_process
+run status
+[ "$rc" -eq 0 ] && grep -q "^the run is stopped" "$work/out" || fail "status of a stopped run: exit $rc: $(cat "$work/out")"
+run watch "$work/watched"
+[ "$rc" -eq 2 ] && grep -q "the run is not running (phase stopped)" "$work/err" || fail "watch of a stopped run: exit $rc, not 2"
+resumes=$(grep -c "\[ps\] .*resumed from .*/checkpoints" "$run0/server.log")
+episodes=$(wc -l < "$run0/episodes.csv")
+run start
+[ "$rc" -eq 0 ] && [ "$(jq -r .phase "$A3C_PS_STATE")" = running ] || fail "start: exit $rc: $(cat "$work/err")"
+[ "$(grep -c "\[ps\] .*resumed from .*/checkpoints" "$run0/server.log")" -gt "$resumes" ] || fail "start did not resume the server's newest checkpoint"
+wait_for 120 "no episode after start" more_episodes
+run start
+[ "$rc" -eq 2 ] && grep -q "the run is not stopped (phase running)" "$work/err" || fail "start of a running run: exit $rc, not 2"
+
 # watch follows the run until its server ends (here: its launcher asked to stop), then fetches it and takes it down.
 run watch --dry-run "$work/watched"
 [ "$rc" -eq 0 ] && grep -q "^dry-run: curl -X GET $A3C_PS_API_URL/machines" "$work/out" && [ ! -e "$work/watched" ] \
@@ -322,4 +342,4 @@ grep -q "^server: ended: run-summary .*exit=stopped_by_user" "$work/out" && grep
 [ -s "$work/watched/episodes.csv" ] && [ -n "$(ls "$work/watched/checkpoints")" ] || fail "watch fetched no episodes or checkpoints"
 [ ! -f "$A3C_PS_STATE" ] && [ -z "$(machine_names)" ] || fail "after watch the fake holds: $(machine_names)"
 for pid in $(ip netns pids "$ns0"); do kill -TERM "$pid" 2>/dev/null || true; done
-echo "paperspace test passed: up on two simulated hosts, a CartPole run over TLS to its step limit, status, logs, fetch, down twice; a bad --resume; a run from a bundle that resumed the fetched checkpoint, whose killed server came back, and that watch fetched and took down once it ended"
+echo "paperspace test passed: up on two simulated hosts, a CartPole run over TLS to its step limit, status, logs, fetch, down twice; a bad --resume; a run from a bundle that resumed the fetched checkpoint, whose killed server came back, stopped and started again, and that watch fetched and took down once it ended"
