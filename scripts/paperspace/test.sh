@@ -309,12 +309,18 @@ more_episodes() { [ "$(wc -l < "$run0/episodes.csv")" -gt $((episodes + 5)) ]; }
 wait_for 120 "no episode after the server's restart" more_episodes
 
 # stop pauses the run (worker host, then the server with a final checkpoint, then the machines); start continues it.
+# A watch running meanwhile ends without fetching or taking anything down.
+timeout 300 "$ps/watch" "$work/watched" --every 1 > "$work/watch-out" 2>&1 &
+watch_pid=$!
 run stop
 [ "$rc" -eq 0 ] && grep -q "stopped: its machines are off" "$work/out" || fail "stop: exit $rc: $(cat "$work/err")"
 [ "$(jq -r .phase "$A3C_PS_STATE")" = stopped ] && calls | grep -qE "^PATCH /machines/ps[0-9]+/stop$" || fail "stop did not stop the machine"
 grep -q "run-summary .*exit=stopped_by_user" "$run0/server.log" || fail "the server did not stop gracefully: $(tail -3 "$run0/server.log")"
 no_process() { [ -z "$(ip netns pids "$ns0")" ]; }
 wait_for 60 "processes outlived stop: $(ip netns pids "$ns0")" no_process
+rc=0; wait "$watch_pid" || rc=$?
+[ "$rc" -eq 0 ] && grep -q "^the run was stopped (scripts/paperspace/stop): nothing fetched" "$work/watch-out" && [ ! -e "$work/watched" ] \
+  || fail "a watch during stop: exit $rc, or it fetched: $(cat "$work/watch-out")"
 run status
 [ "$rc" -eq 0 ] && grep -q "^the run is stopped" "$work/out" || fail "status of a stopped run: exit $rc: $(cat "$work/out")"
 run watch "$work/watched"
