@@ -49,12 +49,12 @@ make_tls() {
     >/dev/null 2>&1 || { echo "paperspace: openssl could not make the run's TLS certificates" >&2; return 1; }
 }
 
-# wait_host IP: until SSH answers and the startup script is done.
+# wait_host IP [READY]: until SSH answers and READY succeeds there (by default: the startup script is done).
 wait_host() {
-  local ip=$1 deadline=$((SECONDS + ${A3C_PS_SETUP_SECONDS:-900}))
-  $dry_run && { on_host "$ip" "$(host_ready)"; return 0; }
-  until on_host "$ip" "$(host_ready)" 2>/dev/null; do
-    [ "$SECONDS" -lt "$deadline" ] || { echo "paperspace: $ip: no SSH, or no JDK and Maven, after ${A3C_PS_SETUP_SECONDS:-900} s" >&2; return 1; }
+  local ip=$1 ready=${2:-$(host_ready)} deadline=$((SECONDS + ${A3C_PS_SETUP_SECONDS:-900}))
+  $dry_run && { on_host "$ip" "$ready"; return 0; }
+  until on_host "$ip" "$ready" 2>/dev/null; do
+    [ "$SECONDS" -lt "$deadline" ] || { echo "paperspace: $ip: no SSH, or not ready ($ready), after ${A3C_PS_SETUP_SECONDS:-900} s" >&2; return 1; }
     sleep "$PS_POLL"
   done
 }

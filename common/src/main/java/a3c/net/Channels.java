@@ -94,12 +94,8 @@ public final class Channels {
    * every try: unlike an unreachable server it is not worth waiting for.
    */
   public static String untrustedCertificate(Status status) {
-    for (Throwable cause = status.getCause(); cause != null; cause = cause.getCause()) {
-      if (cause instanceof CertificateException) {
-        return cause.getMessage();
-      }
-    }
-    return null;
+    CertificateException refusal = certificateRefusal(status);
+    return refusal == null ? null : refusal.getMessage();
   }
 
   /**
@@ -108,12 +104,18 @@ public final class Channels {
    * its path validation a subclass.
    */
   public static boolean certificateForAnotherName(Status status) {
+    CertificateException refusal = certificateRefusal(status);
+    return refusal != null && refusal.getClass() == CertificateException.class;
+  }
+
+  /** The certificate error a call failed with, the first in its chain of causes; null for none. */
+  private static CertificateException certificateRefusal(Status status) {
     for (Throwable cause = status.getCause(); cause != null; cause = cause.getCause()) {
-      if (cause instanceof CertificateException) {
-        return cause.getClass() == CertificateException.class;
+      if (cause instanceof CertificateException refusal) {
+        return refusal;
       }
     }
-    return false;
+    return null;
   }
 
   /** Adds {@code authorization: Bearer <token>} to every call. */

@@ -49,9 +49,8 @@ public record ClientTls(Path trusted, String authority) {
       throw new IllegalArgumentException("the certificate in " + certificate + " names no host (no subjectAltName or "
           + "CN): clients could check it against nothing");
     }
-    String host = dialledHost.startsWith("[") ? dialledHost.substring(1, dialledHost.length() - 1) : dialledHost;
     for (String name : names) {
-      if (name.equalsIgnoreCase(host)) {
+      if (name.equalsIgnoreCase(dialledHost)) {
         return new ClientTls(certificate, null);
       }
     }

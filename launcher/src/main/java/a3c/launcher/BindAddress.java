@@ -36,10 +36,15 @@ record BindAddress(String flag, InetAddress address) {
     return new BindAddress(flag, address);
   }
 
-  /** {@code HOST:PORT} for clients on this host: the address itself, or loopback when the server binds every address. */
+  /** {@code HOST:PORT} for clients on this host: {@link #clientHost}, an IPv6 one in brackets. */
   String clientTarget(int port) {
-    String host = (address.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : address).getHostAddress();
+    String host = clientHost();
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  /** The address clients on this host dial: the address itself, or loopback when the server binds every address. */
+  String clientHost() {
+    return (address.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : address).getHostAddress();
   }
 
   /** {@code requested} when it is free on this address, or any free port when {@code requested} is 0. */

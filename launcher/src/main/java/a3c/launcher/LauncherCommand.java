@@ -261,7 +261,7 @@ public final class LauncherCommand implements Callable<Integer> {
     BindAddress address = BindAddress.of(bind);
     int psPort = address.freePort(endpoint.port());
     String psTarget = address.clientTarget(psPort);
-    LocalTls tls = endpoint.requireTls() ? LocalTls.of(endpoint.tlsCert(), endpoint.tlsKey(), psTarget) : null;
+    LocalTls tls = endpoint.requireTls() ? LocalTls.of(endpoint.tlsCert(), endpoint.tlsKey(), address.clientHost()) : null;
     // Only the flags given: the server resolves the rest, a resumed run's from its checkpoint.
     List<String> psArgs = new ArrayList<>(List.of("--env-name", envName));
     psArgs.addAll(server.given(spec.commandLine().getParseResult()));

@@ -16,13 +16,12 @@ import java.util.List;
  */
 record LocalTls(Path cert, Path key, ClientTls clients) {
   /**
-   * @param psTarget {@code HOST:PORT} where this host's clients dial the server
+   * @param clientHost the address this host's clients dial the server at
    * @throws IllegalArgumentException when the certificate names no host to check it against
    */
-  static LocalTls of(Path cert, Path key, String psTarget) {
+  static LocalTls of(Path cert, Path key, String clientHost) {
     Path certificate = cert.toAbsolutePath();
-    return new LocalTls(certificate, key.toAbsolutePath(),
-        ClientTls.ofServerCertificate(certificate, psTarget.substring(0, psTarget.lastIndexOf(':'))));
+    return new LocalTls(certificate, key.toAbsolutePath(), ClientTls.ofServerCertificate(certificate, clientHost));
   }
 
   /** The server's flags. */

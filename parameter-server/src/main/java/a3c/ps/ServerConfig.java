@@ -55,15 +55,20 @@ public record ServerConfig(String bind, int port, OptimizerConfig optimizer, Str
     if (authToken != null && authToken.isBlank()) {
       throw new IllegalArgumentException("auth token must not be blank");
     }
-    if ((tlsCert == null) != (tlsKey == null)) {
-      throw new IllegalArgumentException("TLS needs both a certificate (--tls-cert) and a key (--tls-key)");
-    }
+    requireTlsPair(tlsCert, tlsKey);
     if (maxMessageBytes < 1 << 20) {
       throw new IllegalArgumentException("max message size must be at least 1 MiB, got " + maxMessageBytes);
     }
     requireApplierThreads(applierThreads);
     WireDtypes.bytesPerValue(Objects.requireNonNull(wireDtype, "wireDtype"));
     extra = Map.copyOf(extra);
+  }
+
+  /** Checks that TLS has both its certificate and its key, or neither; for the server and for the launcher. */
+  static void requireTlsPair(Path tlsCert, Path tlsKey) {
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new IllegalArgumentException("TLS needs both a certificate (--tls-cert) and a key (--tls-key)");
+    }
   }
 
   /** Checks an applier thread count, for the server and for the launcher that passes one on. */

@@ -61,9 +61,7 @@ public final class ServerEndpoint {
    * @throws IllegalArgumentException naming the flag and what is wrong
    */
   public boolean requireTls() {
-    if ((tlsCert == null) != (tlsKey == null)) {
-      throw new IllegalArgumentException("TLS needs both a certificate (--tls-cert) and a key (--tls-key)");
-    }
+    ServerConfig.requireTlsPair(tlsCert, tlsKey);
     if (tlsCert == null) {
       return false;
     }
